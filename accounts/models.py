@@ -1,0 +1,150 @@
+"""People and the roles they hold in organisations.
+
+A person signs in with an e-mail address. What they may do follows from memberships:
+(user, role, organisation), where the organisation is a KKR or a municipality. A person may
+hold several memberships, e.g. coordinator for two municipalities.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import KKR, Municipality
+from portal.models import TimeStampedModel
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mailadresse"), unique=True)
+    full_name = models.CharField(_("fulde navn"), max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        _("systemadministrator"),
+        default=False,
+        help_text=_("Må logge ind i administrationsmodulet."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    date_joined = models.DateTimeField(_("oprettet"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Membership(TimeStampedModel):
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("KKR-sekretariat")
+        COORDINATOR = "coordinator", _("Kommunal koordinator")
+        POLITICIAN = "politician", _("Politiker (kun læseadgang)")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruger")
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    kkr = models.ForeignKey(
+        KKR,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("KKR"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("kommune"),
+    )
+
+    class Meta:
+        verbose_name = _("medlemskab")
+        verbose_name_plural = _("medlemskaber")
+        ordering = ["user", "role"]
+        constraints = [
+            # Exactly one organisation per membership.
+            models.CheckConstraint(
+                condition=(models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True))
+                | (models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)),
+                name="membership_exactly_one_organisation",
+                violation_error_message=_("Vælg enten et KKR eller en kommune, ikke begge."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="secretariat") | models.Q(kkr__isnull=False),
+                name="membership_secretariat_belongs_to_kkr",
+                violation_error_message=_("Et sekretariatsmedlemskab hører til et KKR."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="coordinator") | models.Q(municipality__isnull=False),
+                name="membership_coordinator_belongs_to_municipality",
+                violation_error_message=_("Et koordinatormedlemskab hører til en kommune."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "kkr"],
+                condition=models.Q(kkr__isnull=False),
+                name="membership_unique_kkr_role",
+                violation_error_message=_("Brugeren har allerede denne rolle i dette KKR."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                condition=models.Q(municipality__isnull=False),
+                name="membership_unique_municipality_role",
+                violation_error_message=_("Brugeren har allerede denne rolle i denne kommune."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def organisation(self) -> KKR | Municipality:
+        return self.kkr or self.municipality
+
+    @property
+    def owning_kkr_id(self) -> int:
+        """The KKR this membership falls under (the KKR itself or the municipality's)."""
+        return self.kkr_id or self.municipality.kkr_id

@@ -1,0 +1,81 @@
+"""Who may do what: the one place that turns memberships into access.
+
+Every view and every scoped queryset asks these functions. A user's memberships are read
+once per request and kept on the user object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Membership, User
+
+_CACHE_ATTRIBUTE = "_portal_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisations a user acts for, by role."""
+
+    secretariat_kkr_ids: frozenset[int] = frozenset()
+    coordinator_municipality_ids: frozenset[int] = frozenset()
+    politician_kkr_ids: frozenset[int] = frozenset()
+    politician_municipality_ids: frozenset[int] = frozenset()
+    # The KKR of every municipality the user acts for, to tell KKR membership cheaply.
+    municipality_kkr_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_secretariat(self) -> bool:
+        return bool(self.secretariat_kkr_ids)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinator_municipality_ids)
+
+    @property
+    def is_politician(self) -> bool:
+        return bool(self.politician_kkr_ids or self.politician_municipality_ids)
+
+    @property
+    def kkr_ids(self) -> frozenset[int]:
+        """Every KKR the user belongs to in any role."""
+        return self.secretariat_kkr_ids | self.politician_kkr_ids | self.municipality_kkr_ids
+
+
+def get_scope(user: User | AnonymousUser) -> Scope:
+    """The user's scope, read from the database once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    secretariat, coordinator, politician_kkr, politician_mun, mun_kkr = (
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+    )
+    memberships = Membership.objects.filter(user=user).select_related("municipality")
+    for membership in memberships:
+        if membership.municipality_id:
+            mun_kkr.add(membership.municipality.kkr_id)
+        if membership.role == Membership.Role.SECRETARIAT:
+            secretariat.add(membership.kkr_id)
+        elif membership.role == Membership.Role.COORDINATOR:
+            coordinator.add(membership.municipality_id)
+        elif membership.kkr_id:
+            politician_kkr.add(membership.kkr_id)
+        else:
+            politician_mun.add(membership.municipality_id)
+    scope = Scope(
+        secretariat_kkr_ids=frozenset(secretariat),
+        coordinator_municipality_ids=frozenset(coordinator),
+        politician_kkr_ids=frozenset(politician_kkr),
+        politician_municipality_ids=frozenset(politician_mun),
+        municipality_kkr_ids=frozenset(mun_kkr),
+    )
+    setattr(user, _CACHE_ATTRIBUTE, scope)
+    return scope

@@ -1,0 +1,281 @@
+"""Frameworks of common commitments: goals, strategic areas, blocks and initiatives.
+
+A framework (rammepapir) belongs to one KKR. Its strategic areas (målsætningsområder) hold
+one or more blocks of initiatives: area 1 of the Hovedstaden psychiatry paper has a second
+block, "børn og unge som særligt indsatsområde", with its own mandatory initiatives and
+pilot projects. Each initiative is either mandatory for every municipality or a pilot project.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from municipalities.models import KKR
+from portal.models import TimeStampedModel
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self) -> FrameworkQuerySet:
+        """Frameworks anyone may read: adopted or archived, never drafts."""
+        return self.exclude(status=Framework.Status.DRAFT)
+
+
+class Framework(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Udkast")
+        ADOPTED = "adopted", _("Vedtaget")
+        ARCHIVED = "archived", _("Arkiveret")
+
+    kkr = models.ForeignKey(
+        KKR, on_delete=models.PROTECT, related_name="frameworks", verbose_name=_("KKR")
+    )
+    slug = models.SlugField(_("kortnavn i adresse"), max_length=80, unique=True)
+    title = models.CharField(_("titel"), max_length=255)
+    subtitle = models.CharField(_("undertitel"), max_length=255, blank=True)
+    adopted_on = models.DateField(_("vedtaget den"), null=True, blank=True)
+    implementation_start = models.PositiveSmallIntegerField(
+        _("implementering påbegyndes (år)"), null=True, blank=True
+    )
+    implementation_end = models.PositiveSmallIntegerField(
+        _("implementering påbegyndt senest (år)"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    introduction = models.TextField(_("indledning"), blank=True)
+
+    history = HistoricalRecords()
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rammepapir")
+        verbose_name_plural = _("rammepapirer")
+        ordering = ["kkr__name", "-adopted_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(implementation_start__isnull=True)
+                | models.Q(implementation_end__isnull=True)
+                | models.Q(implementation_start__lte=models.F("implementation_end")),
+                name="framework_implementation_period_ordered",
+                violation_error_message=_(
+                    "Implementeringsperioden skal slutte samme år eller senere, end den begynder."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="adopted") | models.Q(adopted_on__isnull=False),
+                name="framework_adopted_has_date",
+                violation_error_message=_("Et vedtaget rammepapir skal have en vedtagelsesdato."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:framework_detail", kwargs={"slug": self.slug})
+
+    @property
+    def implementation_period(self) -> str:
+        if self.implementation_start and self.implementation_end:
+            return f"{self.implementation_start}–{self.implementation_end}"
+        return ""
+
+
+class OverarchingGoal(TimeStampedModel):
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="goals", verbose_name=_("rammepapir")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    text = models.TextField(_("tekst"))
+
+    class Meta:
+        verbose_name = _("overordnet målsætning")
+        verbose_name_plural = _("overordnede målsætninger")
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"],
+                name="goal_number_unique_in_framework",
+                violation_error_message=_("Rammepapiret har allerede en målsætning med dette nummer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class StrategicArea(TimeStampedModel):
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="areas", verbose_name=_("rammepapir")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("titel"), max_length=255)
+    description = models.TextField(_("beskrivelse"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("strategisk målsætningsområde")
+        verbose_name_plural = _("strategiske målsætningsområder")
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"],
+                name="area_number_unique_in_framework",
+                violation_error_message=_("Rammepapiret har allerede et område med dette nummer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class InitiativeBlock(TimeStampedModel):
+    """A group of initiatives within an area.
+
+    Every area has a main block (no title of its own: it is the area). An area may have
+    further blocks with a focus of their own, such as children and young people in area 1.
+    """
+
+    area = models.ForeignKey(
+        StrategicArea, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("målsætningsområde")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(
+        _("titel"),
+        max_length=255,
+        blank=True,
+        help_text=_("Tom for områdets hovedblok."),
+    )
+
+    class Meta:
+        verbose_name = _("indsatsblok")
+        verbose_name_plural = _("indsatsblokke")
+        ordering = ["area", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "number"],
+                name="block_number_unique_in_area",
+                violation_error_message=_("Området har allerede en blok med dette nummer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.area)
+
+    @property
+    def is_main(self) -> bool:
+        return not self.title
+
+
+class Method(TimeStampedModel):
+    """A method or instrument the framework names, e.g. VUM, FKO or Åben Dialog."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="methods", verbose_name=_("rammepapir")
+    )
+    name = models.CharField(_("navn"), max_length=150)
+    description = models.TextField(_("beskrivelse"), blank=True)
+
+    class Meta:
+        verbose_name = _("metode")
+        verbose_name_plural = _("metoder")
+        ordering = ["framework", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "name"],
+                name="method_name_unique_in_framework",
+                violation_error_message=_("Rammepapiret nævner allerede denne metode."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def mandatory(self) -> InitiativeQuerySet:
+        return self.filter(kind=Initiative.Kind.MANDATORY)
+
+    def pilots(self) -> InitiativeQuerySet:
+        return self.filter(kind=Initiative.Kind.PILOT)
+
+    def in_display_order(self) -> InitiativeQuerySet:
+        return self.order_by("block__area__number", "block__number", "kind", "order")
+
+
+class Initiative(TimeStampedModel):
+    class Kind(models.TextChoices):
+        MANDATORY = "mandatory", _("Forpligtende for alle kommuner")
+        PILOT = "pilot", _("Pilotprojekt")
+
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        verbose_name=_("rammepapir"),
+    )
+    block = models.ForeignKey(
+        InitiativeBlock,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        verbose_name=_("blok"),
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    code = models.CharField(
+        _("kode"),
+        max_length=20,
+        help_text=_("En fast kort kode, fx 1.F2 for den anden forpligtende indsats."),
+    )
+    title = models.CharField(_("kort titel"), max_length=200)
+    text = models.TextField(_("fuld tekst"))
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    methods = models.ManyToManyField(
+        Method, blank=True, related_name="initiatives", verbose_name=_("nævnte metoder")
+    )
+
+    history = HistoricalRecords(m2m_fields=[methods])
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indsats")
+        verbose_name_plural = _("indsatser")
+        ordering = ["framework", "block__area__number", "block__number", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"],
+                name="initiative_code_unique_in_framework",
+                violation_error_message=_("Rammepapiret har allerede en indsats med denne kode."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9A-Za-z.\-]+$"),
+                name="initiative_code_url_safe",
+                violation_error_message=_(
+                    "Koden må kun indeholde bogstaver, cifre, punktummer og bindestreger."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "commitments:initiative_detail",
+            kwargs={"slug": self.framework.slug, "code": self.code},
+        )
+
+    def clean(self) -> None:
+        if self.block_id and self.framework_id:
+            if self.block.area.framework_id != self.framework_id:
+                raise ValidationError(
+                    {"block": _("Blokken skal høre til indsatsens rammepapir.")}
+                )
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.kind == self.Kind.MANDATORY

@@ -3,15 +3,11 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.models import Membership
+from accounts.permissions import can_manage_users, get_memberships
 
 
 def organisations(request: HttpRequest) -> dict:
-    def memberships() -> list[Membership]:
-        if not request.user.is_authenticated:
-            return []
-        return list(
-            Membership.objects.filter(user=request.user).select_related("kkr", "municipality")
-        )
-
-    return {"user_memberships": SimpleLazyObject(memberships)}
+    return {
+        "user_memberships": SimpleLazyObject(lambda: get_memberships(request.user)),
+        "can_manage_users": SimpleLazyObject(lambda: can_manage_users(request.user)),
+    }

@@ -17,7 +17,21 @@ from municipalities.models import KKR, Municipality
 from portal.models import TimeStampedModel
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def manageable_by(self, user: User) -> UserQuerySet:
+        """Users holding a membership in a KKR (or its municipalities) the user manages."""
+        from accounts.permissions import manageable_kkr_ids
+
+        kkr_ids = manageable_kkr_ids(user)
+        if kkr_ids is None:
+            return self
+        return self.filter(
+            models.Q(memberships__kkr_id__in=kkr_ids)
+            | models.Q(memberships__municipality__kkr_id__in=kkr_ids)
+        ).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
@@ -74,6 +88,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class MembershipQuerySet(models.QuerySet):
+    def manageable_by(self, user: User) -> MembershipQuerySet:
+        """Memberships in the KKRs (and their municipalities) the user manages."""
+        from accounts.permissions import manageable_kkr_ids
+
+        kkr_ids = manageable_kkr_ids(user)
+        if kkr_ids is None:
+            return self
+        return self.filter(
+            models.Q(kkr_id__in=kkr_ids) | models.Q(municipality__kkr_id__in=kkr_ids)
+        )
+
+
 class Membership(TimeStampedModel):
     class Role(models.TextChoices):
         SECRETARIAT = "secretariat", _("KKR-sekretariat")
@@ -100,6 +127,16 @@ class Membership(TimeStampedModel):
         related_name="memberships",
         verbose_name=_("kommune"),
     )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inviteret af"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("medlemskab")

@@ -12,7 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership, User
 
-_CACHE_ATTRIBUTE = "_portal_scope"
+_SCOPE_ATTRIBUTE = "_portal_scope"
+_MEMBERSHIPS_ATTRIBUTE = "_portal_memberships"
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,26 @@ class Scope:
         return self.secretariat_kkr_ids | self.politician_kkr_ids | self.municipality_kkr_ids
 
 
+def get_memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's memberships with their organisations, read once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, _MEMBERSHIPS_ATTRIBUTE, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("kkr", "municipality")
+            .order_by("role", "kkr__name", "municipality__name")
+        )
+        setattr(user, _MEMBERSHIPS_ATTRIBUTE, cached)
+    return cached
+
+
 def get_scope(user: User | AnonymousUser) -> Scope:
-    """The user's scope, read from the database once per user object."""
+    """The user's scope, derived from their memberships."""
     if not user.is_authenticated or not user.is_active:
         return Scope()
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    cached = getattr(user, _SCOPE_ATTRIBUTE, None)
     if cached is not None:
         return cached
     secretariat, coordinator, politician_kkr, politician_mun, mun_kkr = (
@@ -58,8 +74,7 @@ def get_scope(user: User | AnonymousUser) -> Scope:
         set(),
         set(),
     )
-    memberships = Membership.objects.filter(user=user).select_related("municipality")
-    for membership in memberships:
+    for membership in get_memberships(user):
         if membership.municipality_id:
             mun_kkr.add(membership.municipality.kkr_id)
         if membership.role == Membership.Role.SECRETARIAT:
@@ -77,5 +92,23 @@ def get_scope(user: User | AnonymousUser) -> Scope:
         politician_municipality_ids=frozenset(politician_mun),
         municipality_kkr_ids=frozenset(mun_kkr),
     )
-    setattr(user, _CACHE_ATTRIBUTE, scope)
+    setattr(user, _SCOPE_ATTRIBUTE, scope)
     return scope
+
+
+def can_manage_users(user: User | AnonymousUser) -> bool:
+    """Secretariat staff manage the users of their own KKR; administrators manage everyone."""
+    return user.is_authenticated and (user.is_superuser or get_scope(user).is_secretariat)
+
+
+def manageable_kkr_ids(user: User | AnonymousUser) -> frozenset[int] | None:
+    """The KKRs whose users this user manages; None means every KKR (administrators)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    return get_scope(user).secretariat_kkr_ids
+
+
+def can_grant(user: User | AnonymousUser, *, kkr_id: int) -> bool:
+    """May this user grant roles in organisations that belong to this KKR?"""
+    kkr_ids = manageable_kkr_ids(user)
+    return kkr_ids is None or kkr_id in kkr_ids

@@ -8,12 +8,15 @@ pilot projects. Each initiative is either mandatory for every municipality or a 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import User
+from accounts.permissions import get_scope
 from municipalities.models import KKR
 from portal.models import TimeStampedModel
 
@@ -22,6 +25,22 @@ class FrameworkQuerySet(models.QuerySet):
     def published(self) -> FrameworkQuerySet:
         """Frameworks anyone may read: adopted or archived, never drafts."""
         return self.exclude(status=Framework.Status.DRAFT)
+
+    def visible_to(self, user: User | AnonymousUser) -> FrameworkQuerySet:
+        """Published frameworks, plus drafts of the KKRs whose secretariat the user is in."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        scope = get_scope(user)
+        return self.filter(
+            ~models.Q(status=Framework.Status.DRAFT)
+            | models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+        )
+
+    def editable_by(self, user: User | AnonymousUser) -> FrameworkQuerySet:
+        """Frameworks the user may change: those of the KKRs whose secretariat they are in."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.filter(kkr_id__in=get_scope(user).secretariat_kkr_ids)
 
 
 class Framework(TimeStampedModel):
@@ -100,7 +119,9 @@ class OverarchingGoal(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["framework", "number"],
                 name="goal_number_unique_in_framework",
-                violation_error_message=_("Rammepapiret har allerede en målsætning med dette nummer."),
+                violation_error_message=_(
+                    "Rammepapiret har allerede en målsætning med dette nummer."
+                ),
             ),
         ]
 
@@ -142,7 +163,10 @@ class InitiativeBlock(TimeStampedModel):
     """
 
     area = models.ForeignKey(
-        StrategicArea, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("målsætningsområde")
+        StrategicArea,
+        on_delete=models.PROTECT,
+        related_name="blocks",
+        verbose_name=_("målsætningsområde"),
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(
@@ -270,11 +294,12 @@ class Initiative(TimeStampedModel):
         )
 
     def clean(self) -> None:
-        if self.block_id and self.framework_id:
-            if self.block.area.framework_id != self.framework_id:
-                raise ValidationError(
-                    {"block": _("Blokken skal høre til indsatsens rammepapir.")}
-                )
+        if (
+            self.block_id
+            and self.framework_id
+            and self.block.area.framework_id != self.framework_id
+        ):
+            raise ValidationError({"block": _("Blokken skal høre til indsatsens rammepapir.")})
 
     @property
     def is_mandatory(self) -> bool:

@@ -26,7 +26,7 @@ class KKR(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("municipalities:kkr_detail", kwargs={"slug": self.slug})
+        return reverse("municipalities:municipality_list") + f"#{self.slug}"
 
 
 class Municipality(TimeStampedModel):

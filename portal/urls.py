@@ -1,7 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from portal import views
+
+admin.site.site_header = _("Psykiatriportalen – administration")
+admin.site.site_title = _("Psykiatriportalen")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("konto/", include("accounts.urls")),
+    path("rammer/", include("commitments.urls")),
+    path("kommuner/", include("municipalities.urls")),
+    path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]

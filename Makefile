@@ -1,0 +1,64 @@
+# Psykiatriportalen: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APT_UPDATED := /tmp/.psykiatriportalen-apt-updated
+
+.PHONY: setup run test lint messages assets system-packages browser-packages demo clean
+
+## setup: install Python packages, front-end assets and compiled translations (idempotent)
+setup: system-packages $(VENV)/.installed static/vendor/.built locale-compiled
+
+system-packages:
+	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+
+browser-packages:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/.built: node_modules/.package-lock.json
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/axe-core
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe-core/
+	@touch $@
+
+assets: static/vendor/.built
+
+locale-compiled: $(VENV)/.installed
+	@DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+## messages: refresh the translation catalogue after changing user-facing strings
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=benchmarks --add-location=file
+
+## run: set everything up, migrate SQLite, load data and demo users, serve on 127.0.0.1:8000
+run: setup
+	DEBUG=true $(MANAGE) migrate --noinput -v0
+	DEBUG=true $(MANAGE) loaddata municipalities frameworks -v0
+	DEBUG=true $(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+## test: set everything up (with Chromium for browser tests) and run the whole suite
+test: setup browser-packages
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

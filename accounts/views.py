@@ -1,0 +1,229 @@
+from http import HTTPStatus
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts import services
+from accounts.forms import (
+    EmailAuthenticationForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    MembershipRoleForm,
+)
+from accounts.models import Membership, User
+from accounts.permissions import can_manage_users
+from accounts.tokens import invitation_token_generator
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@require_safe
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    memberships = request.user.memberships.select_related("kkr", "municipality__kkr").order_by(
+        "role"
+    )
+    return render(request, "accounts/my_organisations.html", {"memberships": memberships})
+
+
+def _require_user_manager(request: HttpRequest) -> None:
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+
+
+@require_safe
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_user_manager(request)
+    memberships = Membership.objects.manageable_by(request.user).select_related(
+        "kkr", "municipality"
+    )
+    users = (
+        User.objects.manageable_by(request.user)
+        .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="visible"))
+        .order_by("full_name", "email")
+    )
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+def user_invite(request: HttpRequest) -> HttpResponse:
+    _require_user_manager(request)
+    form = InvitationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.user_invite(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                kkr=data["kkr"],
+                municipality=data["municipality"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s har fået rollen %(role)s for %(organisation)s.")
+                % {
+                    "email": membership.user.email,
+                    "role": membership.get_role_display(),
+                    "organisation": membership.organisation,
+                },
+            )
+            return redirect("accounts:user_detail", pk=membership.user_id)
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@require_safe
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_user_manager(request)
+    person = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+    memberships = (
+        Membership.objects.manageable_by(request.user)
+        .filter(user=person)
+        .select_related("kkr", "municipality")
+    )
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "role_form": MembershipRoleForm(),
+        "is_locked_out": AccessAttempt.objects.filter(
+            username=person.email, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).exists(),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+def _managed_membership(request: HttpRequest, pk: int) -> Membership:
+    _require_user_manager(request)
+    return get_object_or_404(
+        Membership.objects.manageable_by(request.user).select_related("user"), pk=pk
+    )
+
+
+def _run(request: HttpRequest, action, success: str) -> None:
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+def membership_change_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _managed_membership(request, pk)
+    form = MembershipRoleForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            ),
+            _("Rollen er ændret."),
+        )
+    else:
+        messages.error(request, _("Vælg en gyldig rolle."))
+    return redirect("accounts:user_detail", pk=membership.user_id)
+
+
+@require_POST
+def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _managed_membership(request, pk)
+    _run(
+        request,
+        lambda: services.membership_revoke(actor=request.user, membership=membership),
+        _("Rollen er fjernet."),
+    )
+    if User.objects.manageable_by(request.user).filter(pk=membership.user_id).exists():
+        return redirect("accounts:user_detail", pk=membership.user_id)
+    return redirect("accounts:user_list")
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    _require_user_manager(request)
+    return get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
+
+
+@require_POST
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _managed_user(request, pk)
+    _run(
+        request,
+        lambda: services.user_deactivate(actor=request.user, user=person),
+        _("Brugeren er deaktiveret og kan ikke længere logge ind."),
+    )
+    return redirect("accounts:user_detail", pk=person.pk)
+
+
+@require_POST
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _managed_user(request, pk)
+    _run(
+        request,
+        lambda: services.user_reactivate(actor=request.user, user=person),
+        _("Brugeren er aktiv igen."),
+    )
+    return redirect("accounts:user_detail", pk=person.pk)
+
+
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _managed_user(request, pk)
+    _run(
+        request,
+        lambda: services.user_unlock(actor=request.user, user=person),
+        _("Spærringen er ophævet. Brugeren kan logge ind igen."),
+    )
+    return redirect("accounts:user_detail", pk=person.pk)
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        person = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        person = None
+    if person is None or not invitation_token_generator.check_token(person, token):
+        return render(
+            request, "accounts/invitation_accept.html", {"valid": False}, status=HTTPStatus.GONE
+        )
+    form = InvitationAcceptForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Velkommen! Din adgangskode er gemt, og du er logget ind."))
+        return redirect("home")
+    return render(
+        request, "accounts/invitation_accept.html", {"valid": True, "form": form, "person": person}
+    )

@@ -1,0 +1,63 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from commitments.models import Framework, Initiative
+from commitments.selectors import framework_structure
+
+
+@login_not_required
+@require_safe
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = (
+        Framework.objects.visible_to(request.user)
+        .select_related("kkr")
+        .annotate(
+            mandatory_count=Count("initiatives", filter=Q(initiatives__kind="mandatory")),
+            pilot_count=Count("initiatives", filter=Q(initiatives__kind="pilot")),
+        )
+        .order_by("kkr__name", "status", "title")
+    )
+    return render(request, "commitments/framework_list.html", {"frameworks": frameworks})
+
+
+@login_not_required
+@require_safe
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_object_or_404(
+        Framework.objects.visible_to(request.user).select_related("kkr"), slug=slug
+    )
+    context = {
+        "framework": framework,
+        "goals": framework.goals.order_by("number"),
+        "areas": framework_structure(framework=framework),
+    }
+    return render(request, "commitments/framework_detail.html", context)
+
+
+@login_not_required
+@require_safe
+def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    initiative = get_object_or_404(
+        Initiative.objects.filter(framework__in=Framework.objects.visible_to(request.user))
+        .select_related("framework__kkr", "block__area")
+        .prefetch_related("methods"),
+        framework__slug=slug,
+        code=code,
+    )
+    siblings = list(
+        Initiative.objects.filter(framework=initiative.framework)
+        .in_display_order()
+        .values_list("code", "title")
+    )
+    codes = [code for code, _title in siblings]
+    position = codes.index(initiative.code)
+    context = {
+        "initiative": initiative,
+        "framework": initiative.framework,
+        "previous": siblings[position - 1] if position > 0 else None,
+        "next": siblings[position + 1] if position + 1 < len(siblings) else None,
+    }
+    return render(request, "commitments/initiative_detail.html", context)

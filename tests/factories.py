@@ -1,0 +1,148 @@
+"""factory-boy factories for every model; all test data comes from here."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Membership, User
+from commitments.models import (
+    Framework,
+    Initiative,
+    InitiativeBlock,
+    Method,
+    OverarchingGoal,
+    StrategicArea,
+)
+from municipalities.models import KKR, Municipality
+
+TEST_PASSWORD = "Korrekt-Hest-Batteri-42"
+
+
+class KKRFactory(DjangoModelFactory):
+    class Meta:
+        model = KKR
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"KKR Testregion {n}")
+    slug = factory.Sequence(lambda n: f"testregion-{n}")
+    region = factory.Sequence(lambda n: f"Region Test {n}")
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    # 900-999 are no real municipality's code, so factories never clash with the fixture.
+    code = factory.Sequence(lambda n: str(900 + n % 100))
+    name = factory.Sequence(lambda n: f"Testkommune {n}")
+    official_name = factory.LazyAttribute(lambda o: f"{o.name} Kommune")
+    kkr = factory.SubFactory(KKRFactory)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"bruger{n}@example.dk")
+    full_name = factory.Sequence(lambda n: f"Bruger {n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.COORDINATOR
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kkr = None
+
+    class Params:
+        secretariat = factory.Trait(
+            role=Membership.Role.SECRETARIAT,
+            municipality=None,
+            kkr=factory.SubFactory(KKRFactory),
+        )
+        politician = factory.Trait(
+            role=Membership.Role.POLITICIAN,
+            municipality=None,
+            kkr=factory.SubFactory(KKRFactory),
+        )
+
+
+class FrameworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    kkr = factory.SubFactory(KKRFactory)
+    slug = factory.Sequence(lambda n: f"ramme-{n}")
+    title = factory.Sequence(lambda n: f"Fælles rammer for psykiatrien {n}")
+    subtitle = "Fælles rammer og målsætninger"
+    status = Framework.Status.ADOPTED
+    adopted_on = datetime.date(2014, 6, 16)
+    implementation_start = 2014
+    implementation_end = 2016
+    introduction = "Kommunerne har en væsentlig rolle."
+
+    class Params:
+        draft = factory.Trait(status=Framework.Status.DRAFT, adopted_on=None)
+
+
+class OverarchingGoalFactory(DjangoModelFactory):
+    class Meta:
+        model = OverarchingGoal
+
+    framework = factory.SubFactory(FrameworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Det fremmer alle borgeres sunde livsstil og forebygger sygdom"
+
+
+class StrategicAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategicArea
+
+    framework = factory.SubFactory(FrameworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Målsætningsområde {n}")
+
+
+class InitiativeBlockFactory(DjangoModelFactory):
+    class Meta:
+        model = InitiativeBlock
+
+    area = factory.SubFactory(StrategicAreaFactory)
+    number = 1
+    title = ""
+
+
+class MethodFactory(DjangoModelFactory):
+    class Meta:
+        model = Method
+
+    framework = factory.SubFactory(FrameworkFactory)
+    name = factory.Sequence(lambda n: f"Metode {n}")
+
+
+class InitiativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    block = factory.SubFactory(InitiativeBlockFactory)
+    framework = factory.LazyAttribute(lambda o: o.block.area.framework)
+    kind = Initiative.Kind.MANDATORY
+    code = factory.Sequence(lambda n: f"9.F{n}")
+    title = factory.Sequence(lambda n: f"Indsats {n}")
+    text = "Kommunerne skal arbejde systematisk med at måle og dokumentere resultaterne."
+    order = factory.Sequence(lambda n: n)
+
+    class Params:
+        pilot = factory.Trait(
+            kind=Initiative.Kind.PILOT, code=factory.Sequence(lambda n: f"9.P{n}")
+        )

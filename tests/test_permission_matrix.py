@@ -1,0 +1,204 @@
+"""The permission matrix: every URL of the project × every role × GET and POST.
+
+URLs are discovered from the URL conf, so a new view without a row here fails
+`test_every_url_has_a_row`. For every POST that must not succeed, the test also checks that
+nothing was written.
+"""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership, User
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "coordinator",  # coordinator of the object's own municipality (København)
+    "other_coordinator",  # coordinator of another municipality in the same KKR
+    "foreign_coordinator",  # coordinator in another KKR
+    "politician",  # politician of KKR Hovedstaden
+    "secretariat",  # secretariat of KKR Hovedstaden
+    "foreign_secretariat",  # secretariat of KKR Midtjylland
+]
+
+OK = HTTPStatus.OK
+FOUND = HTTPStatus.FOUND  # redirect: to the login page for anonymous, or after a write
+FORBIDDEN = HTTPStatus.FORBIDDEN
+NOT_FOUND = HTTPStatus.NOT_FOUND
+NOT_ALLOWED = HTTPStatus.METHOD_NOT_ALLOWED
+GONE = HTTPStatus.GONE
+
+EVERYONE_OK = dict.fromkeys(ROLES, OK)
+EVERYONE_NOT_ALLOWED = dict.fromkeys(ROLES, NOT_ALLOWED)
+SIGNED_IN_OK = {**EVERYONE_OK, "anonymous": FOUND}
+SIGNED_IN_NOT_ALLOWED = {**EVERYONE_NOT_ALLOWED, "anonymous": FOUND}
+SECRETARIAT_ONLY = {
+    "anonymous": FOUND,
+    "coordinator": FORBIDDEN,
+    "other_coordinator": FORBIDDEN,
+    "foreign_coordinator": FORBIDDEN,
+    "politician": FORBIDDEN,
+    "secretariat": OK,
+    "foreign_secretariat": OK,
+}
+OWN_KKR_SECRETARIAT_WRITES = {
+    **SECRETARIAT_ONLY,
+    "secretariat": FOUND,
+    "foreign_secretariat": NOT_FOUND,
+}
+OWN_KKR_SECRETARIAT_READS = {**SECRETARIAT_ONLY, "foreign_secretariat": NOT_FOUND}
+
+# url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
+MATRIX = {
+    "home": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "set_language": (None, dict.fromkeys(ROLES, FOUND), dict.fromkeys(ROLES, FOUND)),
+    "commitments:framework_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "commitments:framework_detail": ("framework", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "commitments:initiative_detail": ("initiative", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "municipalities:municipality_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "municipalities:municipality_detail": ("municipality", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "accounts:login": (
+        None,
+        {**dict.fromkeys(ROLES, FOUND), "anonymous": OK},
+        {**dict.fromkeys(ROLES, FOUND), "anonymous": OK},
+    ),
+    "accounts:logout": (None, SIGNED_IN_NOT_ALLOWED, dict.fromkeys(ROLES, FOUND)),
+    "accounts:password_change": (None, SIGNED_IN_OK, SIGNED_IN_OK),
+    "accounts:password_change_done": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "accounts:password_reset": (None, EVERYONE_OK, EVERYONE_OK),
+    "accounts:password_reset_done": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "accounts:password_reset_confirm": ("bad_token", EVERYONE_OK, EVERYONE_OK),
+    "accounts:password_reset_complete": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "accounts:invitation_accept": (
+        "bad_token",
+        dict.fromkeys(ROLES, GONE),
+        dict.fromkeys(ROLES, GONE),
+    ),
+    "accounts:my_organisations": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "accounts:user_list": (
+        None,
+        SECRETARIAT_ONLY,
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    # An empty POST re-shows the form with errors (200) and writes nothing.
+    "accounts:user_invite": (None, SECRETARIAT_ONLY, SECRETARIAT_ONLY),
+    "accounts:user_detail": (
+        "target_user",
+        OWN_KKR_SECRETARIAT_READS,
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "accounts:user_deactivate": (
+        "target_user",
+        SIGNED_IN_NOT_ALLOWED,
+        OWN_KKR_SECRETARIAT_WRITES,
+    ),
+    "accounts:user_reactivate": (
+        "target_user",
+        SIGNED_IN_NOT_ALLOWED,
+        OWN_KKR_SECRETARIAT_WRITES,
+    ),
+    "accounts:user_unlock": (
+        "target_user",
+        SIGNED_IN_NOT_ALLOWED,
+        OWN_KKR_SECRETARIAT_WRITES,
+    ),
+    "accounts:membership_change_role": (
+        "target_membership",
+        SIGNED_IN_NOT_ALLOWED,
+        OWN_KKR_SECRETARIAT_WRITES,
+    ),
+    "accounts:membership_revoke": (
+        "target_membership",
+        SIGNED_IN_NOT_ALLOWED,
+        OWN_KKR_SECRETARIAT_WRITES,
+    ),
+}
+
+# POST bodies that would change something if the request were allowed.
+POST_DATA = {
+    "set_language": {"language": "en", "next": "/"},
+    "accounts:membership_change_role": {"role": Membership.Role.POLITICIAN},
+}
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the Django admin has its own staff-only permission system
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_a_row():
+    discovered = set(_url_names(get_resolver().url_patterns))
+
+    assert discovered - set(MATRIX) == set(), "add these views to the permission matrix"
+    assert set(MATRIX) - discovered == set(), "these rows name views that no longer exist"
+
+
+@pytest.fixture
+def world(reference_data, coordinator, own_municipality):
+    from commitments.models import Framework, Initiative
+
+    target = User.objects.create_user("maal@example.dk", "Et-godt-kodeord-123")
+    membership = Membership.objects.create(
+        user=target, role=Membership.Role.COORDINATOR, municipality=own_municipality
+    )
+    initiative = Initiative.objects.get(framework__slug="hovedstaden-psykiatri", code="1.F1")
+    return {
+        "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
+        "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},
+        "municipality": {"code": own_municipality.code},
+        "bad_token": {"uidb64": "MQ", "token": "set-password"},
+        "target_user": {"pk": target.pk},
+        "target_membership": {"pk": membership.pk},
+    }
+
+
+def _state():
+    """Everything a forbidden POST must leave untouched."""
+    return (
+        list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
+        list(User.objects.order_by("pk").values_list("pk", "is_active", "password")),
+    )
+
+
+def _client_for(role, request, client):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_get(url_name, role, world, request, client):
+    kwargs_key, expected, _post = MATRIX[url_name]
+    url = reverse(url_name, kwargs=world[kwargs_key] if kwargs_key else None)
+    client = _client_for(role, request, client)
+
+    response = client.get(url)
+
+    assert response.status_code == expected[role]
+    if role == "anonymous" and expected[role] == FOUND and url_name not in {"set_language"}:
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_post(url_name, role, world, request, client):
+    kwargs_key, _get, expected = MATRIX[url_name]
+    url = reverse(url_name, kwargs=world[kwargs_key] if kwargs_key else None)
+    client = _client_for(role, request, client)
+    before = _state()
+
+    response = client.post(url, POST_DATA.get(url_name, {}))
+
+    assert response.status_code == expected[role]
+    if expected[role] in {FORBIDDEN, NOT_FOUND, NOT_ALLOWED} or role == "anonymous":
+        assert _state() == before, "a refused request must not write anything"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("rammer/", include("commitments.urls")),
     path("kommuner/", include("municipalities.urls")),
+    path("afrapportering/", include("reporting.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
 """Shared users and data for the whole suite."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -79,3 +81,39 @@ def politician(hovedstaden):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def hovedstaden_framework(reference_data):
+    from commitments.models import Framework
+
+    return Framework.objects.get(slug="hovedstaden-psykiatri")
+
+
+@pytest.fixture
+def open_round(hovedstaden_framework, secretariat, django_capture_on_commit_callbacks):
+    """An open round of the real Hovedstaden framework: 29 reports of 24 entries each."""
+    from reporting import services
+
+    round_ = services.round_create(
+        actor=secretariat,
+        framework=hovedstaden_framework,
+        title="Statusopfølgning 2026",
+        slug="statusopfoelgning-2026",
+        opens_on=datetime.date(2026, 11, 1),
+        deadline=datetime.date(2026, 12, 15),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(actor=secretariat, round_=round_)
+    round_.refresh_from_db()
+    return round_
+
+
+@pytest.fixture
+def own_report(open_round, own_municipality):
+    return open_round.reports.get(municipality=own_municipality)
+
+
+@pytest.fixture
+def other_report(open_round, other_municipality):
+    return open_round.reports.get(municipality=other_municipality)

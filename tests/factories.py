@@ -15,6 +15,12 @@ from commitments.models import (
     StrategicArea,
 )
 from municipalities.models import KKR, Municipality
+from reporting.models import (
+    PilotParticipation,
+    PilotProject,
+    PoliticalQuestion,
+    ReportingRound,
+)
 
 TEST_PASSWORD = "Korrekt-Hest-Batteri-42"
 
@@ -146,3 +152,46 @@ class InitiativeFactory(DjangoModelFactory):
         pilot = factory.Trait(
             kind=Initiative.Kind.PILOT, code=factory.Sequence(lambda n: f"9.P{n}")
         )
+
+
+class ReportingRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = ReportingRound
+
+    framework = factory.SubFactory(FrameworkFactory)
+    title = factory.Sequence(lambda n: f"Statusopfølgning {2014 + n}")
+    slug = factory.Sequence(lambda n: f"statusopfoelgning-{2014 + n}")
+    opens_on = datetime.date(2026, 11, 1)
+    deadline = datetime.date(2026, 12, 15)
+    introduction = "Kommunerne bedes afrapportere status på de forpligtende indsatser."
+
+
+class PoliticalQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = PoliticalQuestion
+
+    round = factory.SubFactory(ReportingRoundFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Hvordan vil kommunen arbejde med målsætningerne?"
+
+
+class PilotProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = PilotProject
+
+    initiative = factory.SubFactory(InitiativeFactory, pilot=True)
+    title = factory.Sequence(lambda n: f"Fælles akuttilbud {n}")
+    description = "Et tværkommunalt akuttilbud, der skal afværge unødige indlæggelser."
+    lead_municipality = factory.SubFactory(MunicipalityFactory)
+    status = PilotProject.Status.RUNNING
+    contact_name = "Pia Projektleder"
+    contact_email = "pia@example.dk"
+
+
+class PilotParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = PilotParticipation
+
+    project = factory.SubFactory(PilotProjectFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    status = PilotParticipation.Status.ACCEPTED

@@ -1,0 +1,581 @@
+"""Reporting rounds: what each municipality reports on each initiative of a framework.
+
+A round asks every municipality of the framework's KKR for one report. Opening a round creates
+the reports and, in each, one entry per initiative, with a snapshot of the initiative's wording:
+what a municipality answered in a closed round never changes when the framework is revised.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import User
+from accounts.permissions import get_scope
+from commitments.models import Framework, Initiative, Method
+from municipalities.models import Municipality
+from portal.models import TimeStampedModel
+
+ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
+
+
+class RoundQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> RoundQuerySet:
+        """Drafts only for the owning secretariat; open and closed rounds for everyone signed in."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        if not user.is_authenticated:
+            return self.filter(published_at__isnull=False)
+        scope = get_scope(user)
+        return self.filter(
+            ~models.Q(status=ReportingRound.Status.DRAFT)
+            | models.Q(framework__kkr_id__in=scope.secretariat_kkr_ids)
+        )
+
+    def managed_by(self, user: User | AnonymousUser) -> RoundQuerySet:
+        """Rounds the user may change: those of the KKRs whose secretariat they are in."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.filter(framework__kkr_id__in=get_scope(user).secretariat_kkr_ids)
+
+
+class ReportingRound(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        OPEN = "open", _("Åben")
+        CLOSED = "closed", _("Lukket")
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("rammepapir")
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("kortnavn i adresse"), max_length=80, unique=True)
+    opens_on = models.DateField(_("åbner den"))
+    deadline = models.DateField(_("frist"))
+    introduction = models.TextField(_("indledning"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    opened_at = models.DateTimeField(_("åbnet"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
+    published_at = models.DateTimeField(_("offentliggjort"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("afrapporteringsrunde")
+        verbose_name_plural = _("afrapporteringsrunder")
+        ordering = ["-opens_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("opens_on")),
+                name="round_deadline_after_opening",
+                violation_error_message=_("Fristen skal ligge på eller efter åbningsdatoen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:round_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class PoliticalQuestion(TimeStampedModel):
+    """A question the round asks each municipality's council (seed 002 gives the default three)."""
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("runde"),
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    text = models.TextField(_("spørgsmål"))
+
+    class Meta:
+        verbose_name = _("politisk spørgsmål")
+        verbose_name_plural = _("politiske spørgsmål")
+        ordering = ["round", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "number"],
+                name="question_number_unique_in_round",
+                violation_error_message=_("Runden har allerede et spørgsmål med dette nummer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class ReportQuerySet(models.QuerySet):
+    SHARED_STATUSES = ("submitted", "approved")
+
+    def visible_to(self, user: User | AnonymousUser) -> ReportQuerySet:
+        """Own municipality's reports in every state; others' only once submitted or approved.
+
+        The secretariat sees every report of its KKR, drafts included. Visitors who are not
+        signed in see approved reports of published rounds only.
+        """
+        if user.is_authenticated and user.is_superuser:
+            return self
+        if not user.is_authenticated:
+            return self.filter(status=Report.Status.APPROVED, round__published_at__isnull=False)
+        scope = get_scope(user)
+        return self.filter(
+            models.Q(status__in=self.SHARED_STATUSES)
+            | models.Q(municipality_id__in=scope.coordinator_municipality_ids)
+            | models.Q(municipality__kkr_id__in=scope.secretariat_kkr_ids)
+        )
+
+    def editable_by(self, user: User | AnonymousUser) -> ReportQuerySet:
+        """Reports the user may write: own municipality, still with the municipality, round open."""
+        return self.filter(
+            municipality_id__in=get_scope(user).coordinator_municipality_ids,
+            status__in=Report.EDITABLE_STATUSES,
+            round__status=ReportingRound.Status.OPEN,
+        )
+
+    def reviewable_by(self, user: User | AnonymousUser) -> ReportQuerySet:
+        """Reports the user reviews as secretariat (approve, return, extend the deadline)."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        return self.filter(municipality__kkr_id__in=get_scope(user).secretariat_kkr_ids)
+
+
+class Report(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        SUBMITTED = "submitted", _("Indsendt")
+        RETURNED = "returned", _("Sendt retur")
+        APPROVED = "approved", _("Godkendt")
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    round = models.ForeignKey(
+        ReportingRound, on_delete=models.PROTECT, related_name="reports", verbose_name=_("runde")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("kommune"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Tælles op ved hver gemning (optimistisk låsning).")
+    )
+    started_at = models.DateTimeField(_("påbegyndt"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_comment = models.TextField(_("kommentar ved returnering"), blank=True)
+    deadline_override = models.DateField(_("forlænget frist"), null=True, blank=True)
+    deadline_override_reason = models.CharField(
+        _("begrundelse for forlænget frist"), max_length=255, blank=True
+    )
+    council_body = models.CharField(
+        _("politisk behandlet i"),
+        max_length=200,
+        blank=True,
+        help_text=_("Fx kommunalbestyrelsen eller sundhedsudvalget."),
+    )
+    council_date = models.DateField(_("behandlet den"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapporter")
+        ordering = ["round", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "municipality"],
+                name="report_one_per_municipality_and_round",
+                violation_error_message=_("Kommunen har allerede en rapport i denne runde."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline_override__isnull=True)
+                | ~models.Q(deadline_override_reason=""),
+                name="report_deadline_override_has_reason",
+                violation_error_message=_("En forlænget frist skal have en begrundelse."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.round}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.deadline_override or self.round.deadline
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES and self.round.is_open
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in self.EDITABLE_STATUSES
+            and self.round.is_open
+            and timezone.localdate() > self.deadline
+        )
+
+    @property
+    def progress(self) -> str:
+        """The follow-up state: not started, in progress, submitted, returned, approved."""
+        if self.status == self.Status.DRAFT:
+            return "not_started" if self.started_at is None else "in_progress"
+        return self.status
+
+
+class ReportEntry(TimeStampedModel):
+    """A municipality's answer on one initiative, with the initiative's wording as it was."""
+
+    class ImplementationStatus(models.IntegerChoices):
+        NOT_STARTED = 0, _("Ikke påbegyndt")
+        PLANNED = 1, _("Planlagt")
+        IN_PROGRESS = 2, _("I gang")
+        IMPLEMENTED = 3, _("Implementeret")
+        EMBEDDED = 4, _("Forankret i drift")
+
+    class Participation(models.TextChoices):
+        NOT_PARTICIPATING = "no", _("Deltager ikke")
+        CONSIDERING = "considering", _("Overvejer")
+        PARTICIPATING = "participating", _("Deltager")
+        LEAD = "lead", _("Tovholder")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="entries", verbose_name=_("rapport")
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="entries", verbose_name=_("indsats")
+    )
+    # Snapshot of the initiative when the round opened.
+    initiative_code = models.CharField(_("indsatskode"), max_length=20)
+    initiative_title = models.CharField(_("indsatsens titel"), max_length=200)
+    initiative_text = models.TextField(_("indsatsens tekst"))
+    initiative_kind = models.CharField(
+        _("indsatstype"), max_length=10, choices=Initiative.Kind.choices
+    )
+    area_number = models.PositiveSmallIntegerField(_("områdenummer"))
+    area_title = models.CharField(_("område"), max_length=255)
+    block_title = models.CharField(_("blok"), max_length=255, blank=True)
+    position = models.PositiveSmallIntegerField(_("placering"))
+
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=ImplementationStatus.choices, null=True, blank=True
+    )
+    narrative = models.TextField(
+        _("sådan arbejder kommunen med indsatsen"),
+        blank=True,
+        help_text=_("Mange veje til samme mål: beskriv kommunens egen måde."),
+    )
+    methods = models.ManyToManyField(
+        Method, blank=True, related_name="entries", verbose_name=_("metoder og redskaber")
+    )
+    other_methods = models.CharField(_("andre metoder"), max_length=500, blank=True)
+    next_steps = models.TextField(_("planlagte næste skridt"), blank=True)
+    links = models.TextField(
+        _("links"), blank=True, help_text=_("Én adresse pr. linje, fx til politiske beslutninger.")
+    )
+    participation = models.CharField(
+        _("deltagelse"), max_length=15, choices=Participation.choices, blank=True
+    )
+    pilot_project = models.ForeignKey(
+        "PilotProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("pilotprojekt"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[methods])
+
+    class Meta:
+        verbose_name = _("rapportlinje")
+        verbose_name_plural = _("rapportlinjer")
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "initiative"],
+                name="entry_one_per_initiative",
+                violation_error_message=_("Rapporten har allerede en linje for denne indsats."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__isnull=True) | models.Q(status__gte=0, status__lte=4),
+                name="entry_status_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.initiative_code}"
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.initiative_kind == Initiative.Kind.MANDATORY
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    report = instance.entry.report
+    return f"rapporter/{report.round_id}/{report.municipality.code}/{filename}"
+
+
+class Attachment(TimeStampedModel):
+    entry = models.ForeignKey(
+        ReportEntry,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("rapportlinje"),
+    )
+    file = models.FileField(
+        _("fil"),
+        upload_to=attachment_path,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+    )
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bilag")
+        verbose_name_plural = _("bilag")
+        ordering = ["entry", "created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PoliticalAnswer(TimeStampedModel):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="answers", verbose_name=_("rapport")
+    )
+    question = models.ForeignKey(
+        PoliticalQuestion,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("spørgsmål"),
+    )
+    answer = models.TextField(_("svar"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("politisk svar")
+        verbose_name_plural = _("politiske svar")
+        ordering = ["report", "question__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "question"],
+                name="answer_one_per_question",
+                violation_error_message=_("Rapporten har allerede et svar på dette spørgsmål."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.question.number}"
+
+
+class ReportEvent(models.Model):
+    """One step of a report's workflow: who did what, when, with which comment."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Oprettet")
+        SAVED = "saved", _("Gemt som kladde")
+        SUBMITTED = "submitted", _("Indsendt")
+        RETURNED = "returned", _("Sendt retur")
+        APPROVED = "approved", _("Godkendt")
+        DEADLINE_EXTENDED = "deadline_extended", _("Frist forlænget")
+        REMINDED = "reminded", _("Påmindelse sendt")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("rapport")
+    )
+    action = models.CharField(_("handling"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("rapporthændelse")
+        verbose_name_plural = _("rapporthændelser")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_action_display()}"
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail sent for a report at an offset from its deadline; never twice."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("rapport")
+    )
+    offset_days = models.SmallIntegerField(
+        _("dage i forhold til fristen"), help_text=_("Negativ før fristen, positiv efter.")
+    )
+    deadline = models.DateField(_("frist på afsendelsestidspunktet"))
+    sent_at = models.DateTimeField(_("sendt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sendt påmindelse")
+        verbose_name_plural = _("sendte påmindelser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "offset_days", "deadline"],
+                name="reminder_once_per_offset_and_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.offset_days:+d})"
+
+
+class PilotProjectQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> PilotProjectQuerySet:
+        """Everyone signed in reads pilot projects: sharing results is their purpose."""
+        if not user.is_authenticated:
+            return self.filter(results_published=True)
+        return self
+
+    def editable_by(self, user: User | AnonymousUser) -> PilotProjectQuerySet:
+        """The lead municipality's coordinators change a pilot project."""
+        return self.filter(lead_municipality_id__in=get_scope(user).coordinator_municipality_ids)
+
+
+class PilotProject(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planlagt")
+        RUNNING = "running", _("I gang")
+        COMPLETED = "completed", _("Afsluttet")
+        STOPPED = "stopped", _("Stoppet")
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.PROTECT,
+        related_name="pilot_projects",
+        verbose_name=_("pilotindsats"),
+        limit_choices_to={"kind": Initiative.Kind.PILOT},
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("beskrivelse"))
+    lead_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="led_pilot_projects",
+        verbose_name=_("tovholderkommune"),
+    )
+    participants = models.ManyToManyField(
+        Municipality,
+        through="PilotParticipation",
+        related_name="pilot_projects",
+        verbose_name=_("deltagende kommuner"),
+    )
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("slut"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-mail"), blank=True)
+    results = models.TextField(_("resultater og erfaringer"), blank=True)
+    results_published = models.BooleanField(
+        _("resultater delt med de øvrige kommuner"), default=False
+    )
+
+    history = HistoricalRecords()
+    objects = PilotProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pilotprojekt")
+        verbose_name_plural = _("pilotprojekter")
+        ordering = ["initiative__code", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="pilot_ends_after_start",
+                violation_error_message=_("Slutdatoen skal ligge efter startdatoen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:pilot_detail", kwargs={"pk": self.pk})
+
+
+class PilotParticipation(TimeStampedModel):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Inviteret")
+        ACCEPTED = "accepted", _("Deltager")
+        DECLINED = "declined", _("Takket nej")
+
+    project = models.ForeignKey(
+        PilotProject,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("pilotprojekt"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="pilot_participations",
+        verbose_name=_("kommune"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deltagelse i pilotprojekt")
+        verbose_name_plural = _("deltagelser i pilotprojekter")
+        ordering = ["project", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "municipality"],
+                name="pilot_participation_unique",
+                violation_error_message=_("Kommunen er allerede med i pilotprojektet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} i {self.project}"

@@ -1,0 +1,1 @@
+"""Pilot projects and the coordinator's own task list."""

@@ -1,0 +1,1 @@
+"""Reporting rounds: the secretariat creates, opens, follows up and closes them."""

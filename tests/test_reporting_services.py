@@ -1,0 +1,311 @@
+"""The reporting workflow as services: opening, saving, submitting, reviewing."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from commitments.models import Initiative
+from reporting import services
+from reporting.models import Report, ReportEntry, ReportEvent, ReportingRound
+from reporting.validators import contains_cpr_number
+
+pytestmark = pytest.mark.django_db
+
+Status = ReportEntry.ImplementationStatus
+
+
+def _entry_data(entry, **changes):
+    values = {
+        "entry_id": entry.pk,
+        "status": entry.status,
+        "narrative": entry.narrative,
+        "method_ids": frozenset(entry.methods.values_list("pk", flat=True)),
+        "other_methods": entry.other_methods,
+        "next_steps": entry.next_steps,
+        "links": entry.links,
+        "participation": entry.participation,
+        "pilot_project_id": entry.pilot_project_id,
+    }
+    values.update(changes)
+    return services.EntryData(**values)
+
+
+def _complete(report):
+    data = []
+    for entry in report.entries.all():
+        if entry.is_mandatory:
+            data.append(
+                _entry_data(entry, status=Status.IN_PROGRESS, narrative="Vi arbejder med det.")
+            )
+        else:
+            data.append(_entry_data(entry, participation="no"))
+    return data
+
+
+def _save(user, report, entries, **kwargs):
+    return services.report_save(
+        actor=user,
+        report=report,
+        expected_version=kwargs.pop("version", report.version),
+        entries=entries,
+        answers=kwargs.pop("answers", {}),
+        council_body=kwargs.pop("council_body", "Sundhedsudvalget"),
+        council_date=kwargs.pop("council_date", datetime.date(2026, 11, 20)),
+    )
+
+
+def test_opening_a_round_creates_a_report_per_municipality_with_every_initiative(
+    coordinator, open_round, hovedstaden_framework
+):
+    assert open_round.status == ReportingRound.Status.OPEN
+    assert open_round.reports.count() == 29
+    report = open_round.reports.first()
+    assert report.entries.count() == hovedstaden_framework.initiatives.count() == 24
+    assert report.answers.count() == 3
+    assert report.events.get().action == ReportEvent.Action.CREATED
+    assert report.history.count() == 1  # the bulk creation is recorded in history
+    assert ReportEntry.history.filter(report_id=report.pk).count() == 24
+    # Only København has a coordinator here: one e-mail, with a direct link to its report.
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    own = open_round.reports.get(municipality__code="101")
+    assert own.get_absolute_url() in mail.outbox[0].body
+
+
+def test_entries_keep_the_wording_of_the_initiative_when_it_is_revised(own_report):
+    entry = own_report.entries.get(initiative_code="1.F1")
+    original = entry.initiative_text
+
+    Initiative.objects.filter(pk=entry.initiative_id).update(text="Ny formulering", title="Ny")
+
+    entry.refresh_from_db()
+    assert entry.initiative_text == original
+    assert entry.initiative_title != "Ny"
+
+
+def test_only_own_secretariat_opens_a_round(hovedstaden_framework, foreign_secretariat):
+    with pytest.raises(PermissionDenied):
+        services.round_create(
+            actor=foreign_secretariat,
+            framework=hovedstaden_framework,
+            title="Forsøg",
+            slug="forsoeg",
+            opens_on=datetime.date(2026, 1, 1),
+            deadline=datetime.date(2026, 2, 1),
+        )
+
+
+def test_round_cannot_be_opened_twice(open_round, secretariat):
+    with pytest.raises(ValidationError, match="Runden er allerede åbnet."):
+        services.round_open(actor=secretariat, round_=open_round)
+
+
+def test_coordinator_saves_a_draft_and_the_version_moves_on(own_report, coordinator):
+    entry = own_report.entries.get(initiative_code="1.F1")
+
+    saved = _save(
+        coordinator,
+        own_report,
+        [_entry_data(entry, status=Status.PLANNED, narrative="Jobcentret screener.")],
+    )
+
+    entry.refresh_from_db()
+    assert saved.version == 2
+    assert entry.status == Status.PLANNED
+    assert entry.narrative == "Jobcentret screener."
+    assert saved.started_at is not None
+    assert saved.progress == "in_progress"
+    assert entry.history.first().narrative == "Jobcentret screener."
+
+
+def test_stale_version_is_a_conflict_and_writes_nothing(own_report, coordinator):
+    entry = own_report.entries.get(initiative_code="1.F1")
+    _save(coordinator, own_report, [_entry_data(entry, narrative="Første")])
+
+    with pytest.raises(services.ReportConflict) as conflict:
+        _save(coordinator, own_report, [_entry_data(entry, narrative="Anden")], version=1)
+
+    entry.refresh_from_db()
+    assert conflict.value.current_version == 2
+    assert entry.narrative == "Første"
+
+
+def test_coordinator_cannot_save_another_municipalitys_report(other_report, coordinator):
+    entry = other_report.entries.first()
+
+    with pytest.raises(PermissionDenied):
+        _save(coordinator, other_report, [_entry_data(entry, narrative="Indbrud")])
+
+    entry.refresh_from_db()
+    assert entry.narrative == ""
+
+
+def test_entry_id_of_another_report_is_refused_and_nothing_is_written(
+    own_report, other_report, coordinator
+):
+    own_entry = own_report.entries.get(initiative_code="1.F1")
+    foreign_entry = other_report.entries.get(initiative_code="1.F1")
+
+    with pytest.raises(PermissionDenied):
+        _save(
+            coordinator,
+            own_report,
+            [
+                _entry_data(own_entry, narrative="Egen"),
+                _entry_data(foreign_entry, narrative="Fremmed"),
+            ],
+        )
+
+    own_entry.refresh_from_db()
+    foreign_entry.refresh_from_db()
+    assert own_entry.narrative == ""  # the whole save was rolled back
+    assert foreign_entry.narrative == ""
+
+
+def test_submit_needs_every_mandatory_status_and_narratives(own_report, coordinator):
+    entry = own_report.entries.get(initiative_code="1.F1")
+    _save(coordinator, own_report, [_entry_data(entry, status=Status.IN_PROGRESS)])
+    own_report.refresh_from_db()
+
+    with pytest.raises(ValidationError) as error:
+        services.report_submit(
+            actor=coordinator, report=own_report, expected_version=own_report.version
+        )
+
+    problems = error.value.params["problems"]
+    assert problems[entry.pk] == (
+        "Beskriv, hvordan kommunen arbejder med indsatsen, når den er i gang."
+    )
+    assert len(problems) == 24
+    own_report.refresh_from_db()
+    assert own_report.status == Report.Status.DRAFT
+
+
+def test_full_workflow_submit_return_resubmit_approve(
+    own_report, coordinator, secretariat, django_capture_on_commit_callbacks
+):
+    saved = _save(coordinator, own_report, _complete(own_report))
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.report_submit(
+            actor=coordinator, report=saved, expected_version=saved.version
+        )
+    assert submitted.status == Report.Status.SUBMITTED
+    assert submitted.submitted_by == coordinator
+    assert mail.outbox[-1].to == [secretariat.email]
+
+    # Locked for the municipality once submitted.
+    with pytest.raises(PermissionDenied):
+        _save(coordinator, submitted, _complete(submitted))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = services.report_return(
+            actor=secretariat, report=submitted, comment="Uddyb indsats 2.F3."
+        )
+    assert returned.status == Report.Status.RETURNED
+    assert returned.return_comment == "Uddyb indsats 2.F3."
+    assert mail.outbox[-1].to == [coordinator.email]
+    assert "Uddyb indsats 2.F3." in mail.outbox[-1].body
+
+    resaved = _save(coordinator, returned, _complete(returned))
+    resubmitted = services.report_submit(
+        actor=coordinator, report=resaved, expected_version=resaved.version
+    )
+    approved = services.report_approve(actor=secretariat, report=resubmitted)
+
+    assert approved.status == Report.Status.APPROVED
+    assert list(approved.events.values_list("action", flat=True)) == [
+        "created",
+        "saved",
+        "submitted",
+        "returned",
+        "saved",
+        "submitted",
+        "approved",
+    ]
+
+
+def test_illegal_transitions_are_refused(own_report, coordinator, secretariat, foreign_secretariat):
+    with pytest.raises(ValidationError, match="Kun en indsendt rapport"):
+        services.report_approve(actor=secretariat, report=own_report)
+    saved = _save(coordinator, own_report, _complete(own_report))
+    submitted = services.report_submit(
+        actor=coordinator, report=saved, expected_version=saved.version
+    )
+    with pytest.raises(PermissionDenied):
+        services.report_approve(actor=foreign_secretariat, report=submitted)
+    with pytest.raises(PermissionDenied):
+        services.report_approve(actor=coordinator, report=submitted)
+    with pytest.raises(ValidationError):
+        services.report_return(actor=secretariat, report=submitted, comment="  ")
+
+
+def test_closed_round_locks_reports(own_report, coordinator, secretariat, open_round):
+    services.round_close(actor=secretariat, round_=open_round)
+
+    with pytest.raises(PermissionDenied):
+        _save(coordinator, own_report, _complete(own_report))
+
+    services.round_reopen(actor=secretariat, round_=open_round)
+    assert _save(coordinator, own_report, _complete(own_report)).version == 2
+
+
+def test_extended_deadline_needs_a_later_date_and_a_reason(own_report, secretariat):
+    with pytest.raises(ValidationError):
+        services.report_extend_deadline(
+            actor=secretariat, report=own_report, deadline=datetime.date(2027, 1, 10), reason=""
+        )
+
+    extended = services.report_extend_deadline(
+        actor=secretariat,
+        report=own_report,
+        deadline=datetime.date(2027, 1, 10),
+        reason="Byrådet behandler sagen i januar.",
+    )
+
+    assert extended.deadline == datetime.date(2027, 1, 10)
+    assert extended.events.last().action == ReportEvent.Action.DEADLINE_EXTENDED
+
+
+def test_new_round_is_prefilled_from_the_latest_approved_report(
+    own_report, coordinator, secretariat, hovedstaden_framework
+):
+    data = _complete(own_report)
+    saved = _save(coordinator, own_report, data)
+    submitted = services.report_submit(
+        actor=coordinator, report=saved, expected_version=saved.version
+    )
+    services.report_approve(actor=secretariat, report=submitted)
+    services.round_close(actor=secretariat, round_=own_report.round)
+
+    next_round = services.round_create(
+        actor=secretariat,
+        framework=hovedstaden_framework,
+        title="Statusopfølgning 2027",
+        slug="statusopfoelgning-2027",
+        opens_on=datetime.date(2027, 11, 1),
+        deadline=datetime.date(2027, 12, 15),
+    )
+    services.round_open(actor=secretariat, round_=next_round)
+
+    new_report = next_round.reports.get(municipality=own_report.municipality)
+    entry = new_report.entries.get(initiative_code="1.F1")
+    assert entry.status == Status.IN_PROGRESS
+    assert entry.narrative == "Vi arbejder med det."
+    untouched = next_round.reports.exclude(municipality=own_report.municipality).first()
+    assert untouched.entries.get(initiative_code="1.F1").status is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Borger 010203-1234 er udskrevet", True),
+        ("CPR 0102031234.", True),
+        ("Tlf. 2443 7906", False),
+        ("Sag 2013-01454", False),
+        ("Dato 320199-1234 er ikke en dato", False),
+        ("Konto 12345678901234", False),
+    ],
+)
+def test_cpr_numbers_are_recognised(text, found):
+    assert contains_cpr_number(text) is found

@@ -19,6 +19,8 @@ from reporting.models import (
     PilotParticipation,
     PilotProject,
     PoliticalQuestion,
+    Report,
+    ReportEntry,
     ReportingRound,
 )
 
@@ -195,3 +197,32 @@ class PilotParticipationFactory(DjangoModelFactory):
     project = factory.SubFactory(PilotProjectFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     status = PilotParticipation.Status.ACCEPTED
+
+
+class ReportFactory(DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    round = factory.SubFactory(ReportingRoundFactory, status=ReportingRound.Status.OPEN)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    status = Report.Status.DRAFT
+
+    class Params:
+        submitted = factory.Trait(status=Report.Status.SUBMITTED)
+        approved = factory.Trait(status=Report.Status.APPROVED)
+
+
+class ReportEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = ReportEntry
+
+    report = factory.SubFactory(ReportFactory)
+    initiative = factory.SubFactory(InitiativeFactory)
+    initiative_code = factory.LazyAttribute(lambda o: o.initiative.code)
+    initiative_title = factory.LazyAttribute(lambda o: o.initiative.title)
+    initiative_text = factory.LazyAttribute(lambda o: o.initiative.text)
+    initiative_kind = factory.LazyAttribute(lambda o: o.initiative.kind)
+    area_number = factory.LazyAttribute(lambda o: o.initiative.block.area.number)
+    area_title = factory.LazyAttribute(lambda o: o.initiative.block.area.title)
+    block_title = factory.LazyAttribute(lambda o: o.initiative.block.title)
+    position = factory.Sequence(lambda n: n + 1)

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, User
+from tests.factories import ReportEntryFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,22 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
         OWN_KKR_SECRETARIAT_WRITES,
     ),
+    # --- reporting: reports ---
+    "reporting:report_detail": (
+        "own_report",
+        {
+            "anonymous": FOUND,
+            "coordinator": OK,
+            "other_coordinator": NOT_FOUND,  # a draft of another municipality
+            "foreign_coordinator": NOT_FOUND,
+            "politician": NOT_FOUND,
+            "secretariat": OK,
+            "foreign_secretariat": NOT_FOUND,
+        },
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    # --- reporting: rounds ---
+    # --- reporting: pilots and tasks ---
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -151,7 +168,14 @@ def world(reference_data, coordinator, own_municipality):
         user=target, role=Membership.Role.COORDINATOR, municipality=own_municipality
     )
     initiative = Initiative.objects.get(framework__slug="hovedstaden-psykiatri", code="1.F1")
+    report = ReportFactory(
+        round__framework=initiative.framework,
+        round__slug="statusopfoelgning-2026",
+        municipality=own_municipality,
+    )
+    ReportEntryFactory(report=report, initiative=initiative)
     return {
+        "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},
         "municipality": {"code": own_municipality.code},

@@ -97,7 +97,7 @@ def test_only_own_secretariat_opens_a_round(hovedstaden_framework, foreign_secre
 
 
 def test_round_cannot_be_opened_twice(open_round, secretariat):
-    with pytest.raises(ValidationError, match="Runden er allerede åbnet."):
+    with pytest.raises(ValidationError, match=r"Runden er allerede åbnet\."):
         services.round_open(actor=secretariat, round_=open_round)
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "commitments",
     "reporting",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("rammer/", include("commitments.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("afrapportering/", include("reporting.urls")),
+    path("overblik/", include("dashboards.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

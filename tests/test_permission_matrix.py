@@ -132,6 +132,12 @@ MATRIX = {
     ),
     # --- reporting: rounds ---
     # --- reporting: pilots and tasks ---
+    # --- dashboards: every signed-in role reads them; drafts only with the secretariat's toggle
+    "dashboards:index": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "dashboards:overview": ("dashboard", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "dashboards:heat_map": ("dashboard", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "dashboards:initiative": ("dashboard_initiative", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "dashboards:municipality": ("dashboard_municipality", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -175,6 +181,9 @@ def world(reference_data, coordinator, own_municipality):
     )
     ReportEntryFactory(report=report, initiative=initiative)
     return {
+        "dashboard": {"slug": "hovedstaden-psykiatri"},
+        "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
+        "dashboard_municipality": {"slug": "hovedstaden-psykiatri", "code": "101"},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},

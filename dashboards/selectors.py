@@ -1,0 +1,351 @@
+"""Dashboard figures, aggregated in the database and shaped into small dataclasses.
+
+Every function here runs a fixed number of queries whatever the number of municipalities,
+rounds or initiatives: aggregates are GROUP BY queries, grids are one flat query shaped in
+Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, FloatField, Q
+from django.db.models.functions import Cast
+
+from commitments.models import Framework, Initiative
+from municipalities.models import Municipality
+from reporting.models import PilotParticipation, PilotProject, Report, ReportEntry, ReportingRound
+
+Level = ReportEntry.ImplementationStatus
+LEVELS = list(Level)
+SHARED = (Report.Status.SUBMITTED, Report.Status.APPROVED)
+
+
+def counted_statuses(*, include_drafts: bool) -> tuple[str, ...]:
+    """Report statuses whose content counts on a dashboard."""
+    if include_drafts:
+        return tuple(Report.Status.values)
+    return SHARED
+
+
+@dataclass
+class LevelShare:
+    level: int | None
+    label: str
+    count: int
+    percent: float
+    offset: float = 0.0
+
+
+@dataclass
+class AreaFigures:
+    number: int
+    title: str
+    shares: list[LevelShare]
+    total: int
+    average: float | None
+    previous_average: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.average is None or self.previous_average is None:
+            return None
+        return round(self.average - self.previous_average, 2)
+
+
+@dataclass
+class Overview:
+    round: ReportingRound
+    previous_round: ReportingRound | None
+    municipality_count: int
+    report_counts: dict[str, int]
+    areas: list[AreaFigures]
+    pilot_count: int
+    pilot_municipality_count: int
+
+    @property
+    def shared_count(self) -> int:
+        """Reports submitted or approved."""
+        return sum(self.report_counts.get(status, 0) for status in SHARED)
+
+
+def _level_shares(counts: dict[int | None, int]) -> tuple[list[LevelShare], int, float | None]:
+    answered = {k: v for k, v in counts.items() if k is not None}
+    total = sum(counts.values())
+    shares = [
+        LevelShare(
+            level.value,
+            str(level.label),
+            counts.get(level.value, 0),
+            round(100 * counts.get(level.value, 0) / total, 1) if total else 0.0,
+        )
+        for level in LEVELS
+    ]
+    if counts.get(None):
+        shares.append(LevelShare(None, "", counts[None], round(100 * counts[None] / total, 1)))
+    offset = 0.0
+    for share in shares:
+        share.offset = offset
+        offset += share.percent
+    answered_total = sum(answered.values())
+    average = (
+        round(sum(k * v for k, v in answered.items()) / answered_total, 2)
+        if answered_total
+        else None
+    )
+    return shares, total, average
+
+
+def _area_counts(round_ids: list[int], statuses: tuple[str, ...]) -> dict:
+    rows = (
+        ReportEntry.objects.filter(
+            report__round_id__in=round_ids,
+            report__status__in=statuses,
+            initiative_kind=Initiative.Kind.MANDATORY,
+        )
+        .values("report__round_id", "area_number", "area_title", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict = defaultdict(lambda: {"title": "", "counts": defaultdict(int)})
+    for row in rows:
+        key = (row["report__round_id"], row["area_number"])
+        result[key]["title"] = row["area_title"]
+        result[key]["counts"][row["status"]] += row["n"]
+    return result
+
+
+def previous_round(round_: ReportingRound, rounds: list[ReportingRound]) -> ReportingRound | None:
+    earlier = [r for r in rounds if r.opens_on < round_.opens_on]
+    return max(earlier, key=lambda r: r.opens_on) if earlier else None
+
+
+def round_overview(
+    *, round_: ReportingRound, rounds: list[ReportingRound], include_drafts: bool
+) -> Overview:
+    """Submissions, the share at each status level per area, pilots, change since last round."""
+    statuses = counted_statuses(include_drafts=include_drafts)
+    before = previous_round(round_, rounds)
+    report_counts = dict(
+        Report.objects.filter(round=round_).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    by_area = _area_counts([r.pk for r in (round_, before) if r], statuses)
+    areas = []
+    for (round_id, number), data in sorted(by_area.items(), key=lambda item: item[0][1]):
+        if round_id != round_.pk:
+            continue
+        shares, total, average = _level_shares(data["counts"])
+        previous = by_area.get((before.pk, number)) if before else None
+        previous_average = _level_shares(previous["counts"])[2] if previous else None
+        areas.append(AreaFigures(number, data["title"], shares, total, average, previous_average))
+    pilots = PilotProject.objects.filter(
+        initiative__framework_id=round_.framework_id,
+        status__in=[PilotProject.Status.PLANNED, PilotProject.Status.RUNNING],
+    ).aggregate(
+        projects=Count("id", distinct=True),
+        municipalities=Count(
+            "participations__municipality",
+            filter=Q(participations__status=PilotParticipation.Status.ACCEPTED),
+            distinct=True,
+        ),
+    )
+    return Overview(
+        round=round_,
+        previous_round=before,
+        municipality_count=sum(report_counts.values()),
+        report_counts=report_counts,
+        areas=areas,
+        pilot_count=pilots["projects"],
+        pilot_municipality_count=pilots["municipalities"],
+    )
+
+
+@dataclass
+class HeatColumn:
+    code: str
+    title: str
+    area_number: int
+
+
+@dataclass
+class HeatCell:
+    code: str
+    level: int | None
+    label: str
+
+
+@dataclass
+class HeatRow:
+    municipality: str
+    code: str
+    report_id: int | None
+    report_status: str
+    cells: list[HeatCell] = field(default_factory=list)
+
+    @property
+    def progress(self) -> float:
+        levels = [c.level for c in self.cells if c.level is not None]
+        return sum(levels) / len(levels) if levels else -1
+
+
+@dataclass
+class HeatMap:
+    columns: list[HeatColumn]
+    areas: list[tuple[int, str, int]]  # number, title, column span
+    rows: list[HeatRow]
+
+
+def heat_map(*, round_: ReportingRound, include_drafts: bool, sort: str = "name") -> HeatMap:
+    """Municipalities × mandatory initiatives, each cell the reported status level."""
+    statuses = counted_statuses(include_drafts=include_drafts)
+    entries = (
+        ReportEntry.objects.filter(report__round=round_, initiative_kind=Initiative.Kind.MANDATORY)
+        .order_by("report__municipality__name", "position")
+        .values_list(
+            "report_id",
+            "report__status",
+            "report__municipality__name",
+            "report__municipality__code",
+            "initiative_code",
+            "initiative_title",
+            "area_number",
+            "area_title",
+            "status",
+        )
+    )
+    labels = dict(Level.choices)
+    columns: dict[str, HeatColumn] = {}
+    area_titles: dict[int, str] = {}
+    rows: dict[str, HeatRow] = {}
+    for report_id, report_status, name, code, i_code, i_title, a_no, a_title, level in entries:
+        columns.setdefault(i_code, HeatColumn(i_code, i_title, a_no))
+        area_titles[a_no] = a_title
+        row = rows.get(code)
+        if row is None:
+            row = rows[code] = HeatRow(name, code, report_id, report_status)
+        shown = level if report_status in statuses else None
+        row.cells.append(HeatCell(i_code, shown, str(labels.get(shown, ""))))
+    spans: dict[int, int] = defaultdict(int)
+    for column in columns.values():
+        spans[column.area_number] += 1
+    result_rows = list(rows.values())
+    if sort == "progress":
+        result_rows.sort(key=lambda r: (-r.progress, r.municipality))
+    return HeatMap(
+        columns=list(columns.values()),
+        areas=[(n, area_titles[n], spans[n]) for n in sorted(spans)],
+        rows=result_rows,
+    )
+
+
+@dataclass
+class ManyRoadsEntry:
+    municipality: str
+    code: str
+    report_id: int
+    report_status: str
+    level: int | None
+    level_label: str
+    narrative: str
+    methods: list[str]
+    other_methods: str
+
+
+def initiative_roads(
+    *, round_: ReportingRound, code: str, include_drafts: bool, level: int | None = None
+) -> list[ManyRoadsEntry]:
+    """How every municipality works with one initiative: status, narrative, methods."""
+    entries = (
+        ReportEntry.objects.filter(
+            report__round=round_,
+            initiative_code=code,
+            report__status__in=counted_statuses(include_drafts=include_drafts),
+        )
+        .select_related("report__municipality")
+        .prefetch_related("methods")
+        .order_by("-status", "report__municipality__name")
+    )
+    if level is not None:
+        entries = entries.filter(status=level)
+    return [
+        ManyRoadsEntry(
+            municipality=e.report.municipality.name,
+            code=e.report.municipality.code,
+            report_id=e.report_id,
+            report_status=e.report.status,
+            level=e.status,
+            level_label=e.get_status_display() if e.status is not None else "",
+            narrative=e.narrative,
+            methods=[m.name for m in e.methods.all()],
+            other_methods=e.other_methods,
+        )
+        for e in entries
+    ]
+
+
+@dataclass
+class ProfileRow:
+    code: str
+    title: str
+    area_number: int
+    kind: str
+    levels: list[tuple[ReportingRound, int | None, str]]
+    kkr_average: float | None
+
+
+def municipality_profile(
+    *,
+    municipality: Municipality,
+    framework: Framework,
+    rounds: list[ReportingRound],
+    current: ReportingRound,
+    include_drafts: bool,
+) -> list[ProfileRow]:
+    """The municipality's level on every mandatory initiative, round after round, and the KKR
+    average in the current round."""
+    statuses = counted_statuses(include_drafts=include_drafts)
+    own = ReportEntry.objects.filter(
+        report__municipality=municipality,
+        report__round__in=rounds,
+        report__status__in=statuses,
+        initiative_kind=Initiative.Kind.MANDATORY,
+    ).values_list(
+        "report__round_id", "initiative_code", "initiative_title", "area_number", "status"
+    )
+    levels: dict[str, dict[int, int | None]] = defaultdict(dict)
+    titles: dict[str, tuple[str, int]] = {}
+    for round_id, code, title, area_number, status in own:
+        levels[code][round_id] = status
+        titles.setdefault(code, (title, area_number))
+    averages = dict(
+        ReportEntry.objects.filter(
+            report__round=current,
+            report__status__in=statuses,
+            initiative_kind=Initiative.Kind.MANDATORY,
+            status__isnull=False,
+        )
+        .values_list("initiative_code")
+        .annotate(avg=Avg(Cast("status", FloatField())))
+        .order_by()
+    )
+    labels = dict(Level.choices)
+    ordered_rounds = sorted(rounds, key=lambda r: r.opens_on)
+    rows = []
+    codes = sorted(titles, key=lambda c: (titles[c][1], c))
+    for code in codes:
+        title, area_number = titles[code]
+        rows.append(
+            ProfileRow(
+                code=code,
+                title=title,
+                area_number=area_number,
+                kind=Initiative.Kind.MANDATORY,
+                levels=[
+                    (r, levels[code].get(r.pk), str(labels.get(levels[code].get(r.pk), "")))
+                    for r in ordered_rounds
+                ],
+                kkr_average=round(averages[code], 2) if code in averages else None,
+            )
+        )
+    return rows

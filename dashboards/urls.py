@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.overview, name="overview"),
+    path("<slug:slug>/statuskort/", views.heat_map, name="heat_map"),
+    path("<slug:slug>/indsatser/<str:code>/", views.initiative, name="initiative"),
+    path("<slug:slug>/kommuner/<str:code>/", views.municipality, name="municipality"),
+]

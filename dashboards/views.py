@@ -1,0 +1,126 @@
+"""Dashboards: where the municipalities of a KKR stand, at a glance and in depth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import get_scope
+from commitments.models import Framework
+from dashboards import selectors
+from municipalities.models import Municipality
+from reporting.models import ReportEntry, ReportingRound
+
+
+@dataclass
+class DashboardContext:
+    framework: Framework
+    rounds: list[ReportingRound]
+    round: ReportingRound
+    include_drafts: bool
+    may_include_drafts: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "framework": self.framework,
+            "rounds": self.rounds,
+            "round": self.round,
+            "include_drafts": self.include_drafts,
+            "may_include_drafts": self.may_include_drafts,
+        }
+
+
+def _dashboard(request: HttpRequest, slug: str) -> DashboardContext:
+    """The framework, its reportable rounds, the chosen round and the drafts toggle."""
+    framework = get_object_or_404(
+        Framework.objects.visible_to(request.user).select_related("kkr"), slug=slug
+    )
+    rounds = list(
+        ReportingRound.objects.visible_to(request.user)
+        .filter(framework=framework)
+        .exclude(status=ReportingRound.Status.DRAFT)
+        .order_by("-opens_on")
+    )
+    if not rounds:
+        raise Http404
+    chosen = request.GET.get("runde")
+    round_ = next((r for r in rounds if r.slug == chosen), rounds[0])
+    scope = get_scope(request.user)
+    may_include_drafts = request.user.is_superuser or framework.kkr_id in scope.secretariat_kkr_ids
+    include_drafts = may_include_drafts and request.GET.get("kladder") == "1"
+    return DashboardContext(framework, rounds, round_, include_drafts, may_include_drafts)
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    rounds = ReportingRound.objects.visible_to(request.user).exclude(
+        status=ReportingRound.Status.DRAFT
+    )
+    frameworks = (
+        Framework.objects.visible_to(request.user)
+        .filter(rounds__in=rounds)
+        .select_related("kkr")
+        .distinct()
+        .order_by("kkr__name", "title")
+    )
+    return render(request, "dashboards/index.html", {"frameworks": frameworks})
+
+
+@require_safe
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    dashboard = _dashboard(request, slug)
+    figures = selectors.round_overview(
+        round_=dashboard.round, rounds=dashboard.rounds, include_drafts=dashboard.include_drafts
+    )
+    context = {**dashboard.as_dict(), "overview": figures, "levels": selectors.LEVELS}
+    return render(request, "dashboards/overview.html", context)
+
+
+@require_safe
+def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
+    dashboard = _dashboard(request, slug)
+    sort = "progress" if request.GET.get("sortering") == "fremdrift" else "name"
+    grid = selectors.heat_map(
+        round_=dashboard.round, include_drafts=dashboard.include_drafts, sort=sort
+    )
+    context = {**dashboard.as_dict(), "grid": grid, "sort": sort, "levels": selectors.LEVELS}
+    return render(request, "dashboards/heat_map.html", context)
+
+
+@require_safe
+def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    dashboard = _dashboard(request, slug)
+    initiative = get_object_or_404(dashboard.framework.initiatives, code=code)
+    level_param = request.GET.get("status", "")
+    level = int(level_param) if level_param.isdigit() else None
+    roads = selectors.initiative_roads(
+        round_=dashboard.round, code=code, include_drafts=dashboard.include_drafts, level=level
+    )
+    context = {
+        **dashboard.as_dict(),
+        "initiative": initiative,
+        "roads": roads,
+        "level": level,
+        "levels": ReportEntry.ImplementationStatus.choices,
+    }
+    return render(request, "dashboards/initiative.html", context)
+
+
+@require_safe
+def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    dashboard = _dashboard(request, slug)
+    municipality = get_object_or_404(
+        Municipality.objects.filter(kkr=dashboard.framework.kkr), code=code
+    )
+    rows = selectors.municipality_profile(
+        municipality=municipality,
+        framework=dashboard.framework,
+        rounds=dashboard.rounds,
+        current=dashboard.round,
+        include_drafts=dashboard.include_drafts,
+    )
+    context = {**dashboard.as_dict(), "municipality": municipality, "rows": rows}
+    return render(request, "dashboards/municipality.html", context)

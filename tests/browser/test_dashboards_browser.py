@@ -1,0 +1,83 @@
+"""A politician reads the regional picture and drills down, in a real browser."""
+
+import datetime
+import random
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Membership
+from commitments.models import Framework
+from municipalities.models import KKR
+from reporting import services
+from reporting.models import Report, ReportEntry
+from tests.factories import TEST_PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def reported_round(live_data):
+    """An open Hovedstaden round where most municipalities have submitted varied answers."""
+    kkr = KKR.objects.get(slug="hovedstaden")
+    secretariat = MembershipFactory(
+        role=Membership.Role.SECRETARIAT, kkr=kkr, municipality=None
+    ).user
+    round_ = services.round_create(
+        actor=secretariat,
+        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
+        title="Statusopfølgning 2026",
+        slug="statusopfoelgning-2026",
+        opens_on=datetime.date(2026, 11, 1),
+        deadline=datetime.date(2026, 12, 15),
+    )
+    services.round_open(actor=secretariat, round_=round_)
+    rng = random.Random(2026)
+    for entry in ReportEntry.objects.filter(report__round=round_, initiative_kind="mandatory"):
+        entry.status = rng.choice([0, 1, 2, 2, 3, 3, 4])
+        entry.narrative = "Kommunen arbejder med indsatsen i samarbejde med almen praksis."
+        entry.save(update_fields=["status", "narrative"])
+    Report.objects.filter(round=round_).exclude(municipality__code__in=["101", "147"]).update(
+        status=Report.Status.SUBMITTED
+    )
+    return round_
+
+
+def test_politician_reads_overview_heat_map_and_drills_down(
+    live_server, reported_round, page, login, screenshot
+):
+    politician = MembershipFactory(
+        role=Membership.Role.POLITICIAN,
+        kkr=KKR.objects.get(slug="hovedstaden"),
+        municipality=None,
+    ).user
+    login(page, politician, TEST_PASSWORD)
+
+    page.get_by_role("link", name="Overblik").first.click()
+    page.get_by_role("link", name="Kommunernes fælles rolle").click()
+    expect(page.locator(".display-6").first).to_contain_text("27")  # 27 of 29 submitted
+    screenshot(page, "overblik")
+
+    page.get_by_role("link", name="Statuskort").click()
+    expect(page.get_by_role("table")).to_be_visible()
+    screenshot(page, "statuskort")
+
+    page.get_by_role("link", name="Albertslund").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Albertslund Kommune")
+    screenshot(page, "kommuneprofil")
+
+    page.get_by_role("link", name="Mistrivsel og mental sundhed i jobcentrene").click()
+    expect(page.get_by_text("Mange veje til samme mål")).to_be_visible()
+    screenshot(page, "mange-veje")
+
+
+def test_heat_map_fits_a_phone(live_server, reported_round, page, login, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    secretariat = Membership.objects.filter(role="secretariat").first().user
+    login(page, secretariat, TEST_PASSWORD)
+
+    page.goto(f"{live_server.url}/overblik/hovedstaden-psykiatri/statuskort/")
+
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390
+    screenshot(page, "statuskort-mobil")

@@ -1,0 +1,254 @@
+"""Dashboards: figures from the database, scoped to what the viewer may see, constant queries."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership
+from reporting.models import Report, ReportEntry, ReportingRound
+from tests.factories import (
+    FrameworkFactory,
+    InitiativeBlockFactory,
+    InitiativeFactory,
+    KKRFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    ReportEntryFactory,
+    ReportFactory,
+    ReportingRoundFactory,
+    StrategicAreaFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+Level = ReportEntry.ImplementationStatus
+
+
+def build_kkr(*, municipalities: int, rounds: int, initiatives: int, areas: int = 2):
+    """A KKR with a framework, rounds and one submitted report per municipality and round."""
+    kkr = KKRFactory()
+    framework = FrameworkFactory(kkr=kkr)
+    blocks = [
+        InitiativeBlockFactory(area=StrategicAreaFactory(framework=framework, number=n + 1))
+        for n in range(areas)
+    ]
+    items = [
+        InitiativeFactory(block=blocks[i % areas], code=f"{i % areas + 1}.F{i}", order=i)
+        for i in range(initiatives)
+    ]
+    towns = [MunicipalityFactory(kkr=kkr) for _ in range(municipalities)]
+    made_rounds = []
+    for r in range(rounds):
+        round_ = ReportingRoundFactory(
+            framework=framework,
+            status=ReportingRound.Status.CLOSED,
+            opens_on=datetime.date(2020 + r, 1, 1),
+            deadline=datetime.date(2020 + r, 3, 1),
+        )
+        made_rounds.append(round_)
+        for m_index, town in enumerate(towns):
+            report = ReportFactory(round=round_, municipality=town, status=Report.Status.APPROVED)
+            ReportEntry.objects.bulk_create(
+                ReportEntryFactory.build(
+                    report=report,
+                    initiative=item,
+                    position=i,
+                    status=(i + m_index + r) % 5,
+                )
+                for i, item in enumerate(items)
+            )
+    secretariat = MembershipFactory(
+        role=Membership.Role.SECRETARIAT, kkr=kkr, municipality=None
+    ).user
+    return framework, made_rounds, towns, items, secretariat
+
+
+DASHBOARD_PAGES = [
+    ("dashboards:overview", None),
+    ("dashboards:heat_map", None),
+    ("dashboards:initiative", "initiative"),
+    ("dashboards:municipality", "municipality"),
+]
+
+
+def _url(name, kind, framework, towns, items):
+    args = [framework.slug]
+    if kind == "initiative":
+        args.append(items[0].code)
+    elif kind == "municipality":
+        args.append(towns[0].code)
+    return reverse(name, args=args)
+
+
+# Per page: session, user, memberships, framework, rounds, then the page's own queries,
+# then the session save (savepoint, update, release).
+EXPECTED_QUERIES = {
+    # report counts by status; area counts for this and the previous round; pilots
+    "dashboards:overview": 5 + 3 + 3,
+    # one flat query for the grid
+    "dashboards:heat_map": 5 + 1 + 3,
+    # the initiative; entries with municipality; their methods (prefetch)
+    "dashboards:initiative": 5 + 3 + 3,
+    # the municipality; its levels over all rounds; KKR averages in the current round
+    "dashboards:municipality": 5 + 3 + 3,
+}
+
+
+@pytest.mark.parametrize(("name", "kind"), DASHBOARD_PAGES)
+@pytest.mark.parametrize(
+    "size",
+    [
+        {"municipalities": 5, "rounds": 1, "initiatives": 10},
+        {"municipalities": 30, "rounds": 3, "initiatives": 24},
+    ],
+    ids=["small", "large"],
+)
+def test_dashboard_query_count_does_not_grow_with_data(
+    client, django_assert_num_queries, name, kind, size
+):
+    framework, _rounds, towns, items, secretariat = build_kkr(**size)
+    client.force_login(secretariat)
+    url = _url(name, kind, framework, towns, items)
+
+    with django_assert_num_queries(EXPECTED_QUERIES[name]):
+        response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_overview_shows_shares_per_area_and_change_since_previous_round(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=5, rounds=2, initiatives=4
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:overview", args=[framework.slug]))
+
+    overview = response.context["overview"]
+    assert overview.round == rounds[-1]
+    assert overview.previous_round == rounds[0]
+    assert overview.shared_count == 5
+    assert [a.number for a in overview.areas] == [1, 2]
+    assert sum(s.count for s in overview.areas[0].shares) == 5 * 2
+    assert overview.areas[0].change is not None
+    content = response.content.decode()
+    assert "Vis tallene som tabel" in content
+    assert "<svg" in content
+
+
+def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
+    url = reverse("dashboards:heat_map", args=[framework.slug])
+
+    client.force_login(secretariat)
+    without = client.get(url).context["grid"]
+    with_drafts = client.get(url, {"kladder": "1"}).context["grid"]
+    row = next(r for r in without.rows if r.code == towns[0].code)
+    assert {c.level for c in row.cells} == {None}
+    row = next(r for r in with_drafts.rows if r.code == towns[0].code)
+    assert None not in {c.level for c in row.cells}
+
+
+def test_politician_cannot_switch_drafts_on(client, reference_data):
+    framework, rounds, towns, items, _secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
+    viewer = MembershipFactory(
+        role=Membership.Role.POLITICIAN, kkr=framework.kkr, municipality=None
+    ).user
+    client.force_login(viewer)
+
+    response = client.get(reverse("dashboards:heat_map", args=[framework.slug]), {"kladder": "1"})
+
+    row = next(r for r in response.context["grid"].rows if r.code == towns[0].code)
+    assert {c.level for c in row.cells} == {None}
+    assert "Medtag kladder" not in response.content.decode()
+
+
+def test_heat_map_sorts_by_progress_and_links_cells_to_the_report(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=4, rounds=1, initiatives=3
+    )
+    client.force_login(secretariat)
+
+    response = client.get(
+        reverse("dashboards:heat_map", args=[framework.slug]), {"sortering": "fremdrift"}
+    )
+
+    rows = response.context["grid"].rows
+    assert [r.progress for r in rows] == sorted((r.progress for r in rows), reverse=True)
+    report = Report.objects.get(municipality__code=rows[0].code)
+    assert f'href="/afrapportering/rapporter/{report.pk}/#indsats-' in response.content.decode()
+
+
+def test_initiative_view_filters_by_status(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=5, rounds=1, initiatives=1
+    )
+    ReportEntry.objects.filter(report__municipality=towns[0]).update(
+        narrative="Vi bruger Åben Dialog."
+    )
+    client.force_login(secretariat)
+    url = reverse("dashboards:initiative", args=[framework.slug, items[0].code])
+
+    everyone = client.get(url).context["roads"]
+    level = everyone[0].level
+    filtered = client.get(url, {"status": level}).context["roads"]
+
+    assert len(everyone) == 5
+    assert {r.level for r in filtered} == {level}
+    assert "Vi bruger Åben Dialog." in client.get(url).content.decode()
+
+
+def test_municipality_profile_shows_rounds_and_kkr_average(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:municipality", args=[framework.slug, towns[0].code]))
+
+    rows = response.context["rows"]
+    assert len(rows) == 2
+    assert [r.title for r, _level, _label in rows[0].levels] == [r.title for r in rounds]
+    assert rows[0].kkr_average is not None
+
+
+def test_framework_without_rounds_has_no_dashboard(client, secretariat, hovedstaden_framework):
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:overview", args=[hovedstaden_framework.slug]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_municipality_outside_the_kkr_is_not_found(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=1
+    )
+    stranger = MunicipalityFactory()
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:municipality", args=[framework.slug, stranger.code]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_index_lists_frameworks_with_rounds(client, django_assert_num_queries):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=1
+    )
+    FrameworkFactory(kkr=framework.kkr)  # no rounds: not listed
+    client.force_login(secretariat)
+
+    # session, user, memberships, frameworks with visible rounds, then the session save
+    with django_assert_num_queries(4 + 3):
+        response = client.get(reverse("dashboards:index"))
+
+    assert list(response.context["frameworks"]) == [framework]

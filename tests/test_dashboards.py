@@ -119,7 +119,7 @@ def test_dashboard_query_count_does_not_grow_with_data(
 
 
 def test_overview_shows_shares_per_area_and_change_since_previous_round(client):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, rounds, _towns, _items, secretariat = build_kkr(
         municipalities=5, rounds=2, initiatives=4
     )
     client.force_login(secretariat)
@@ -139,7 +139,7 @@ def test_overview_shows_shares_per_area_and_change_since_previous_round(client):
 
 
 def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, _rounds, towns, _items, secretariat = build_kkr(
         municipalities=3, rounds=1, initiatives=2
     )
     Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
@@ -155,7 +155,7 @@ def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
 
 
 def test_politician_cannot_switch_drafts_on(client, reference_data):
-    framework, rounds, towns, items, _secretariat = build_kkr(
+    framework, _rounds, towns, _items, _secretariat = build_kkr(
         municipalities=3, rounds=1, initiatives=2
     )
     Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
@@ -172,7 +172,7 @@ def test_politician_cannot_switch_drafts_on(client, reference_data):
 
 
 def test_heat_map_sorts_by_progress_and_links_cells_to_the_report(client):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
         municipalities=4, rounds=1, initiatives=3
     )
     client.force_login(secretariat)
@@ -188,7 +188,7 @@ def test_heat_map_sorts_by_progress_and_links_cells_to_the_report(client):
 
 
 def test_initiative_view_filters_by_status(client):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, _rounds, towns, items, secretariat = build_kkr(
         municipalities=5, rounds=1, initiatives=1
     )
     ReportEntry.objects.filter(report__municipality=towns[0]).update(
@@ -207,7 +207,7 @@ def test_initiative_view_filters_by_status(client):
 
 
 def test_municipality_profile_shows_rounds_and_kkr_average(client):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, rounds, towns, _items, secretariat = build_kkr(
         municipalities=3, rounds=2, initiatives=2
     )
     client.force_login(secretariat)
@@ -229,7 +229,7 @@ def test_framework_without_rounds_has_no_dashboard(client, secretariat, hovedsta
 
 
 def test_municipality_outside_the_kkr_is_not_found(client):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
         municipalities=2, rounds=1, initiatives=1
     )
     stranger = MunicipalityFactory()
@@ -241,7 +241,7 @@ def test_municipality_outside_the_kkr_is_not_found(client):
 
 
 def test_index_lists_frameworks_with_rounds(client, django_assert_num_queries):
-    framework, rounds, towns, items, secretariat = build_kkr(
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
         municipalities=2, rounds=1, initiatives=1
     )
     FrameworkFactory(kkr=framework.kkr)  # no rounds: not listed

@@ -22,8 +22,11 @@ LEVELS = list(Level)
 SHARED = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 
 
-def counted_statuses(*, include_drafts: bool) -> tuple[str, ...]:
-    """Report statuses whose content counts on a dashboard."""
+def counted_statuses(*, include_drafts: bool, public: bool = False) -> tuple[str, ...]:
+    """Report statuses whose content counts on a dashboard: public pages show approved
+    reports only; signed-in users also submitted ones; the secretariat may add drafts."""
+    if public:
+        return (Report.Status.APPROVED,)
     if include_drafts:
         return tuple(Report.Status.values)
     return SHARED
@@ -122,10 +125,9 @@ def previous_round(round_: ReportingRound, rounds: list[ReportingRound]) -> Repo
 
 
 def round_overview(
-    *, round_: ReportingRound, rounds: list[ReportingRound], include_drafts: bool
+    *, round_: ReportingRound, rounds: list[ReportingRound], statuses: tuple[str, ...]
 ) -> Overview:
     """Submissions, the share at each status level per area, pilots, change since last round."""
-    statuses = counted_statuses(include_drafts=include_drafts)
     before = previous_round(round_, rounds)
     report_counts = dict(
         Report.objects.filter(round=round_).values_list("status").annotate(n=Count("id")).order_by()
@@ -196,9 +198,8 @@ class HeatMap:
     rows: list[HeatRow]
 
 
-def heat_map(*, round_: ReportingRound, include_drafts: bool, sort: str = "name") -> HeatMap:
+def heat_map(*, round_: ReportingRound, statuses: tuple[str, ...], sort: str = "name") -> HeatMap:
     """Municipalities × mandatory initiatives, each cell the reported status level."""
-    statuses = counted_statuses(include_drafts=include_drafts)
     entries = (
         ReportEntry.objects.filter(report__round=round_, initiative_kind=Initiative.Kind.MANDATORY)
         .order_by("report__municipality__name", "position")
@@ -253,14 +254,14 @@ class ManyRoadsEntry:
 
 
 def initiative_roads(
-    *, round_: ReportingRound, code: str, include_drafts: bool, level: int | None = None
+    *, round_: ReportingRound, code: str, statuses: tuple[str, ...], level: int | None = None
 ) -> list[ManyRoadsEntry]:
     """How every municipality works with one initiative: status, narrative, methods."""
     entries = (
         ReportEntry.objects.filter(
             report__round=round_,
             initiative_code=code,
-            report__status__in=counted_statuses(include_drafts=include_drafts),
+            report__status__in=statuses,
         )
         .select_related("report__municipality")
         .prefetch_related("methods")
@@ -300,11 +301,10 @@ def municipality_profile(
     framework: Framework,
     rounds: list[ReportingRound],
     current: ReportingRound,
-    include_drafts: bool,
+    statuses: tuple[str, ...],
 ) -> list[ProfileRow]:
     """The municipality's level on every mandatory initiative, round after round, and the KKR
     average in the current round."""
-    statuses = counted_statuses(include_drafts=include_drafts)
     own = ReportEntry.objects.filter(
         report__municipality=municipality,
         report__round__in=rounds,
@@ -349,3 +349,154 @@ def municipality_profile(
             )
         )
     return rows
+
+
+@dataclass
+class TrendPoint:
+    round: ReportingRound
+    average: float | None
+    answers: int
+
+
+@dataclass
+class AreaTrend:
+    number: int
+    title: str
+    points: list[TrendPoint]
+
+
+def area_trends(*, rounds: list[ReportingRound], statuses: tuple[str, ...]) -> list[AreaTrend]:
+    """The average status level per strategic area in every round, oldest round first."""
+    rows = (
+        ReportEntry.objects.filter(
+            report__round__in=rounds,
+            report__status__in=statuses,
+            initiative_kind=Initiative.Kind.MANDATORY,
+            status__isnull=False,
+        )
+        .values("report__round_id", "area_number", "area_title")
+        .annotate(avg=Avg(Cast("status", FloatField())), n=Count("id"))
+        .order_by()
+    )
+    figures = {(r["report__round_id"], r["area_number"]): r for r in rows}
+    titles = {r["area_number"]: r["area_title"] for r in rows}
+    ordered = sorted(rounds, key=lambda r: r.opens_on)
+    trends = []
+    for number in sorted(titles):
+        points = []
+        for round_ in ordered:
+            row = figures.get((round_.pk, number))
+            points.append(
+                TrendPoint(round_, round(row["avg"], 2) if row else None, row["n"] if row else 0)
+            )
+        trends.append(AreaTrend(number, titles[number], points))
+    return trends
+
+
+@dataclass
+class Movement:
+    code: str
+    title: str
+    before: int | None
+    after: int | None
+    before_label: str
+    after_label: str
+
+    @property
+    def direction(self) -> str:
+        if self.before is None or self.after is None:
+            return "new"
+        return "up" if self.after > self.before else "down"
+
+
+@dataclass
+class MunicipalityChanges:
+    name: str
+    code: str
+    movements: list[Movement]
+    new_narratives: list[str]
+
+
+@dataclass
+class Changes:
+    current: ReportingRound
+    previous: ReportingRound | None
+    municipalities: list[MunicipalityChanges]
+    new_pilots: list[PilotProject]
+
+    @property
+    def ups(self) -> int:
+        return sum(1 for m in self.municipalities for mv in m.movements if mv.direction == "up")
+
+    @property
+    def downs(self) -> int:
+        return sum(1 for m in self.municipalities for mv in m.movements if mv.direction == "down")
+
+
+def changes_since_previous(
+    *, round_: ReportingRound, rounds: list[ReportingRound], statuses: tuple[str, ...]
+) -> Changes:
+    """What moved between the previous round and this one: levels up or down, new narratives,
+    new pilot projects."""
+    before = previous_round(round_, rounds)
+    if before is None:
+        return Changes(round_, None, [], [])
+    rows = (
+        ReportEntry.objects.filter(
+            report__round__in=[round_, before],
+            report__status__in=statuses,
+            initiative_kind=Initiative.Kind.MANDATORY,
+        )
+        .order_by("report__municipality__name", "position")
+        .values_list(
+            "report__round_id",
+            "report__municipality__name",
+            "report__municipality__code",
+            "initiative_code",
+            "initiative_title",
+            "status",
+            "narrative",
+        )
+    )
+    answers: dict[tuple[str, str], dict[int, tuple[int | None, str]]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for round_id, name, m_code, i_code, i_title, level, narrative in rows:
+        answers[(m_code, i_code)][round_id] = (level, narrative)
+        names[m_code] = name
+        titles[i_code] = i_title
+    labels = dict(Level.choices)
+    by_municipality: dict[str, MunicipalityChanges] = {}
+    for (m_code, i_code), per_round in answers.items():
+        if round_.pk not in per_round:
+            continue
+        after, narrative_after = per_round[round_.pk]
+        before_level, narrative_before = per_round.get(before.pk, (None, ""))
+        changes = by_municipality.setdefault(
+            m_code, MunicipalityChanges(names[m_code], m_code, [], [])
+        )
+        if after != before_level and after is not None:
+            changes.movements.append(
+                Movement(
+                    i_code,
+                    titles[i_code],
+                    before_level,
+                    after,
+                    str(labels.get(before_level, "")),
+                    str(labels.get(after, "")),
+                )
+            )
+        if narrative_after.strip() and narrative_after != narrative_before:
+            changes.new_narratives.append(i_code)
+    new_pilots = list(
+        PilotProject.objects.filter(
+            initiative__framework_id=round_.framework_id, created_at__date__gte=before.opens_on
+        )
+        .select_related("lead_municipality", "initiative")
+        .order_by("title")
+    )
+    municipalities = sorted(
+        (m for m in by_municipality.values() if m.movements or m.new_narratives),
+        key=lambda m: m.name,
+    )
+    return Changes(round_, before, municipalities, new_pilots)

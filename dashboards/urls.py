@@ -7,6 +7,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:slug>/", views.overview, name="overview"),
     path("<slug:slug>/statuskort/", views.heat_map, name="heat_map"),
+    path("<slug:slug>/udvikling/", views.trend, name="trend"),
+    path("<slug:slug>/nyt/", views.changes, name="changes"),
+    path("<slug:slug>/runder/<slug:round_slug>/offentliggoer/", views.publish, name="publish"),
+    path("<slug:slug>/runder/<slug:round_slug>/skjul/", views.unpublish, name="unpublish"),
     path("<slug:slug>/indsatser/<str:code>/", views.initiative, name="initiative"),
     path("<slug:slug>/kommuner/<str:code>/", views.municipality, name="municipality"),
 ]

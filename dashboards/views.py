@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import get_scope
 from commitments.models import Framework
-from dashboards import selectors
+from dashboards import selectors, services
 from municipalities.models import Municipality
 from reporting.models import ReportEntry, ReportingRound
 
@@ -22,6 +27,11 @@ class DashboardContext:
     round: ReportingRound
     include_drafts: bool
     may_include_drafts: bool
+    public: bool
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return selectors.counted_statuses(include_drafts=self.include_drafts, public=self.public)
 
     def as_dict(self) -> dict:
         return {
@@ -30,6 +40,7 @@ class DashboardContext:
             "round": self.round,
             "include_drafts": self.include_drafts,
             "may_include_drafts": self.may_include_drafts,
+            "public": self.public,
         }
 
 
@@ -51,9 +62,11 @@ def _dashboard(request: HttpRequest, slug: str) -> DashboardContext:
     scope = get_scope(request.user)
     may_include_drafts = request.user.is_superuser or framework.kkr_id in scope.secretariat_kkr_ids
     include_drafts = may_include_drafts and request.GET.get("kladder") == "1"
-    return DashboardContext(framework, rounds, round_, include_drafts, may_include_drafts)
+    public = not request.user.is_authenticated
+    return DashboardContext(framework, rounds, round_, include_drafts, may_include_drafts, public)
 
 
+@login_not_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     rounds = ReportingRound.objects.visible_to(request.user).exclude(
@@ -69,27 +82,28 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/index.html", {"frameworks": frameworks})
 
 
+@login_not_required
 @require_safe
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
     figures = selectors.round_overview(
-        round_=dashboard.round, rounds=dashboard.rounds, include_drafts=dashboard.include_drafts
+        round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
     )
     context = {**dashboard.as_dict(), "overview": figures, "levels": selectors.LEVELS}
     return render(request, "dashboards/overview.html", context)
 
 
+@login_not_required
 @require_safe
 def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
     sort = "progress" if request.GET.get("sortering") == "fremdrift" else "name"
-    grid = selectors.heat_map(
-        round_=dashboard.round, include_drafts=dashboard.include_drafts, sort=sort
-    )
+    grid = selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses, sort=sort)
     context = {**dashboard.as_dict(), "grid": grid, "sort": sort, "levels": selectors.LEVELS}
     return render(request, "dashboards/heat_map.html", context)
 
 
+@login_not_required
 @require_safe
 def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
@@ -97,7 +111,7 @@ def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     level_param = request.GET.get("status", "")
     level = int(level_param) if level_param.isdigit() else None
     roads = selectors.initiative_roads(
-        round_=dashboard.round, code=code, include_drafts=dashboard.include_drafts, level=level
+        round_=dashboard.round, code=code, statuses=dashboard.statuses, level=level
     )
     context = {
         **dashboard.as_dict(),
@@ -109,6 +123,7 @@ def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return render(request, "dashboards/initiative.html", context)
 
 
+@login_not_required
 @require_safe
 def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
@@ -120,7 +135,64 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         framework=dashboard.framework,
         rounds=dashboard.rounds,
         current=dashboard.round,
-        include_drafts=dashboard.include_drafts,
+        statuses=dashboard.statuses,
     )
     context = {**dashboard.as_dict(), "municipality": municipality, "rows": rows}
     return render(request, "dashboards/municipality.html", context)
+
+
+@login_not_required
+@require_safe
+def trend(request: HttpRequest, slug: str) -> HttpResponse:
+    dashboard = _dashboard(request, slug)
+    trends = selectors.area_trends(rounds=dashboard.rounds, statuses=dashboard.statuses)
+    context = {**dashboard.as_dict(), "trends": trends, "max_level": 4}
+    return render(request, "dashboards/trend.html", context)
+
+
+@login_not_required
+@require_safe
+def changes(request: HttpRequest, slug: str) -> HttpResponse:
+    dashboard = _dashboard(request, slug)
+    result = selectors.changes_since_previous(
+        round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+    )
+    return render(request, "dashboards/changes.html", {**dashboard.as_dict(), "changes": result})
+
+
+def _round_action(request: HttpRequest, slug: str, round_slug: str, action, done: str):
+    round_ = get_object_or_404(
+        ReportingRound.objects.visible_to(request.user).select_related("framework"),
+        framework__slug=slug,
+        slug=round_slug,
+    )
+    try:
+        action(actor=request.user, round_=round_)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('dashboards:overview', args=[slug])}?runde={round_slug}")
+
+
+@require_POST
+def publish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
+    return _round_action(
+        request,
+        slug,
+        round_slug,
+        services.round_publish,
+        _("Rundens godkendte resultater er nu offentlige."),
+    )
+
+
+@require_POST
+def unpublish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
+    return _round_action(
+        request,
+        slug,
+        round_slug,
+        services.round_unpublish,
+        _("Rundens resultater er ikke længere offentlige."),
+    )

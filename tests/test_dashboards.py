@@ -252,3 +252,95 @@ def test_index_lists_frameworks_with_rounds(client, django_assert_num_queries):
         response = client.get(reverse("dashboards:index"))
 
     assert list(response.context["frameworks"]) == [framework]
+
+
+def test_trend_shows_an_average_per_area_and_round(client):
+    framework, rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=3, rounds=3, initiatives=4
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:trend", args=[framework.slug]))
+
+    trends = response.context["trends"]
+    assert [t.number for t in trends] == [1, 2]
+    assert [p.round for p in trends[0].points] == rounds
+    assert all(p.average is not None for p in trends[0].points)
+
+
+def test_changes_list_movements_between_rounds(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    latest = ReportEntry.objects.get(
+        report__round=rounds[1], report__municipality=towns[0], initiative_code=items[0].code
+    )
+    earlier = ReportEntry.objects.get(
+        report__round=rounds[0], report__municipality=towns[0], initiative_code=items[0].code
+    )
+    earlier.status, latest.status = Level.PLANNED, Level.EMBEDDED
+    earlier.save()
+    latest.narrative = "Nu forankret i drift."
+    latest.save()
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:changes", args=[framework.slug]))
+
+    changes = response.context["changes"]
+    first = next(m for m in changes.municipalities if m.code == towns[0].code)
+    move = next(m for m in first.movements if m.code == items[0].code)
+    assert (move.before, move.after, move.direction) == (Level.PLANNED, Level.EMBEDDED, "up")
+    assert items[0].code in first.new_narratives
+    assert "rykket op ad skalaen" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["dashboards:trend", "dashboards:changes"])
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_trend_and_changes_query_counts(client, django_assert_num_queries, name, rounds):
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=4, rounds=rounds, initiatives=3
+    )
+    client.force_login(secretariat)
+    # session, user, memberships, framework, rounds; trend: one aggregate; changes: entries
+    # of both rounds and new pilots (none when there is no previous round); session save
+    own = {"dashboards:trend": 1, "dashboards:changes": 2 if rounds > 1 else 0}[name]
+    with django_assert_num_queries(5 + own + 3):
+        client.get(reverse(name, args=[framework.slug]))
+
+
+def test_secretariat_publishes_a_closed_round_for_visitors(client, reference_data):
+    framework, rounds, towns, _items, secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    Report.objects.filter(municipality=towns[0]).update(status=Report.Status.SUBMITTED)
+    url = reverse("dashboards:heat_map", args=[framework.slug])
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND  # not published yet
+
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("dashboards:publish", args=[framework.slug, rounds[0].slug]), follow=True
+    )
+    assert "Rundens godkendte resultater er nu offentlige." in response.content.decode()
+    client.logout()
+
+    public = client.get(url)
+    assert public.status_code == HTTPStatus.OK
+    row = next(r for r in public.context["grid"].rows if r.code == towns[0].code)
+    assert {c.level for c in row.cells} == {None}  # submitted, not approved: not public
+    assert "/afrapportering/rapporter/" not in public.content.decode()
+
+
+def test_open_round_cannot_be_published(client, reference_data):
+    framework, rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=1, rounds=1, initiatives=1
+    )
+    ReportingRound.objects.filter(pk=rounds[0].pk).update(status=ReportingRound.Status.OPEN)
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("dashboards:publish", args=[framework.slug, rounds[0].slug]), follow=True
+    )
+
+    rounds[0].refresh_from_db()
+    assert rounds[0].published_at is None
+    assert "Kun en lukket runde kan offentliggøres." in response.content.decode()

@@ -51,6 +51,12 @@ OWN_KKR_SECRETARIAT_WRITES = {
     "foreign_secretariat": NOT_FOUND,
 }
 OWN_KKR_SECRETARIAT_READS = {**SECRETARIAT_ONLY, "foreign_secretariat": NOT_FOUND}
+PUBLIC_DASHBOARD = {**EVERYONE_OK, "anonymous": NOT_FOUND}
+ROUND_MANAGERS = {
+    **dict.fromkeys(ROLES, FORBIDDEN),
+    "anonymous": FOUND,
+    "secretariat": FOUND,
+}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -132,12 +138,18 @@ MATRIX = {
     ),
     # --- reporting: rounds ---
     # --- reporting: pilots and tasks ---
-    # --- dashboards: every signed-in role reads them; drafts only with the secretariat's toggle
-    "dashboards:index": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
-    "dashboards:overview": ("dashboard", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
-    "dashboards:heat_map": ("dashboard", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
-    "dashboards:initiative": ("dashboard_initiative", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
-    "dashboards:municipality": ("dashboard_municipality", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # --- dashboards: public pages; the world's round is open and unpublished, so visitors
+    # who are not signed in find nothing (404); drafts only with the secretariat's toggle
+    "dashboards:index": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "dashboards:overview": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:heat_map": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:trend": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:changes": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:initiative": ("dashboard_initiative", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:municipality": ("dashboard_municipality", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    # Publishing an open round is refused with a message (302); only the own secretariat may.
+    "dashboards:publish": ("dashboard_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
+    "dashboards:unpublish": ("dashboard_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -184,6 +196,7 @@ def world(reference_data, coordinator, own_municipality):
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
         "dashboard_municipality": {"slug": "hovedstaden-psykiatri", "code": "101"},
+        "dashboard_round": {"slug": "hovedstaden-psykiatri", "round_slug": report.round.slug},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},

@@ -64,8 +64,6 @@ class Overview:
     municipality_count: int
     report_counts: dict[str, int]
     areas: list[AreaFigures]
-    pilot_count: int
-    pilot_municipality_count: int
 
     @property
     def shared_count(self) -> int:
@@ -127,7 +125,7 @@ def previous_round(round_: ReportingRound, rounds: list[ReportingRound]) -> Repo
 def round_overview(
     *, round_: ReportingRound, rounds: list[ReportingRound], statuses: tuple[str, ...]
 ) -> Overview:
-    """Submissions, the share at each status level per area, pilots, change since last round."""
+    """Submissions, the share at each status level per area, change since last round."""
     before = previous_round(round_, rounds)
     report_counts = dict(
         Report.objects.filter(round=round_).values_list("status").annotate(n=Count("id")).order_by()
@@ -141,8 +139,26 @@ def round_overview(
         previous = by_area.get((before.pk, number)) if before else None
         previous_average = _level_shares(previous["counts"])[2] if previous else None
         areas.append(AreaFigures(number, data["title"], shares, total, average, previous_average))
-    pilots = PilotProject.objects.filter(
-        initiative__framework_id=round_.framework_id,
+    return Overview(
+        round=round_,
+        previous_round=before,
+        municipality_count=sum(report_counts.values()),
+        report_counts=report_counts,
+        areas=areas,
+    )
+
+
+@dataclass
+class PilotFigures:
+    projects: int
+    municipalities: int
+
+
+def pilot_figures(*, framework_id: int) -> PilotFigures:
+    """Active pilot projects of the framework and the municipalities taking part (one query;
+    not cached, since pilot projects change outside reporting rounds)."""
+    figures = PilotProject.objects.filter(
+        initiative__framework_id=framework_id,
         status__in=[PilotProject.Status.PLANNED, PilotProject.Status.RUNNING],
     ).aggregate(
         projects=Count("id", distinct=True),
@@ -152,15 +168,7 @@ def round_overview(
             distinct=True,
         ),
     )
-    return Overview(
-        round=round_,
-        previous_round=before,
-        municipality_count=sum(report_counts.values()),
-        report_counts=report_counts,
-        areas=areas,
-        pilot_count=pilots["projects"],
-        pilot_municipality_count=pilots["municipalities"],
-    )
+    return PilotFigures(figures["projects"], figures["municipalities"])
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.permissions import get_scope
 from commitments.models import Framework
 from dashboards import selectors, services
+from dashboards.cache import cached
 from municipalities.models import Municipality
 from reporting.models import ReportEntry, ReportingRound
 
@@ -86,10 +87,20 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
-    figures = selectors.round_overview(
-        round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+    figures = cached(
+        "overview",
+        dashboard.rounds,
+        (dashboard.round.pk, dashboard.statuses),
+        lambda: selectors.round_overview(
+            round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+        ),
     )
-    context = {**dashboard.as_dict(), "overview": figures, "levels": selectors.LEVELS}
+    context = {
+        **dashboard.as_dict(),
+        "overview": figures,
+        "pilots": selectors.pilot_figures(framework_id=dashboard.framework.pk),
+        "levels": selectors.LEVELS,
+    }
     return render(request, "dashboards/overview.html", context)
 
 
@@ -110,8 +121,13 @@ def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     initiative = get_object_or_404(dashboard.framework.initiatives, code=code)
     level_param = request.GET.get("status", "")
     level = int(level_param) if level_param.isdigit() else None
-    roads = selectors.initiative_roads(
-        round_=dashboard.round, code=code, statuses=dashboard.statuses, level=level
+    roads = cached(
+        "initiative",
+        [dashboard.round],
+        (code, dashboard.statuses, level),
+        lambda: selectors.initiative_roads(
+            round_=dashboard.round, code=code, statuses=dashboard.statuses, level=level
+        ),
     )
     context = {
         **dashboard.as_dict(),
@@ -130,12 +146,17 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     municipality = get_object_or_404(
         Municipality.objects.filter(kkr=dashboard.framework.kkr), code=code
     )
-    rows = selectors.municipality_profile(
-        municipality=municipality,
-        framework=dashboard.framework,
-        rounds=dashboard.rounds,
-        current=dashboard.round,
-        statuses=dashboard.statuses,
+    rows = cached(
+        "municipality",
+        dashboard.rounds,
+        (municipality.pk, dashboard.round.pk, dashboard.statuses),
+        lambda: selectors.municipality_profile(
+            municipality=municipality,
+            framework=dashboard.framework,
+            rounds=dashboard.rounds,
+            current=dashboard.round,
+            statuses=dashboard.statuses,
+        ),
     )
     context = {**dashboard.as_dict(), "municipality": municipality, "rows": rows}
     return render(request, "dashboards/municipality.html", context)
@@ -145,7 +166,12 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_safe
 def trend(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
-    trends = selectors.area_trends(rounds=dashboard.rounds, statuses=dashboard.statuses)
+    trends = cached(
+        "trend",
+        dashboard.rounds,
+        (dashboard.statuses,),
+        lambda: selectors.area_trends(rounds=dashboard.rounds, statuses=dashboard.statuses),
+    )
     context = {**dashboard.as_dict(), "trends": trends, "max_level": 4}
     return render(request, "dashboards/trend.html", context)
 
@@ -154,8 +180,13 @@ def trend(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
-    result = selectors.changes_since_previous(
-        round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+    result = cached(
+        "changes",
+        dashboard.rounds,
+        (dashboard.round.pk, dashboard.statuses),
+        lambda: selectors.changes_since_previous(
+            round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+        ),
     )
     return render(request, "dashboards/changes.html", {**dashboard.as_dict(), "changes": result})
 

@@ -66,8 +66,14 @@ class ReportingRound(TimeStampedModel):
     opened_at = models.DateTimeField(_("åbnet"), null=True, blank=True)
     closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
     published_at = models.DateTimeField(_("offentliggjort"), null=True, blank=True)
+    results_version = models.PositiveIntegerField(
+        _("resultatversion"),
+        default=1,
+        editable=False,
+        help_text=_("Tælles op, hver gang en rapport i runden ændres; nøgle til cachede tal."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["results_version"])
     objects = RoundQuerySet.as_manager()
 
     class Meta:

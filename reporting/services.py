@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,6 +109,11 @@ def secretariat_emails(kkr_id: int) -> list[str]:
             memberships__kkr_id=kkr_id,
         ).values_list("email", flat=True)
     )
+
+
+def results_changed(*, round_id: int) -> None:
+    """Mark the round's results as changed, so that cached dashboard figures are recomputed."""
+    ReportingRound.objects.filter(pk=round_id).update(results_version=F("results_version") + 1)
 
 
 def _check_manages(actor: User, round_: ReportingRound) -> None:
@@ -347,6 +353,7 @@ def report_save(
     locked.started_at = locked.started_at or timezone.now()
     locked.version += 1
     locked.save()
+    results_changed(round_id=locked.round_id)
     ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SAVED, actor=actor)
     return locked
 
@@ -387,6 +394,7 @@ def report_submit(*, actor: User, report: Report, expected_version: int) -> Repo
     locked.submitted_by = actor
     locked.version += 1
     locked.save()
+    results_changed(round_id=locked.round_id)
     ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SUBMITTED, actor=actor)
     _send_on_commit(
         [
@@ -418,6 +426,7 @@ def _review(actor: User, report: Report, *, status: str, action: str, comment: s
     report.return_comment = comment if status == Report.Status.RETURNED else ""
     report.version += 1
     report.save()
+    results_changed(round_id=report.round_id)
     ReportEvent.objects.create(report=report, action=action, actor=actor, comment=comment)
     template = (
         "reporting/email/report_returned.txt"

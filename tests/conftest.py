@@ -117,3 +117,13 @@ def own_report(open_round, own_municipality):
 @pytest.fixture
 def other_report(open_round, other_municipality):
     return open_round.reports.get(municipality=other_municipality)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: primary keys repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -344,3 +344,73 @@ def test_open_round_cannot_be_published(client, reference_data):
     rounds[0].refresh_from_db()
     assert rounds[0].published_at is None
     assert "Kun en lukket runde kan offentliggøres." in response.content.decode()
+
+
+def test_warm_dashboard_reads_figures_from_the_cache(client, django_assert_num_queries):
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=5, rounds=2, initiatives=4
+    )
+    client.force_login(secretariat)
+    url = reverse("dashboards:overview", args=[framework.slug])
+    client.get(url)
+
+    # session, user, memberships, framework, rounds, pilots (never cached), session save
+    with django_assert_num_queries(5 + 1 + 3):
+        client.get(url)
+
+
+def test_cached_figures_are_never_stale_after_submit_return_and_approve(
+    client, open_round, own_report, coordinator, secretariat
+):
+    from reporting import services
+
+    client.force_login(secretariat)
+    url = reverse("dashboards:heat_map", args=["hovedstaden-psykiatri"])
+
+    def own_row():
+        grid = client.get(url).context["grid"]
+        return next(r for r in grid.rows if r.code == "101")
+
+    assert {c.level for c in own_row().cells} == {None}  # a draft: not counted, now cached
+
+    entries = []
+    for entry in own_report.entries.all():
+        if entry.is_mandatory:
+            status, narrative = Level.IMPLEMENTED, "Implementeret i hele kommunen."
+        else:
+            status, narrative = None, ""
+        entries.append(
+            services.EntryData(
+                entry_id=entry.pk,
+                status=status,
+                narrative=narrative,
+                method_ids=frozenset(),
+                other_methods="",
+                next_steps="",
+                links="",
+                participation="" if entry.is_mandatory else "no",
+                pilot_project_id=None,
+            )
+        )
+    saved = services.report_save(
+        actor=coordinator,
+        report=own_report,
+        expected_version=own_report.version,
+        entries=entries,
+        answers={},
+        council_body="",
+        council_date=None,
+    )
+    submitted = services.report_submit(
+        actor=coordinator, report=saved, expected_version=saved.version
+    )
+    assert {c.level for c in own_row().cells} == {Level.IMPLEMENTED}
+
+    returned = services.report_return(actor=secretariat, report=submitted, comment="Uddyb.")
+    assert {c.level for c in own_row().cells} == {None}
+
+    resubmitted = services.report_submit(
+        actor=coordinator, report=returned, expected_version=returned.version
+    )
+    services.report_approve(actor=secretariat, report=resubmitted)
+    assert {c.level for c in own_row().cells} == {Level.IMPLEMENTED}

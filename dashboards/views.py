@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
 from commitments.models import Framework
@@ -227,3 +231,32 @@ def unpublish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
         services.round_unpublish,
         _("Rundens resultater er ikke længere offentlige."),
     )
+
+
+@login_not_required
+@require_safe
+def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The round's overview and heat map as an A4 PDF handout for a KKR meeting."""
+    dashboard = _dashboard(request, slug)
+    figures = selectors.round_overview(
+        round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+    )
+    grid = selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses)
+    html = render_to_string(
+        "dashboards/handout_pdf.html",
+        {
+            **dashboard.as_dict(),
+            "overview": figures,
+            "pilots": selectors.pilot_figures(framework_id=dashboard.framework.pk),
+            "grid": grid,
+            "levels": selectors.LEVELS,
+            "generated_at": timezone.localtime(),
+        },
+        request=request,
+    )
+    stylesheet = CSS(filename=finders.find("css/handout.css"))
+    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{dashboard.framework.slug}-{dashboard.round.slug}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -414,3 +414,17 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
     )
     services.report_approve(actor=secretariat, report=resubmitted)
     assert {c.level for c in own_row().cells} == {Level.IMPLEMENTED}
+
+
+def test_handout_pdf_downloads(client):
+    framework, rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:handout_pdf", args=[framework.slug]))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"{framework.slug}-{rounds[0].slug}.pdf" in response["Content-Disposition"]

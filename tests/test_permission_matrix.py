@@ -144,6 +144,7 @@ MATRIX = {
     "dashboards:overview": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:heat_map": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:trend": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:handout_pdf": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:changes": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:initiative": ("dashboard_initiative", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:municipality": ("dashboard_municipality", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),

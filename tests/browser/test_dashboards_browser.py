@@ -11,6 +11,7 @@ from commitments.models import Framework
 from municipalities.models import KKR
 from reporting import services
 from reporting.models import Report, ReportEntry
+from tests.browser.conftest import SCREENSHOTS
 from tests.factories import TEST_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,6 +70,20 @@ def test_politician_reads_overview_heat_map_and_drills_down(
     page.get_by_role("link", name="Mistrivsel og mental sundhed i jobcentrene").click()
     expect(page.get_by_text("Mange veje til samme mål")).to_be_visible()
     screenshot(page, "mange-veje")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent som PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    (SCREENSHOTS / "handout.pdf").write_bytes(pdf)
+
+    draft = Report.objects.get(round=reported_round, municipality__code="101")
+    for path in [draft.get_absolute_url(), "/konto/brugere/", "/konto/brugere/inviter/"]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status in {403, 404}
+    page.goto(f"{live_server.url}/admin/")
+    assert "/admin/login/" in page.url
 
 
 def test_heat_map_fits_a_phone(live_server, reported_round, page, login, screenshot):

@@ -10,10 +10,22 @@ from municipalities.models import KKR, Municipality
 from tests.factories import MembershipFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once per test database; each test rolls back on top of it."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "municipalities", "frameworks", verbosity=0)
+
+
 @pytest.fixture
 def reference_data(db):
-    """The real KKRs, municipalities and frameworks from fixtures/."""
-    call_command("loaddata", "municipalities", "frameworks", verbosity=0)
+    """The real KKRs, municipalities and frameworks from fixtures/.
+
+    Loaded once by `django_db_setup`; a transactional test empties the database when it ends,
+    so load again if that happened before this test.
+    """
+    if not KKR.objects.exists():
+        call_command("loaddata", "municipalities", "frameworks", verbosity=0)
 
 
 @pytest.fixture

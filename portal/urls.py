@@ -12,6 +12,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("konto/", include("accounts.urls")),
     path("rammer/", include("commitments.urls")),
     path("kommuner/", include("municipalities.urls")),

@@ -15,3 +15,9 @@ def home(request: HttpRequest) -> HttpResponse:
         Framework.objects.visible_to(request.user).select_related("kkr").order_by("-adopted_on")
     )
     return render(request, "home.html", {"frameworks": frameworks})
+
+
+@login_not_required
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")

@@ -61,6 +61,7 @@ ROUND_MANAGERS = {
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
     "home": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "accessibility": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "set_language": (None, dict.fromkeys(ROLES, FOUND), dict.fromkeys(ROLES, FOUND)),
     "commitments:framework_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "commitments:framework_detail": ("framework", EVERYONE_OK, EVERYONE_NOT_ALLOWED),

@@ -1,0 +1,97 @@
+"""axe-core in the page: no critical or serious violations on the main pages."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Membership
+from commitments.models import Framework
+from municipalities.models import KKR
+from reporting import services
+from tests.factories import TEST_PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+
+PUBLIC_PAGES = [
+    "/",
+    "/rammer/",
+    "/rammer/hovedstaden-psykiatri/",
+    "/rammer/hovedstaden-psykiatri/indsatser/2.F3/",
+    "/kommuner/",
+    "/kommuner/101/",
+    "/konto/log-ind/",
+    "/konto/glemt-adgangskode/",
+    "/tilgaengelighed/",
+]
+
+SIGNED_IN_PAGES = [
+    "/overblik/",
+    "/overblik/hovedstaden-psykiatri/",
+    "/overblik/hovedstaden-psykiatri/statuskort/",
+    "/overblik/hovedstaden-psykiatri/udvikling/",
+    "/overblik/hovedstaden-psykiatri/nyt/",
+    "/overblik/hovedstaden-psykiatri/indsatser/1.F1/",
+    "/overblik/hovedstaden-psykiatri/kommuner/101/",
+    "/konto/mine-organisationer/",
+    "/konto/brugere/",
+    "/konto/brugere/inviter/",
+    "/konto/adgangskode/",
+]
+
+
+def serious_violations(page, live_server):
+    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"critical", "serious"}
+    ]
+
+
+@pytest.fixture
+def secretariat_with_round(live_data):
+    kkr = KKR.objects.get(slug="hovedstaden")
+    user = MembershipFactory(role=Membership.Role.SECRETARIAT, kkr=kkr, municipality=None).user
+    round_ = services.round_create(
+        actor=user,
+        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
+        title="Statusopfølgning 2026",
+        slug="statusopfoelgning-2026",
+        opens_on=datetime.date(2026, 11, 1),
+        deadline=datetime.date(2026, 12, 15),
+    )
+    services.round_open(actor=user, round_=round_)
+    return user
+
+
+def test_axe_file_is_installed():
+    assert AXE.exists(), "run `make setup` to copy axe-core into static/vendor"
+
+
+def test_public_pages_have_no_serious_violations(live_server, live_data, page):
+    problems = {}
+    for path in PUBLIC_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        found = serious_violations(page, live_server)
+        if found:
+            problems[path] = found
+
+    assert problems == {}
+
+
+def test_signed_in_pages_have_no_serious_violations(
+    live_server, secretariat_with_round, page, login
+):
+    login(page, secretariat_with_round, TEST_PASSWORD)
+    problems = {}
+    for path in SIGNED_IN_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        found = serious_violations(page, live_server)
+        if found:
+            problems[path] = found
+
+    assert problems == {}

@@ -116,7 +116,9 @@ class PilotProjectEditForm(_PilotFieldsForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
         labels = {"results_published": _("Del resultaterne med de øvrige kommuner")}
         help_texts = {
-            "results": _("Hvad har I lært? Hvad kan andre kommuner bruge? Ingen borgeroplysninger."),
+            "results": _(
+                "Hvad har I lært? Hvad kan andre kommuner bruge? Ingen borgeroplysninger."
+            ),
         }
 
 

@@ -149,8 +149,10 @@ def pilot_invite(
 ) -> list[PilotParticipation]:
     """Invite municipalities of the same KKR; their coordinators get an e-mail."""
     _check_editable(actor, project)
-    project = PilotProject.objects.select_for_update().select_related("lead_municipality").get(
-        pk=project.pk
+    project = (
+        PilotProject.objects.select_for_update()
+        .select_related("lead_municipality")
+        .get(pk=project.pk)
     )
     municipalities = list(municipalities)
     if not municipalities:

@@ -134,9 +134,7 @@ def tasks_for(user: User) -> Tasks:
             )
             .select_related("framework__kkr")
             .annotate(
-                awaiting_review=Count(
-                    "reports", filter=Q(reports__status=Report.Status.SUBMITTED)
-                ),
+                awaiting_review=Count("reports", filter=Q(reports__status=Report.Status.SUBMITTED)),
                 not_submitted=Count(
                     "reports", filter=Q(reports__status__in=Report.EDITABLE_STATUSES)
                 ),

@@ -19,9 +19,7 @@ pilot_urls = [
     path("pilotprojekter/<int:pk>/", pilots.pilot_detail, name="pilot_detail"),
     path("pilotprojekter/<int:pk>/rediger/", pilots.pilot_edit, name="pilot_edit"),
     path("pilotprojekter/<int:pk>/inviter/", pilots.pilot_invite, name="pilot_invite"),
-    path(
-        "pilotprojekter/invitationer/<int:pk>/svar/", pilots.pilot_respond, name="pilot_respond"
-    ),
+    path("pilotprojekter/invitationer/<int:pk>/svar/", pilots.pilot_respond, name="pilot_respond"),
     path("mine-opgaver/", pilots.tasks, name="tasks"),
 ]
 

@@ -104,7 +104,9 @@ def test_pilot_initiative_of_another_kkr_is_refused(client, coordinator, own_mun
     foreign = InitiativeFactory(pilot=True, block__area__framework=FrameworkFactory())
     client.force_login(coordinator)
 
-    response = client.post(reverse("reporting:pilot_create"), _create_data(foreign, own_municipality))
+    response = client.post(
+        reverse("reporting:pilot_create"), _create_data(foreign, own_municipality)
+    )
 
     assert response.status_code == HTTPStatus.OK
     assert "initiative" in response.context["form"].errors
@@ -330,9 +332,7 @@ def test_respond_ignores_an_offsite_next(client, other_coordinator, invitation):
     assert response.url == invitation.project.get_absolute_url()
 
 
-def test_lead_cannot_answer_on_behalf_of_the_invited_municipality(
-    client, coordinator, invitation
-):
+def test_lead_cannot_answer_on_behalf_of_the_invited_municipality(client, coordinator, invitation):
     client.force_login(coordinator)
 
     response = client.post(

@@ -198,7 +198,9 @@ def test_tasks_query_count_is_constant(
     for municipality in municipalities[:served]:
         ReportFactory(round=round_, municipality=municipality)
         PilotParticipationFactory(
-            project=PilotProjectFactory(initiative=initiative, lead_municipality=municipalities[-1]),
+            project=PilotProjectFactory(
+                initiative=initiative, lead_municipality=municipalities[-1]
+            ),
             municipality=municipality,
             status=PilotParticipation.Status.INVITED,
         )

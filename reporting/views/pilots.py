@@ -164,9 +164,7 @@ def pilot_respond(request: HttpRequest, pk: int) -> HttpResponse:
         if decision == "accept":
             messages.success(request, _("%(municipality)s deltager nu i %(title)s.") % names)
         else:
-            messages.success(
-                request, _("%(municipality)s har takket nej til %(title)s.") % names
-            )
+            messages.success(request, _("%(municipality)s har takket nej til %(title)s.") % names)
     return redirect(next_url)
 
 

@@ -5,7 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.permissions import get_scope
 from commitments.models import Framework
+from reporting.selectors_pilots import tasks_for
 
 
 @login_not_required
@@ -14,7 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     frameworks = (
         Framework.objects.visible_to(request.user).select_related("kkr").order_by("-adopted_on")
     )
-    return render(request, "home.html", {"frameworks": frameworks})
+    scope = get_scope(request.user)
+    tasks = tasks_for(request.user) if scope.is_coordinator or scope.is_secretariat else None
+    return render(request, "home.html", {"frameworks": frameworks, "tasks": tasks})
 
 
 @login_not_required

@@ -11,7 +11,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, User
-from tests.factories import ReportEntryFactory, ReportFactory
+from municipalities.models import Municipality
+from reporting.models import PilotParticipation
+from tests.factories import (
+    PilotParticipationFactory,
+    PilotProjectFactory,
+    ReportEntryFactory,
+    ReportFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +63,21 @@ ROUND_MANAGERS = {
     **dict.fromkeys(ROLES, FORBIDDEN),
     "anonymous": FOUND,
     "secretariat": FOUND,
+}
+
+PILOT_COORDINATORS = {
+    "anonymous": FOUND,
+    "coordinator": OK,
+    "other_coordinator": OK,
+    "foreign_coordinator": OK,
+    "politician": FORBIDDEN,
+    "secretariat": FORBIDDEN,
+    "foreign_secretariat": FORBIDDEN,
+}
+PILOT_LEAD_ONLY = {
+    **PILOT_COORDINATORS,
+    "other_coordinator": FORBIDDEN,
+    "foreign_coordinator": FORBIDDEN,
 }
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
@@ -152,6 +174,20 @@ MATRIX = {
     # Publishing an open round is refused with a message (302); only the own secretariat may.
     "dashboards:publish": ("dashboard_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
     "dashboards:unpublish": ("dashboard_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
+    "reporting:pilot_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "reporting:pilot_detail": ("pilot", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # Coordinators start pilot projects; an empty POST re-shows the form with errors.
+    "reporting:pilot_create": (None, PILOT_COORDINATORS, PILOT_COORDINATORS),
+    # Only the lead municipality's (København's) coordinators; an empty POST shows errors.
+    "reporting:pilot_edit": ("pilot", PILOT_LEAD_ONLY, PILOT_LEAD_ONLY),
+    "reporting:pilot_invite": ("pilot", PILOT_LEAD_ONLY, PILOT_LEAD_ONLY),
+    # Frederiksberg is invited; an empty POST answers nothing and redirects with a message.
+    "reporting:pilot_respond": (
+        "pilot_participation",
+        SIGNED_IN_NOT_ALLOWED,
+        {**PILOT_LEAD_ONLY, "coordinator": FORBIDDEN, "other_coordinator": FOUND},
+    ),
+    "reporting:tasks": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -194,11 +230,22 @@ def world(reference_data, coordinator, own_municipality):
         municipality=own_municipality,
     )
     ReportEntryFactory(report=report, initiative=initiative)
+    pilot = PilotProjectFactory(
+        initiative=Initiative.objects.get(framework=initiative.framework, code="2.P2"),
+        lead_municipality=own_municipality,
+    )
+    invitation = PilotParticipationFactory(
+        project=pilot,
+        municipality=Municipality.objects.get(code="147"),
+        status=PilotParticipation.Status.INVITED,
+    )
     return {
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
         "dashboard_municipality": {"slug": "hovedstaden-psykiatri", "code": "101"},
         "dashboard_round": {"slug": "hovedstaden-psykiatri", "round_slug": report.round.slug},
+        "pilot": {"pk": pilot.pk},
+        "pilot_participation": {"pk": invitation.pk},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},

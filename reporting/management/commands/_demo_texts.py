@@ -1,0 +1,270 @@
+"""Danish demo texts for seed_demo: plausible narratives, answers, comments and pilot projects.
+
+Demo content, not user interface: these strings are data and are not translated.
+"""
+
+# Openings per strategic area of the Hovedstaden framework; {kommune} and {nabo} vary them.
+AREA_OPENINGS = {
+    1: [
+        "{kommune} har forankret indsatsen i sundhedsfremmeplanen, og jobcenter, "
+        "sundhedspleje og socialpsykiatri mødes hver måned i et fælles forum.",
+        "I {kommune} arbejder vi med forebyggelse gennem tidlig kontakt: medarbejderne i "
+        "borgerservice, jobcentret og skolerne er klædt på til at spotte mistrivsel.",
+        "{kommune} har sammen med {nabo} udviklet et fælles undervisningsforløb for "
+        "frontmedarbejdere om mental sundhed.",
+    ],
+    2: [
+        "{kommune} har etableret et tværfagligt team, der følger borgeren tæt de første "
+        "uger efter udskrivning fra psykiatrisk center.",
+        "I {kommune} holder socialpsykiatrien, misbrugscentret og jobcentret fælles "
+        "visitationsmøder, så borgeren kun skal fortælle sin historie én gang.",
+        "{kommune} samarbejder med Region Hovedstadens Psykiatri om udskrivningsaftaler og "
+        "har faste kontaktpersoner på begge sider.",
+    ],
+    3: [
+        "{kommune} følger forløbsprogrammet og har udpeget forløbskoordinatorer i både "
+        "social- og sundhedsforvaltningen.",
+        "I {kommune} bliver borgere i misbrugsbehandling tilbudt en samtale om psykisk "
+        "trivsel ved opstart, og der er aftaler om henvisning til almen praksis.",
+        "{kommune} har sammen med {nabo} og de praktiserende læger aftalt en fast "
+        "arbejdsgang for borgere med både psykisk lidelse og kronisk sygdom.",
+    ],
+    4: [
+        "{kommune} dokumenterer indsatsen systematisk i omsorgssystemet, og data bruges i "
+        "de kvartalsvise ledelsesdialoger.",
+        "I {kommune} er alle sagsbehandlere på voksenområdet uddannet i den fælles metode, "
+        "og vi følger op på kvaliteten ved stikprøver.",
+        "{kommune} deltager i et fælles netværk med {nabo} om dokumentation og "
+        "metodeudvikling på socialpsykiatriområdet.",
+    ],
+}
+
+# One sentence per method the framework names.
+METHOD_SENTENCES = {
+    "KRAM-faktorer": "Borgerne tilbydes sundhedssamtaler med fokus på KRAM-faktorerne "
+    "(kost, rygning, alkohol og motion).",
+    "Pædagogisk Psykologisk Rådgivning (PPR)": "PPR rådgiver dagtilbud og skoler, så børn "
+    "med psykisk sårbarhed kan blive i det almene tilbud.",
+    "Åben Dialog": "{antal} medarbejdere er uddannet i Åben Dialog, og netværksmøder holdes "
+    "inden for få dage efter henvendelsen.",
+    "Projekt Pårørende i Psykiatrien": "Pårørende inddrages efter erfaringerne fra Projekt "
+    "Pårørende i Psykiatrien, bl.a. med faste pårørendesamtaler.",
+    "Voksenudredningsmetoden (VUM)": "Alle nye sager udredes efter Voksenudredningsmetoden "
+    "(VUM), så funktionsniveauet beskrives ens på tværs af afdelinger.",
+    "Faglige kvalitetsoplysninger (FKO)": "Vi indberetter faglige kvalitetsoplysninger (FKO) "
+    "og bruger dem i den årlige opfølgning på borgernes mål.",
+    "Forandringskompas": "Forandringskompasset bruges sammen med borgeren til at sætte mål og "
+    "følge progressionen hver tredje måned.",
+    "MedCom-standarder": "Kommunikationen med regionen og almen praksis sker via "
+    "MedCom-standarderne, herunder korrespondancemeddelelser.",
+    "Støttekontaktperson (servicelovens § 99 eller § 85)": "Støttekontaktpersoner efter "
+    "servicelovens § 99 ledsager borgere, der ikke selv kommer afsted.",
+    "Mentorordning": "Virksomheder, der ansætter borgere med psykiske lidelser, kan få en "
+    "mentor tilknyttet de første seks måneder.",
+    "Rehabiliteringsteam": "Rehabiliteringsteamet har fået en fast psykiatrisk konsulent, "
+    "så unge med dobbeltdiagnoser får en samlet plan.",
+    "Shared care": "Vi afprøver shared care med en psykiater, der superviserer de "
+    "praktiserende læger i kommunen.",
+    "Velfærdsteknologi": "Borgerne kan bruge en app til struktur i hverdagen og videomøder "
+    "med bostøtten.",
+    "Forløbsprogram for mennesker med psykiske lidelser": "Forløbsprogrammet for mennesker "
+    "med psykiske lidelser ligger til grund for samarbejdsaftalerne.",
+}
+
+# What the municipality says about how far it is, by implementation status (0-4).
+STATUS_SENTENCES = {
+    0: ["Indsatsen er endnu ikke sat i gang; den indgår i budgetforhandlingerne for {aar}."],
+    1: [
+        "Indsatsen er besluttet politisk, og en arbejdsgruppe er nedsat med opstart i {aar}.",
+        "Vi har lavet en implementeringsplan og starter med et enkelt distrikt i {aar}.",
+    ],
+    2: [
+        "Vi er i gang i to distrikter og udbreder erfaringerne til hele kommunen i {aar}.",
+        "De første medarbejdere er uddannet, og vi evaluerer efter det første halve år.",
+    ],
+    3: [
+        "Indsatsen er implementeret i alle relevante enheder, og medarbejderne er uddannet.",
+        "Indsatsen er rullet ud i hele kommunen; vi justerer arbejdsgangene løbende.",
+    ],
+    4: [
+        "Indsatsen er forankret i driften og følges op i de årlige ledelsesdialoger.",
+        "Indsatsen er en fast del af driften og indgår i kvalitetsstandarden.",
+    ],
+}
+
+NEXT_STEPS = [
+    "Udbrede indsatsen til resten af kommunen og følge op med en intern evaluering.",
+    "Uddanne flere medarbejdere og aftale faste opfølgningsmøder med regionen.",
+    "Afklare finansieringen i budgettet og inddrage brugerrådet i næste fase.",
+    "Styrke dokumentationen, så effekten kan følges i næste statusopfølgning.",
+]
+
+COUNCIL_BODIES = [
+    "Social- og sundhedsudvalget",
+    "Kommunalbestyrelsen",
+    "Udvalget for sundhed og forebyggelse",
+    "Social- og seniorudvalget",
+    "Børne-, social- og sundhedsudvalget",
+]
+COUNCIL_BODY_KOBENHAVN = "Socialudvalget og Sundheds- og Omsorgsudvalget"
+
+ANSWERS = {
+    1: [
+        "Målsætningerne indgår i kommunens sundheds- og socialpolitik. {kommune} prioriterer "
+        "især forebyggelse af genindlæggelser og et styrket samarbejde med regionen.",
+        "{kommune} arbejder med målsætningerne gennem en handleplan, som udvalget følger op på "
+        "to gange årligt. Fokus er tidlig indsats og sammenhængende forløb.",
+        "Målsætningerne er en del af kommunens strategi for mental sundhed. Vi lægger vægt på, "
+        "at borgerne oplever én samlet plan på tværs af forvaltninger.",
+    ],
+    2: [
+        "Ja. {kommune} deltager i {pilot} og deler gerne erfaringerne med de øvrige kommuner.",
+        "{kommune} er tovholder på {pilot} og vil formidle resultaterne via portalen.",
+        "{kommune} overvejer at deltage i et pilotprojekt om velfærdsteknologi, når de "
+        "første resultater foreligger.",
+    ],
+    3: [
+        "Vi ser fordele ved fælles akuttilbud og fælles uddannelse i Åben Dialog på tværs "
+        "af kommunerne i klyngen.",
+        "Fælles udrednings- og observationspladser samt et fælles netværk for "
+        "forløbskoordinatorer vil give mening.",
+        "Et fælles kommunalt samarbejde om pårørendeindsatser og om børn af forældre med "
+        "psykiske lidelser.",
+    ],
+}
+
+RETURN_COMMENTS = [
+    "Tak for rapporten. Under 2.F3 mangler en beskrivelse af, hvordan pårørende inddrages. "
+    "Uddyb venligst, og angiv datoen for den politiske behandling.",
+    "Rapporten er fin, men status på 4.F1 og 4.F2 ser ud til at være uændret fra sidste år, "
+    "selv om I nævner, at VUM nu er implementeret. Kan I bekræfte eller rette?",
+    "Svaret på det politiske spørgsmål om pilotprojekter mangler. Tilføj det venligst, før "
+    "rapporten indsendes igen.",
+]
+
+# Pilot projects: initiative code, title, lead, accepted, invited, declined, status, start,
+# end, description, results (empty: none yet), results shared, round index it began in.
+PILOTS = [
+    {
+        "initiative": "2.P2",
+        "title": "Fælles akuttilbud i Nordsjælland",
+        "lead": "219",
+        "accepted": ["210", "217", "270"],
+        "invited": [],
+        "declined": ["260"],
+        "status": "running",
+        "starts_on": (2024, 1, 1),
+        "ends_on": (2026, 12, 31),
+        "description": "Et døgnåbent akuttilbud i Hillerød for borgere i akut psykisk krise, "
+        "med telefonrådgivning og mulighed for op til tre døgns ophold. Tilbuddet drives i "
+        "fællesskab og skal afværge unødige indlæggelser.",
+        "results": "Efter to år har 410 borgere brugt tilbuddet. 78 % angiver, at opholdet "
+        "forhindrede en indlæggelse. Erfaringen er, at et fælles telefonnummer og en fast "
+        "aftale med akutmodtagelsen er afgørende.",
+        "results_published": True,
+        "since": 0,
+        "contact": ("Helle Brandt", "akut@hillerod.demo"),
+    },
+    {
+        "initiative": "2.P1",
+        "title": "Udrednings- og observationspladser på Vestegnen",
+        "lead": "169",
+        "accepted": ["165", "161", "183", "187"],
+        "invited": [],
+        "declined": ["153"],
+        "status": "completed",
+        "starts_on": (2023, 9, 1),
+        "ends_on": (2025, 8, 31),
+        "description": "Seks fælles midlertidige pladser, hvor borgere kan udredes og "
+        "observeres i op til otte uger, før der træffes afgørelse om et varigt tilbud.",
+        "results": "Pladserne har kortet ventetiden på et varigt tilbud med gennemsnitligt "
+        "fem uger, og flere borgere end forventet kunne klare sig med bostøtte i eget hjem. "
+        "Samarbejdsaftalen og budgetmodellen kan hentes hos tovholderen.",
+        "results_published": True,
+        "since": 0,
+        "contact": ("Jesper Holm", "udredning@htk.demo"),
+    },
+    {
+        "initiative": "3.P2",
+        "title": "Shared care med almen praksis",
+        "lead": "101",
+        "accepted": ["147", "185"],
+        "invited": ["155", "151"],
+        "declined": [],
+        "status": "running",
+        "starts_on": (2025, 2, 1),
+        "ends_on": (2027, 1, 31),
+        "description": "Psykiatere fra Region Hovedstadens Psykiatri superviserer "
+        "praktiserende læger og kommunale medarbejdere om borgere med angst og depression, "
+        "så flere kan behandles tæt på hjemmet.",
+        "results": "Foreløbige erfaringer: 23 lægepraksisser deltager, og supervisionen "
+        "bruges mest om medicin og om borgere med samtidigt misbrug.",
+        "results_published": False,
+        "since": 1,
+        "contact": ("Sofie Lund", "sharedcare@kk.demo"),
+    },
+    {
+        "initiative": "4.P3",
+        "title": "Velfærdsteknologi til mestring i eget hjem",
+        "lead": "151",
+        "accepted": ["163"],
+        "invited": ["147"],
+        "declined": ["240"],
+        "status": "running",
+        "starts_on": (2025, 4, 1),
+        "ends_on": (2026, 12, 31),
+        "description": "Borgere med bostøtte afprøver en app til struktur i hverdagen, "
+        "påmindelser og videomøder med bostøttemedarbejderen.",
+        "results": "",
+        "results_published": False,
+        "since": 1,
+        "contact": ("Bo Koordinator", "koordinator@ballerup.demo"),
+    },
+    {
+        "initiative": "1b.P1",
+        "title": "Familieforløb for børn af forældre med psykiske lidelser",
+        "lead": "147",
+        "accepted": ["157"],
+        "invited": ["101"],
+        "declined": [],
+        "status": "planned",
+        "starts_on": (2026, 8, 1),
+        "ends_on": (2028, 7, 31),
+        "description": "Et gruppeforløb for børn og et parallelt forløb for forældrene, "
+        "inspireret af erfaringerne fra Projekt Pårørende i Psykiatrien, med fælles "
+        "rekruttering via sundhedsplejen og PPR.",
+        "results": "",
+        "results_published": False,
+        "since": 2,
+        "contact": ("Fatima Koordinator", "koordinator@frederiksberg.demo"),
+    },
+    {
+        "initiative": "1.P1",
+        "title": "Virksomhedsrådgivning om psykisk sårbare medarbejdere",
+        "lead": "159",
+        "accepted": ["173", "230"],
+        "invited": [],
+        "declined": [],
+        "status": "completed",
+        "starts_on": (2024, 1, 15),
+        "ends_on": (2025, 6, 30),
+        "description": "En fælles rådgivningsfunktion, som virksomheder kan ringe til, når "
+        "de ansætter eller fastholder medarbejdere med psykiske lidelser; kombineret med "
+        "mentorordning.",
+        "results": "120 virksomheder har brugt rådgivningen. 64 % af de borgere, der fik "
+        "mentor, var fortsat i job efter et år. Telefonrådgivningen videreføres i drift.",
+        "results_published": True,
+        "since": 0,
+        "contact": ("Karin Vestergaard", "virksomhed@gladsaxe.demo"),
+    },
+]
+
+FIRST_NAMES = [
+    "Anders", "Birgitte", "Camilla", "Dorthe", "Erik", "Freja", "Gitte", "Henrik", "Ida",
+    "Jakob", "Karen", "Lars", "Maja", "Niels", "Ole", "Pernille", "Rasmus", "Signe",
+    "Thomas", "Ulla", "Vibeke", "Mette", "Søren", "Line", "Peter", "Hanne",
+]  # fmt: skip
+LAST_NAMES = [
+    "Andersen", "Berg", "Christensen", "Dahl", "Eriksen", "Frandsen", "Hansen", "Jensen",
+    "Kjær", "Larsen", "Madsen", "Nielsen", "Olsen", "Poulsen", "Rasmussen", "Sørensen",
+]  # fmt: skip

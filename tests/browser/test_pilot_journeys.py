@@ -1,0 +1,101 @@
+"""A coordinator starts a pilot project and invites a neighbour, who accepts in "Mine opgaver"."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.models import Membership, User
+from municipalities.models import Municipality
+from reporting.management.commands.seed_demo import DEMO_PASSWORD
+from reporting.models import PilotParticipation, PilotProject
+from tests.factories import TEST_PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _coordinator(code, name):
+    return MembershipFactory(
+        role=Membership.Role.COORDINATOR,
+        municipality=Municipality.objects.get(code=code),
+        user__full_name=name,
+    ).user
+
+
+def _no_horizontal_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_pilot_created_invited_and_accepted(live_server, live_data, page, login, screenshot):
+    lead = _coordinator("101", "Kim København")
+    invited = _coordinator("147", "Frida Frederiksberg")
+
+    login(page, lead, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/afrapportering/pilotprojekter/")
+    page.get_by_role("link", name="Opret pilotprojekt").click()
+    page.get_by_label("Pilotindsats").select_option(
+        label="2.P2 Akuttilbud til borgere i akut krise"
+    )
+    page.get_by_label("Titel").fill("Fælles akuttilbud på Frederiksberg og i København")
+    page.get_by_label("Beskrivelse").fill("Et døgnåbent tilbud til borgere i akut psykisk krise.")
+    page.get_by_label("Start").fill("2026-02-01")
+    page.get_by_label("Kontaktperson", exact=True).fill("Pia Projektleder")
+    page.get_by_role("button", name="Opret pilotprojekt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Fælles akuttilbud på Frederiksberg og i København"
+    )
+
+    page.get_by_role("link", name="Invitér kommuner").click()
+    page.get_by_label("Frederiksberg").check()
+    page.get_by_role("button", name="Send invitationer").click()
+    expect(page.get_by_text("Invitationen er sendt til Frederiksberg.")).to_be_visible()
+    page.goto(f"{live_server.url}/afrapportering/pilotprojekter/")
+    expect(page.get_by_text("Frederiksberg (inviteret)")).to_be_visible()
+    screenshot(page, "pilot-oversigt")
+    page.get_by_role("button", name="Log ud").click()
+
+    login(page, invited, TEST_PASSWORD)
+    page.get_by_role("link", name="Gå til Mine opgaver").click()
+    expect(page.get_by_role("heading", name="Invitationer til pilotprojekter")).to_be_visible()
+    expect(page.get_by_text("Inviteret af København")).to_be_visible()
+    screenshot(page, "mine-opgaver")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_horizontal_scroll(page)
+    screenshot(page, "mine-opgaver-mobil")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("button", name="Frederiksberg deltager").click()
+    expect(
+        page.get_by_text("Frederiksberg deltager nu i Fælles akuttilbud på Frederiksberg")
+    ).to_be_visible()
+    expect(page.get_by_text("Ingen ubesvarede invitationer.")).to_be_visible()
+    project = PilotProject.objects.get()
+    assert project.participations.get().status == PilotParticipation.Status.ACCEPTED
+
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    screenshot(page, "pilot-detalje")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_horizontal_scroll(page)
+
+
+def test_demo_data_pages(live_server, live_data, page, login, screenshot):
+    call_command("seed_demo", stdout=io.StringIO())
+
+    login(page, User.objects.get(email="koordinator@kobenhavn.demo"), DEMO_PASSWORD)
+    expect(page.get_by_role("link", name="Gå til Mine opgaver")).to_be_visible()
+    screenshot(page, "pilot-forside-koordinator")
+    page.get_by_role("link", name="Gå til Mine opgaver").click()
+    expect(page.get_by_text("Sekretariatets kommentar:")).to_be_visible()
+    screenshot(page, "mine-opgaver-demo")
+    page.goto(f"{live_server.url}/afrapportering/pilotprojekter/")
+    screenshot(page, "pilot-oversigt-demo")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Log ud").click()
+
+    login(page, User.objects.get(email="sekretariat@kkr-hovedstaden.demo"), DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/afrapportering/mine-opgaver/")
+    expect(page.get_by_text("7 rapporter venter på behandling")).to_be_visible()
+    screenshot(page, "mine-opgaver-sekretariat")

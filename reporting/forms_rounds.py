@@ -88,7 +88,7 @@ class QuestionForm(forms.Form):
     text = forms.CharField(
         label=_("Spørgsmål"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

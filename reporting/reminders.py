@@ -18,8 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.models import User
 from reporting.models import ReminderSent, Report, ReportEvent, ReportingRound
@@ -226,5 +225,7 @@ def reminders_send_missing(
         messages.append(_record_manual(actor, report, now, recipients))
     _send_on_commit(messages)
     return ReminderResult(
-        sent=len(messages), recently_reminded=recently_reminded, without_coordinators=without_coordinators
+        sent=len(messages),
+        recently_reminded=recently_reminded,
+        without_coordinators=without_coordinators,
     )

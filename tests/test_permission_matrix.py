@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, User
-from tests.factories import ReportEntryFactory, ReportFactory
+from tests.factories import ReportEntryFactory, ReportFactory, ReportingRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,28 @@ OWN_KKR_SECRETARIAT_WRITES = {
     "foreign_secretariat": NOT_FOUND,
 }
 OWN_KKR_SECRETARIAT_READS = {**SECRETARIAT_ONLY, "foreign_secretariat": NOT_FOUND}
+
+# --- reporting: rounds ---
+ROUND_CREATORS = {**SECRETARIAT_ONLY, "foreign_secretariat": FORBIDDEN}
+# A draft round is seen by its own secretariat only; everyone else gets 404.
+DRAFT_ROUND_SECRETARIAT = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "secretariat": OK,
+}
+# An open round is seen by everyone signed in; only its own secretariat changes it.
+OPEN_ROUND_WRITES = {
+    **dict.fromkeys(ROLES, FORBIDDEN),
+    "anonymous": FOUND,
+    "secretariat": FOUND,
+}
+# København's draft report: its coordinator sees it (403 on review), others do not (404).
+OWN_REPORT_REVIEW = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "coordinator": FORBIDDEN,
+    "secretariat": OK,
+}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -131,6 +153,27 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
     ),
     # --- reporting: rounds ---
+    "reporting:round_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # Only a secretariat with an adopted framework may create (Midtjylland has a draft only);
+    # an empty POST re-shows the form with errors (200) and writes nothing.
+    "reporting:round_create": (None, ROUND_CREATORS, ROUND_CREATORS),
+    "reporting:round_detail": ("open_round", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "reporting:round_edit": ("draft_round", DRAFT_ROUND_SECRETARIAT, DRAFT_ROUND_SECRETARIAT),
+    # The world's draft round has no questions: opening it is refused with a message (302).
+    "reporting:round_open": (
+        "draft_round",
+        SIGNED_IN_NOT_ALLOWED,
+        {**DRAFT_ROUND_SECRETARIAT, "secretariat": FOUND},
+    ),
+    "reporting:round_close": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_reopen": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_remind_one": (
+        "own_report",
+        SIGNED_IN_NOT_ALLOWED,
+        {**OWN_REPORT_REVIEW, "secretariat": FOUND},
+    ),
+    "reporting:report_extend_deadline_form": ("own_report", OWN_REPORT_REVIEW, OWN_REPORT_REVIEW),
     # --- reporting: pilots and tasks ---
 }
 
@@ -174,7 +217,11 @@ def world(reference_data, coordinator, own_municipality):
         municipality=own_municipality,
     )
     ReportEntryFactory(report=report, initiative=initiative)
+    # --- reporting: rounds --- (a draft round without questions, so opening it is refused)
+    draft_round = ReportingRoundFactory(framework=initiative.framework, slug="kladde-2027")
     return {
+        "open_round": {"slug": report.round.slug},
+        "draft_round": {"slug": draft_round.slug},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},

@@ -171,9 +171,7 @@ def test_secretariat_creates_a_draft_round_with_edited_questions(
 ):
     client.force_login(secretariat)
 
-    response = client.post(
-        reverse("reporting:round_create"), _create_data(hovedstaden_framework)
-    )
+    response = client.post(reverse("reporting:round_create"), _create_data(hovedstaden_framework))
 
     round_ = ReportingRound.objects.get()
     assert response.status_code == HTTPStatus.FOUND
@@ -192,9 +190,7 @@ def test_secretariat_creates_a_draft_round_with_edited_questions(
     ]
 
 
-def test_create_shows_danish_errors_next_to_the_fields(
-    client, secretariat, hovedstaden_framework
-):
+def test_create_shows_danish_errors_next_to_the_fields(client, secretariat, hovedstaden_framework):
     ReportingRoundFactory(framework=hovedstaden_framework, slug="optaget")
     client.force_login(secretariat)
 
@@ -361,7 +357,10 @@ def test_grid_query_count_is_constant(client, django_assert_num_queries):
     small, small_secretariat = _round_of_kkr(5)
     large, large_secretariat = _round_of_kkr(29)
 
-    for round_, secretariat, rows in [(small, small_secretariat, 5), (large, large_secretariat, 29)]:
+    for round_, secretariat, rows in [
+        (small, small_secretariat, 5),
+        (large, large_secretariat, 29),
+    ]:
         client.force_login(secretariat)
         # session, user, memberships; round with framework and KKR; reports with municipality,
         # round and last event times (one annotated query); questions;
@@ -531,9 +530,7 @@ def test_reminding_all_skips_submitted_and_recently_reminded(
     mail.outbox.clear()  # the e-mails of opening the round
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("reporting:round_remind_all", args=[own_report.round.slug])
-        )
+        response = client.post(reverse("reporting:round_remind_all", args=[own_report.round.slug]))
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinator.email, albertslund.email])
     messages = _messages(response)
@@ -583,3 +580,35 @@ def test_secretariat_extends_a_deadline(client, secretariat, own_report):
     assert own_report.deadline == datetime.date(2027, 1, 15)
     assert own_report.deadline_override_reason == "Kommunalbestyrelsen mødes først i januar"
     assert _messages(response) == ["Fristen for København er forlænget til 15. januar 2027."]
+
+
+# --- refused writes change nothing ---
+
+
+def test_refused_round_writes_leave_the_round_and_reports_untouched(
+    client, coordinator, foreign_secretariat, politician, own_report
+):
+    round_ = own_report.round
+    attempts = [
+        (coordinator, reverse("reporting:round_close", args=[round_.slug]), {}),
+        (coordinator, reverse("reporting:round_remind_all", args=[round_.slug]), {}),
+        (coordinator, reverse("reporting:round_remind_one", args=[own_report.pk]), {}),
+        (politician, reverse("reporting:round_close", args=[round_.slug]), {}),
+        (foreign_secretariat, reverse("reporting:round_close", args=[round_.slug]), {}),
+        (
+            foreign_secretariat,
+            reverse("reporting:report_extend_deadline_form", args=[own_report.pk]),
+            {"deadline": "2027-03-01", "reason": "Fordi"},
+        ),
+    ]
+    for user, url, data in attempts:
+        client.force_login(user)
+        response = client.post(url, data)
+        assert response.status_code in {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}, url
+
+    round_.refresh_from_db()
+    own_report.refresh_from_db()
+    assert round_.status == ReportingRound.Status.OPEN
+    assert own_report.deadline_override is None
+    assert not ReportEvent.objects.filter(action=ReportEvent.Action.REMINDED).exists()
+    assert not [m for m in mail.outbox if m.subject.startswith("Påmindelse")]

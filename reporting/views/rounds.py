@@ -104,7 +104,10 @@ def round_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Runden “%(round)s” er oprettet som kladde. Kommunerne får besked, når du åbner den.")
+                _(
+                    "Runden “%(round)s” er oprettet som kladde. "
+                    "Kommunerne får besked, når du åbner den."
+                )
                 % {"round": round_.title},
             )
             return redirect(round_)
@@ -177,12 +180,14 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
     _run(
         request,
         lambda: services.round_open(actor=request.user, round_=round_),
-        lambda count: ngettext(
-            "Runden er åbnet. %(count)s kommune har fået en e-mail om afrapporteringen.",
-            "Runden er åbnet. %(count)s kommuner har fået en e-mail om afrapporteringen.",
-            count,
-        )
-        % {"count": count},
+        lambda count: (
+            ngettext(
+                "Runden er åbnet. %(count)s kommune har fået en e-mail om afrapporteringen.",
+                "Runden er åbnet. %(count)s kommuner har fået en e-mail om afrapporteringen.",
+                count,
+            )
+            % {"count": count}
+        ),
     )
     return redirect(round_)
 
@@ -253,8 +258,10 @@ def round_remind_one(request: HttpRequest, pk: int) -> HttpResponse:
     _run(
         request,
         lambda: reminders.reminder_send_manual(actor=request.user, report=report),
-        lambda _report: _("Påmindelsen er sendt til %(municipality)s.")
-        % {"municipality": report.municipality.name},
+        lambda _report: (
+            _("Påmindelsen er sendt til %(municipality)s.")
+            % {"municipality": report.municipality.name}
+        ),
     )
     return redirect(report.round)
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from reporting.reminders import describe_offset, reminder_send, reminders_due
 from reporting.services import coordinator_emails
@@ -37,7 +37,9 @@ class Command(BaseCommand):
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
-            raise CommandError(_("Ugyldig dato: %(date)s (brug ÅÅÅÅ-MM-DD).") % {"date": date}) from error
+            raise CommandError(
+                _("Ugyldig dato: %(date)s (brug ÅÅÅÅ-MM-DD).") % {"date": date}
+            ) from error
         due = reminders_due(today=today)
         sent = 0
         for report, offset in due:
@@ -66,12 +68,16 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(line % details)
         if dry_run:
-            self.stdout.write(
-                _("Prøvekørsel den %(date)s: %(count)s påmindelser ville blive sendt. Intet er sendt.")
-                % {"date": formats.date_format(today, "j. F Y"), "count": len(due)}
-            )
+            summary = ngettext(
+                "Prøvekørsel den %(date)s: %(count)s påmindelse ville blive sendt. Intet er sendt.",
+                "Prøvekørsel den %(date)s: %(count)s påmindelser ville blive sendt. "
+                "Intet er sendt.",
+                len(due),
+            ) % {"date": formats.date_format(today, "j. F Y"), "count": len(due)}
         else:
-            self.stdout.write(
-                _("%(count)s påmindelser sendt den %(date)s.")
-                % {"count": sent, "date": formats.date_format(today, "j. F Y")}
-            )
+            summary = ngettext(
+                "%(count)s påmindelse sendt den %(date)s.",
+                "%(count)s påmindelser sendt den %(date)s.",
+                sent,
+            ) % {"count": sent, "date": formats.date_format(today, "j. F Y")}
+        self.stdout.write(summary)

@@ -509,3 +509,35 @@ def report_extend_deadline(
         comment=f"{deadline:%d.%m.%Y}: {reason.strip()}",
     )
     return locked
+
+
+@transaction.atomic
+def round_update(
+    *,
+    actor: User,
+    round_: ReportingRound,
+    title: str,
+    opens_on: datetime.date,
+    deadline: datetime.date,
+    introduction: str,
+    questions: list[str],
+) -> ReportingRound:
+    """Change a draft round and replace its political questions (none are answered yet)."""
+    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
+    _check_manages(actor, round_)
+    if round_.status != ReportingRound.Status.DRAFT:
+        raise ValidationError(_("Kun en runde, der ikke er åbnet endnu, kan redigeres."))
+    if not questions:
+        raise ValidationError(_("Runden skal have mindst ét politisk spørgsmål."))
+    round_.title = title
+    round_.opens_on = opens_on
+    round_.deadline = deadline
+    round_.introduction = introduction
+    round_.full_clean()
+    round_.save()
+    round_.questions.all().delete()
+    PoliticalQuestion.objects.bulk_create(
+        PoliticalQuestion(round=round_, number=number, text=text)
+        for number, text in enumerate(questions, start=1)
+    )
+    return round_

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import pilots, reports, rounds  # noqa: F401
+from reporting.views import pilots, reports, rounds
 
 app_name = "reporting"
 
@@ -10,7 +10,26 @@ report_urls = [
 ]
 
 # Rounds: create, open, follow up, close, reminders.
-round_urls = []
+round_urls = [
+    path("runder/", rounds.round_list, name="round_list"),
+    path("runder/ny/", rounds.round_create, name="round_create"),
+    path(
+        "runder/rapport/<int:pk>/paamind/",
+        rounds.round_remind_one,
+        name="round_remind_one",
+    ),
+    path(
+        "runder/rapport/<int:pk>/forlaeng-frist/",
+        rounds.report_extend_deadline_form,
+        name="report_extend_deadline_form",
+    ),
+    path("runder/<slug:slug>/", rounds.round_detail, name="round_detail"),
+    path("runder/<slug:slug>/rediger/", rounds.round_edit, name="round_edit"),
+    path("runder/<slug:slug>/aabn/", rounds.round_open, name="round_open"),
+    path("runder/<slug:slug>/luk/", rounds.round_close, name="round_close"),
+    path("runder/<slug:slug>/genaabn/", rounds.round_reopen, name="round_reopen"),
+    path("runder/<slug:slug>/paamind-alle/", rounds.round_remind_all, name="round_remind_all"),
+]
 
 # Pilot projects and "Mine opgaver".
 pilot_urls = [

@@ -18,6 +18,7 @@ from tests.factories import (
     PilotProjectFactory,
     ReportEntryFactory,
     ReportFactory,
+    ReportingRoundFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,28 @@ PILOT_LEAD_ONLY = {
     **PILOT_COORDINATORS,
     "other_coordinator": FORBIDDEN,
     "foreign_coordinator": FORBIDDEN,
+}
+
+# --- reporting: rounds ---
+ROUND_CREATORS = {**SECRETARIAT_ONLY, "foreign_secretariat": FORBIDDEN}
+# A draft round is seen by its own secretariat only; everyone else gets 404.
+DRAFT_ROUND_SECRETARIAT = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "secretariat": OK,
+}
+# An open round is seen by everyone signed in; only its own secretariat changes it.
+OPEN_ROUND_WRITES = {
+    **dict.fromkeys(ROLES, FORBIDDEN),
+    "anonymous": FOUND,
+    "secretariat": FOUND,
+}
+# København's draft report: its coordinator sees it (403 on review), others do not (404).
+OWN_REPORT_REVIEW = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "coordinator": FORBIDDEN,
+    "secretariat": OK,
 }
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
@@ -160,6 +183,27 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
     ),
     # --- reporting: rounds ---
+    "reporting:round_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # Only a secretariat with an adopted framework may create (Midtjylland has a draft only);
+    # an empty POST re-shows the form with errors (200) and writes nothing.
+    "reporting:round_create": (None, ROUND_CREATORS, ROUND_CREATORS),
+    "reporting:round_detail": ("open_round", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "reporting:round_edit": ("draft_round", DRAFT_ROUND_SECRETARIAT, DRAFT_ROUND_SECRETARIAT),
+    # The world's draft round has no questions: opening it is refused with a message (302).
+    "reporting:round_open": (
+        "draft_round",
+        SIGNED_IN_NOT_ALLOWED,
+        {**DRAFT_ROUND_SECRETARIAT, "secretariat": FOUND},
+    ),
+    "reporting:round_close": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_reopen": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_remind_one": (
+        "own_report",
+        SIGNED_IN_NOT_ALLOWED,
+        {**OWN_REPORT_REVIEW, "secretariat": FOUND},
+    ),
+    "reporting:report_extend_deadline_form": ("own_report", OWN_REPORT_REVIEW, OWN_REPORT_REVIEW),
     # --- reporting: pilots and tasks ---
     # --- dashboards: public pages; the world's round is open and unpublished, so visitors
     # who are not signed in find nothing (404); drafts only with the secretariat's toggle
@@ -239,6 +283,8 @@ def world(reference_data, coordinator, own_municipality):
         municipality=Municipality.objects.get(code="147"),
         status=PilotParticipation.Status.INVITED,
     )
+    # --- reporting: rounds --- (a draft round without questions, so opening it is refused)
+    draft_round = ReportingRoundFactory(framework=initiative.framework, slug="kladde-2027")
     return {
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
@@ -246,6 +292,8 @@ def world(reference_data, coordinator, own_municipality):
         "dashboard_round": {"slug": "hovedstaden-psykiatri", "round_slug": report.round.slug},
         "pilot": {"pk": pilot.pk},
         "pilot_participation": {"pk": invitation.pk},
+        "open_round": {"slug": report.round.slug},
+        "draft_round": {"slug": draft_round.slug},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},

@@ -1,1 +1,296 @@
 """Reporting rounds: the secretariat creates, opens, follows up and closes them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.permissions import get_scope
+from commitments.models import Framework
+from reporting import reminders, selectors, services
+from reporting.forms_rounds import ExtendDeadlineForm, RoundForm, question_formset
+from reporting.models import Report, ReportingRound
+
+
+def _manages(user, round_: ReportingRound) -> bool:
+    return user.is_superuser or round_.framework.kkr_id in get_scope(user).secretariat_kkr_ids
+
+
+def _visible_round(request: HttpRequest, slug: str) -> ReportingRound:
+    return get_object_or_404(
+        ReportingRound.objects.visible_to(request.user).select_related("framework__kkr"),
+        slug=slug,
+    )
+
+
+def _managed_round(request: HttpRequest, slug: str) -> ReportingRound:
+    """A round the user may change: 404 if they cannot see it, 403 if they only read it."""
+    round_ = _visible_round(request, slug)
+    if not _manages(request.user, round_):
+        raise PermissionDenied
+    return round_
+
+
+def _reviewable_report(request: HttpRequest, pk: int) -> Report:
+    """A report the secretariat follows up on: 404 if not visible, 403 if only readable."""
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("round", "municipality"), pk=pk
+    )
+    if not Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied
+    return report
+
+
+def _run(request: HttpRequest, action: Callable[[], object], success: Callable[[object], str]):
+    """Call a service; its ValidationError becomes an error message, never a 500."""
+    try:
+        result = action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success(result))
+
+
+def _both_valid(form, questions) -> bool:
+    """Validate both, so that errors show in the round's fields and in the questions at once."""
+    form_valid = form.is_valid()
+    return questions.is_valid() and form_valid
+
+
+def _can_create(user) -> bool:
+    return Framework.objects.editable_by(user).filter(status=Framework.Status.ADOPTED).exists()
+
+
+@require_safe
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.rounds_for_list(user=request.user, today=timezone.localdate()))
+    for round_ in rounds:
+        round_.is_managed = _manages(request.user, round_)
+    context = {"rounds": rounds, "can_create": _can_create(request.user)}
+    return render(request, "reporting/round_list.html", context)
+
+
+def round_create(request: HttpRequest) -> HttpResponse:
+    if not _can_create(request.user):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, actor=request.user)
+    questions = question_formset(
+        request.POST or None, questions=services.DEFAULT_POLITICAL_QUESTIONS
+    )
+    if request.method == "POST" and _both_valid(form, questions):
+        data = form.cleaned_data
+        try:
+            round_ = services.round_create(
+                actor=request.user,
+                framework=data["framework"],
+                title=data["title"],
+                slug=data["slug"],
+                opens_on=data["opens_on"],
+                deadline=data["deadline"],
+                introduction=data["introduction"],
+                questions=questions.questions(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Runden “%(round)s” er oprettet som kladde. "
+                    "Kommunerne får besked, når du åbner den."
+                )
+                % {"round": round_.title},
+            )
+            return redirect(round_)
+    context = {"form": form, "questions": questions, "round": None}
+    return render(request, "reporting/round_form.html", context)
+
+
+def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    if round_.status != ReportingRound.Status.DRAFT:
+        messages.error(request, _("Kun en runde, der ikke er åbnet endnu, kan redigeres."))
+        return redirect(round_)
+    initial = {
+        "title": round_.title,
+        "opens_on": round_.opens_on,
+        "deadline": round_.deadline,
+        "introduction": round_.introduction,
+    }
+    form = RoundForm(request.POST or None, initial=initial, actor=request.user, instance=round_)
+    questions = question_formset(
+        request.POST or None, questions=[q.text for q in round_.questions.all()]
+    )
+    if request.method == "POST" and _both_valid(form, questions):
+        data = form.cleaned_data
+        try:
+            services.round_update(
+                actor=request.user,
+                round_=round_,
+                title=data["title"],
+                opens_on=data["opens_on"],
+                deadline=data["deadline"],
+                introduction=data["introduction"],
+                questions=questions.questions(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Ændringerne i runden er gemt."))
+            return redirect(round_)
+    context = {"form": form, "questions": questions, "round": round_}
+    return render(request, "reporting/round_form.html", context)
+
+
+@require_safe
+def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _visible_round(request, slug)
+    is_manager = _manages(request.user, round_)
+    context = {"round": round_, "questions": round_.questions.all(), "is_manager": is_manager}
+    if is_manager:
+        state = request.GET.get("tilstand")
+        context.update(
+            follow_up=selectors.round_follow_up(round_=round_, state=state),
+            states=selectors.FOLLOW_UP_STATES,
+            current_state=state,
+        )
+        return render(request, "reporting/round_detail.html", context)
+    municipality_ids = get_scope(request.user).coordinator_municipality_ids
+    context.update(
+        own_reports=round_.reports.filter(municipality_id__in=municipality_ids)
+        .select_related("municipality", "round")
+        .order_by("municipality__name"),
+        shared_counts=selectors.round_shared_counts(round_=round_),
+    )
+    return render(request, "reporting/round_detail.html", context)
+
+
+@require_POST
+def round_open(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    _run(
+        request,
+        lambda: services.round_open(actor=request.user, round_=round_),
+        lambda count: (
+            ngettext(
+                "Runden er åbnet. %(count)s kommune har fået en e-mail om afrapporteringen.",
+                "Runden er åbnet. %(count)s kommuner har fået en e-mail om afrapporteringen.",
+                count,
+            )
+            % {"count": count}
+        ),
+    )
+    return redirect(round_)
+
+
+@require_POST
+def round_close(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    _run(
+        request,
+        lambda: services.round_close(actor=request.user, round_=round_),
+        lambda _round: _(
+            "Runden er lukket. Kommunerne kan ikke længere redigere eller indsende rapporter."
+        ),
+    )
+    return redirect(round_)
+
+
+@require_POST
+def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    _run(
+        request,
+        lambda: services.round_reopen(actor=request.user, round_=round_),
+        lambda _round: _("Runden er genåbnet. Kommunerne kan igen redigere og indsende."),
+    )
+    return redirect(round_)
+
+
+@require_POST
+def round_remind_all(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    try:
+        result = reminders.reminders_send_missing(actor=request.user, round_=round_)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(round_)
+    if result.sent:
+        messages.success(
+            request,
+            ngettext(
+                "Påmindelsen er sendt til %(count)s kommune.",
+                "Påmindelsen er sendt til %(count)s kommuner.",
+                result.sent,
+            )
+            % {"count": result.sent},
+        )
+    else:
+        messages.info(request, _("Der er ikke sendt nogen påmindelser."))
+    if result.recently_reminded:
+        messages.info(
+            request,
+            _("Disse kommuner har fået en påmindelse inden for det seneste døgn: %(names)s.")
+            % {"names": ", ".join(result.recently_reminded)},
+        )
+    if result.without_coordinators:
+        messages.warning(
+            request,
+            _("Disse kommuner har ingen aktive koordinatorer at sende til: %(names)s.")
+            % {"names": ", ".join(result.without_coordinators)},
+        )
+    return redirect(round_)
+
+
+@require_POST
+def round_remind_one(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _reviewable_report(request, pk)
+    _run(
+        request,
+        lambda: reminders.reminder_send_manual(actor=request.user, report=report),
+        lambda _report: (
+            _("Påmindelsen er sendt til %(municipality)s.")
+            % {"municipality": report.municipality.name}
+        ),
+    )
+    return redirect(report.round)
+
+
+def report_extend_deadline_form(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _reviewable_report(request, pk)
+    form = ExtendDeadlineForm(
+        request.POST or None,
+        initial={"deadline": report.deadline_override, "reason": report.deadline_override_reason},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            extended = services.report_extend_deadline(
+                actor=request.user,
+                report=report,
+                deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Fristen for %(municipality)s er forlænget til %(date)s.")
+                % {
+                    "municipality": report.municipality.name,
+                    "date": formats.date_format(extended.deadline, "j. F Y"),
+                },
+            )
+            return redirect(report.round)
+    context = {"report": report, "round": report.round, "form": form}
+    return render(request, "reporting/round_report_deadline.html", context)

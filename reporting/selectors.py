@@ -255,7 +255,7 @@ class _SetNames(dict):
     """Turns a set of method ids into their names, for the methods row."""
 
     def get(self, value, default=None):
-        return ", ".join(sorted(super().get(v, str(v)) for v in value)) or ""
+        return ", ".join(sorted(dict.get(self, v, str(v)) for v in value))
 
 
 def _methods_through():

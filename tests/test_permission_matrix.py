@@ -8,9 +8,11 @@ nothing was written.
 from http import HTTPStatus
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, User
+from reporting.models import Attachment, Report
 from tests.factories import ReportEntryFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,19 @@ OWN_KKR_SECRETARIAT_WRITES = {
     "foreign_secretariat": NOT_FOUND,
 }
 OWN_KKR_SECRETARIAT_READS = {**SECRETARIAT_ONLY, "foreign_secretariat": NOT_FOUND}
+
+# København's draft report: who reads it, writes it, reviews it.
+OWN_REPORT_READ = {
+    "anonymous": FOUND,
+    "coordinator": OK,
+    "other_coordinator": NOT_FOUND,
+    "foreign_coordinator": NOT_FOUND,
+    "politician": NOT_FOUND,
+    "secretariat": OK,
+    "foreign_secretariat": NOT_FOUND,
+}
+OWN_REPORT_WRITE = {**OWN_REPORT_READ, "secretariat": FORBIDDEN}
+OWN_REPORT_REVIEW = {**OWN_REPORT_READ, "coordinator": FORBIDDEN, "secretariat": FOUND}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -130,6 +145,30 @@ MATRIX = {
         },
         SIGNED_IN_NOT_ALLOWED,
     ),
+    # The world's report is a draft in an open round: only København's coordinator writes it,
+    # the secretariat sees it (403 on writes), everyone else gets 404.
+    # An empty POST re-shows the form with errors (200) and writes nothing.
+    "reporting:report_edit": ("own_report", OWN_REPORT_WRITE, OWN_REPORT_WRITE),
+    "reporting:report_history": ("own_report", OWN_REPORT_READ, SIGNED_IN_NOT_ALLOWED),
+    # The secretariat's review of a draft is refused by the service: message and redirect.
+    "reporting:report_return": ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
+    "reporting:report_approve": ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
+    # A POST without a file redirects back to the form with an error message.
+    "reporting:report_attachment_upload": (
+        "own_entry",
+        SIGNED_IN_NOT_ALLOWED,
+        {**OWN_REPORT_WRITE, "coordinator": FOUND},
+    ),
+    "reporting:report_attachment_download": (
+        "own_attachment",
+        OWN_REPORT_READ,
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "reporting:report_attachment_delete": (
+        "own_attachment",
+        SIGNED_IN_NOT_ALLOWED,
+        {**OWN_REPORT_WRITE, "coordinator": FOUND},
+    ),
     # --- reporting: rounds ---
     # --- reporting: pilots and tasks ---
 }
@@ -138,6 +177,7 @@ MATRIX = {
 POST_DATA = {
     "set_language": {"language": "en", "next": "/"},
     "accounts:membership_change_role": {"role": Membership.Role.POLITICIAN},
+    "reporting:report_return": {"comment": "Uddyb venligst."},
 }
 
 
@@ -159,6 +199,12 @@ def test_every_url_has_a_row():
     assert set(MATRIX) - discovered == set(), "these rows name views that no longer exist"
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Attachments in the world are written to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def world(reference_data, coordinator, own_municipality):
     from commitments.models import Framework, Initiative
@@ -174,7 +220,12 @@ def world(reference_data, coordinator, own_municipality):
         municipality=own_municipality,
     )
     ReportEntryFactory(report=report, initiative=initiative)
+    entry = report.entries.get()
+    attachment = Attachment(entry=entry, original_name="plan.pdf", size=9)
+    attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     return {
+        "own_entry": {"pk": report.pk, "entry_pk": entry.pk},
+        "own_attachment": {"pk": report.pk, "attachment_pk": attachment.pk},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},
@@ -190,6 +241,8 @@ def _state():
     return (
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(User.objects.order_by("pk").values_list("pk", "is_active", "password")),
+        list(Report.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(Attachment.objects.order_by("pk").values_list("pk", "entry_id")),
     )
 
 

@@ -272,7 +272,7 @@ class ReportEditForm:
 
     def is_valid(self) -> bool:
         # Validate every form (no short-circuit) so that all errors show at once.
-        return all([form.is_valid() for form in self.forms])
+        return all(form.is_valid() for form in self.forms)
 
     @property
     def version(self) -> int:

@@ -101,9 +101,7 @@ def reports_with_history_for(user: User | AnonymousUser) -> ReportQuerySet:
 
     The history holds every draft value, so it is narrower than `visible_to`.
     """
-    own = Report.objects.filter(
-        municipality_id__in=get_scope(user).coordinator_municipality_ids
-    )
+    own = Report.objects.filter(municipality_id__in=get_scope(user).coordinator_municipality_ids)
     return (Report.objects.reviewable_by(user) | own).distinct()
 
 
@@ -196,9 +194,9 @@ def report_history(report: Report) -> list[HistoryRow]:
     )
     through = _methods_through()
     methods_by_record: dict[int, set[int]] = {}
-    for history_id, method_id in through.objects.filter(
-        history__report_id=report.pk
-    ).values_list("history_id", "method_id"):
+    for history_id, method_id in through.objects.filter(history__report_id=report.pk).values_list(
+        "history_id", "method_id"
+    ):
         methods_by_record.setdefault(history_id, set()).add(method_id)
     method_names = dict(
         Method.objects.filter(framework_id=report.round.framework_id).values_list("pk", "name")

@@ -617,7 +617,7 @@ def _history_url(report):
 def test_history_lists_every_change_newest_first_with_who_and_what(
     client, coordinator, secretariat, own_report, django_assert_num_queries
 ):
-    mandatory, pilots = _entries(own_report)
+    mandatory, _pilots = _entries(own_report)
     entry = mandatory[0]
     method = own_report.round.framework.methods.order_by("name").first()
     answer = own_report.answers.order_by("question__number").first()

@@ -83,9 +83,7 @@ def report_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     # The history holds every draft value: only the KKR's secretariat and the municipality's
     # own coordinators read it; for everyone else the page does not exist.
     report = get_object_or_404(
-        reports_with_history_for(request.user).select_related(
-            "round__framework", "municipality"
-        ),
+        reports_with_history_for(request.user).select_related("round__framework", "municipality"),
         pk=pk,
     )
     return render(
@@ -216,9 +214,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             for entry_form in form.entry_forms:
                 if entry_form.entry.pk in problems:
-                    entry_form.add_error(
-                        _problem_field(entry_form), problems[entry_form.entry.pk]
-                    )
+                    entry_form.add_error(_problem_field(entry_form), problems[entry_form.entry.pk])
             return _render_edit(request, current, form, saved=True, incomplete=True)
         messages.success(request, _("Rapporten er indsendt til KKR-sekretariatet."))
         return redirect(saved_report)
@@ -243,7 +239,8 @@ def report_attachment_upload(request: HttpRequest, pk: int, entry_pk: int) -> Ht
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for message in form.errors.get("file", []):
-            messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % {"reason": message})
+            reason = {"reason": message}
+            messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % reason)
         return redirect(_entry_anchor(report, entry))
     try:
         attachment = services.attachment_add(

@@ -165,7 +165,9 @@ def _changes(records, model, fields, subject, names, *, labels=None, extra=None)
             changes = [(f, None, getattr(record, f)) for f in fields]
         else:
             delta = record.diff_against(before, included_fields=fields)
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
+            # In the order of `fields`, so that status comes first.
+            ordered = sorted(delta.changes, key=lambda c: fields.index(c.field))
+            changes = [(c.field, c.old, c.new) for c in ordered]
         if extra:
             changes += extra(before, record)
         for name, old, new in changes:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Membership, User
 from commitments.models import Framework, Initiative
 from reporting.models import (
+    Attachment,
     PoliticalAnswer,
     PoliticalQuestion,
     Report,
@@ -541,3 +543,36 @@ def round_update(
         for number, text in enumerate(questions, start=1)
     )
     return round_
+
+
+# --- attachments (report form) ---
+
+
+def _lock_editable_entry(actor: User, entry: ReportEntry) -> ReportEntry:
+    report = Report.objects.select_for_update().get(pk=entry.report_id)
+    if not Report.objects.editable_by(actor).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("Rapporten kan ikke ændres."))
+    return entry
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, entry: ReportEntry, upload: UploadedFile) -> Attachment:
+    """Attach a (validated) file to a mandatory entry of a report the actor may edit."""
+    _lock_editable_entry(actor, entry)
+    if not entry.is_mandatory:
+        raise ValidationError(_("Der kan kun vedhæftes filer til forpligtende indsatser."))
+    attachment = Attachment(
+        entry=entry, original_name=upload.name[:255], size=upload.size, uploaded_by=actor
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
+    """Remove an attachment from a report the actor may edit; the file goes after commit."""
+    _lock_editable_entry(actor, attachment.entry)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -8,11 +8,12 @@ nothing was written.
 from http import HTTPStatus
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, User
 from municipalities.models import Municipality
-from reporting.models import PilotParticipation
+from reporting.models import Attachment, PilotParticipation, Report
 from tests.factories import (
     PilotParticipationFactory,
     PilotProjectFactory,
@@ -96,12 +97,25 @@ OPEN_ROUND_WRITES = {
     "secretariat": FOUND,
 }
 # København's draft report: its coordinator sees it (403 on review), others do not (404).
-OWN_REPORT_REVIEW = {
+DEADLINE_EXTENSION = {
     **dict.fromkeys(ROLES, NOT_FOUND),
     "anonymous": FOUND,
     "coordinator": FORBIDDEN,
     "secretariat": OK,
 }
+
+# København's draft report: who reads it, writes it, reviews it.
+OWN_REPORT_READ = {
+    "anonymous": FOUND,
+    "coordinator": OK,
+    "other_coordinator": NOT_FOUND,
+    "foreign_coordinator": NOT_FOUND,
+    "politician": NOT_FOUND,
+    "secretariat": OK,
+    "foreign_secretariat": NOT_FOUND,
+}
+OWN_REPORT_WRITE = {**OWN_REPORT_READ, "secretariat": FORBIDDEN}
+OWN_REPORT_REVIEW = {**OWN_REPORT_READ, "coordinator": FORBIDDEN, "secretariat": FOUND}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -182,6 +196,30 @@ MATRIX = {
         },
         SIGNED_IN_NOT_ALLOWED,
     ),
+    # The world's report is a draft in an open round: only København's coordinator writes it,
+    # the secretariat sees it (403 on writes), everyone else gets 404.
+    # An empty POST re-shows the form with errors (200) and writes nothing.
+    "reporting:report_edit": ("own_report", OWN_REPORT_WRITE, OWN_REPORT_WRITE),
+    "reporting:report_history": ("own_report", OWN_REPORT_READ, SIGNED_IN_NOT_ALLOWED),
+    # The secretariat's review of a draft is refused by the service: message and redirect.
+    "reporting:report_return": ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
+    "reporting:report_approve": ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
+    # A POST without a file redirects back to the form with an error message.
+    "reporting:report_attachment_upload": (
+        "own_entry",
+        SIGNED_IN_NOT_ALLOWED,
+        {**OWN_REPORT_WRITE, "coordinator": FOUND},
+    ),
+    "reporting:report_attachment_download": (
+        "own_attachment",
+        OWN_REPORT_READ,
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "reporting:report_attachment_delete": (
+        "own_attachment",
+        SIGNED_IN_NOT_ALLOWED,
+        {**OWN_REPORT_WRITE, "coordinator": FOUND},
+    ),
     # --- reporting: rounds ---
     "reporting:round_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
     # Only a secretariat with an adopted framework may create (Midtjylland has a draft only);
@@ -203,7 +241,7 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
         {**OWN_REPORT_REVIEW, "secretariat": FOUND},
     ),
-    "reporting:report_extend_deadline_form": ("own_report", OWN_REPORT_REVIEW, OWN_REPORT_REVIEW),
+    "reporting:report_extend_deadline_form": ("own_report", DEADLINE_EXTENSION, DEADLINE_EXTENSION),
     # --- reporting: pilots and tasks ---
     # --- dashboards: public pages; the world's round is open and unpublished, so visitors
     # who are not signed in find nothing (404); drafts only with the secretariat's toggle
@@ -238,6 +276,7 @@ MATRIX = {
 POST_DATA = {
     "set_language": {"language": "en", "next": "/"},
     "accounts:membership_change_role": {"role": Membership.Role.POLITICIAN},
+    "reporting:report_return": {"comment": "Uddyb venligst."},
 }
 
 
@@ -257,6 +296,12 @@ def test_every_url_has_a_row():
 
     assert discovered - set(MATRIX) == set(), "add these views to the permission matrix"
     assert set(MATRIX) - discovered == set(), "these rows name views that no longer exist"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Attachments in the world are written to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -285,6 +330,9 @@ def world(reference_data, coordinator, own_municipality):
     )
     # --- reporting: rounds --- (a draft round without questions, so opening it is refused)
     draft_round = ReportingRoundFactory(framework=initiative.framework, slug="kladde-2027")
+    entry = report.entries.get()
+    attachment = Attachment(entry=entry, original_name="plan.pdf", size=9)
+    attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     return {
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
@@ -294,6 +342,8 @@ def world(reference_data, coordinator, own_municipality):
         "pilot_participation": {"pk": invitation.pk},
         "open_round": {"slug": report.round.slug},
         "draft_round": {"slug": draft_round.slug},
+        "own_entry": {"pk": report.pk, "entry_pk": entry.pk},
+        "own_attachment": {"pk": report.pk, "attachment_pk": attachment.pk},
         "own_report": {"pk": report.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},
@@ -309,6 +359,8 @@ def _state():
     return (
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(User.objects.order_by("pk").values_list("pk", "is_active", "password")),
+        list(Report.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(Attachment.objects.order_by("pk").values_list("pk", "entry_id")),
     )
 
 

@@ -1,23 +1,344 @@
 """A municipality's report: read, edit, submit; the secretariat's review of it."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from __future__ import annotations
 
-from reporting.models import Report
-from reporting.selectors import entries_by_area, report_for_page
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from reporting import services
+from reporting.forms import (
+    ATTACHMENT_CONTENT_TYPES,
+    AttachmentForm,
+    EntryForm,
+    ReportEditForm,
+    ReturnForm,
+    attachment_extension,
+    pilot_choices_by_initiative,
+)
+from reporting.models import Attachment, Report, ReportEntry
+from reporting.selectors import (
+    entries_by_area,
+    pilot_projects_for_report,
+    report_for_page,
+    report_history,
+    reports_with_history_for,
+)
+
+
+def _find(queryset: QuerySet[Report], pk: int) -> Report:
+    try:
+        return report_for_page(queryset=queryset, pk=pk)
+    except Report.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _visible(request: HttpRequest, pk: int) -> Report:
+    return _find(Report.objects.visible_to(request.user), pk)
+
+
+def _check_editable(request: HttpRequest, report: Report) -> None:
+    """A report the user sees but may not write answers 403."""
+    if not Report.objects.editable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("Rapporten kan ikke ændres."))
+
+
+def _check_reviewable(request: HttpRequest, report: Report) -> None:
+    if not Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("Kun KKR'ets sekretariat kan behandle rapporten."))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
+    can_review = Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists()
+    return {
+        "report": report,
+        "areas": entries_by_area(report),
+        "can_edit": Report.objects.editable_by(request.user).filter(pk=report.pk).exists(),
+        "can_review": can_review,
+        "can_see_history": reports_with_history_for(request.user).filter(pk=report.pk).exists(),
+        "return_form": ReturnForm() if can_review else None,
+        **extra,
+    }
 
 
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        report = report_for_page(queryset=Report.objects.visible_to(request.user), pk=pk)
-    except Report.DoesNotExist as missing:
-        raise Http404 from missing
+    report = _visible(request, pk)
+    return render(request, "reporting/report_detail.html", _detail_context(request, report))
+
+
+@require_safe
+def report_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    # The history holds every draft value: only the KKR's secretariat and the municipality's
+    # own coordinators read it; for everyone else the page does not exist.
+    report = get_object_or_404(
+        reports_with_history_for(request.user).select_related("round__framework", "municipality"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "reporting/report_history.html",
+        {"report": report, "rows": report_history(report)},
+    )
+
+
+# --- the edit form -------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    title: str
+    forms: list[EntryForm] = field(default_factory=list)
+
+
+@dataclass
+class _Area:
+    number: int
+    title: str
+    blocks: list[_Block] = field(default_factory=list)
+
+
+def _group(entry_forms: list[EntryForm]) -> list[_Area]:
+    areas: list[_Area] = []
+    for form in entry_forms:
+        entry = form.entry
+        if not areas or areas[-1].number != entry.area_number:
+            areas.append(_Area(entry.area_number, entry.area_title))
+        blocks = areas[-1].blocks
+        if not blocks or blocks[-1].title != entry.block_title:
+            blocks.append(_Block(entry.block_title))
+        blocks[-1].forms.append(form)
+    return areas
+
+
+def _build(report: Report, data=None) -> ReportEditForm:
+    methods = report.round.framework.methods.order_by("name").values_list("pk", "name")
+    return ReportEditForm.build(
+        report,
+        data,
+        method_choices=list(methods),
+        pilot_choices=pilot_choices_by_initiative(pilot_projects_for_report(report)),
+    )
+
+
+def _with_version(data, version: int):
+    """The submitted data with the hidden version replaced, so the next save goes through."""
+    data = data.copy()
+    data["report-version"] = str(version)
+    return data
+
+
+def _render_edit(
+    request: HttpRequest,
+    report: Report,
+    form: ReportEditForm,
+    *,
+    status: int = HTTPStatus.OK,
+    **flags,
+) -> HttpResponse:
     context = {
         "report": report,
-        "areas": entries_by_area(report),
-        "can_edit": Report.objects.editable_by(request.user).filter(pk=report.pk).exists(),
-        "can_review": Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists(),
+        "form": form,
+        "areas": _group(form.entry_forms),
+        "error_links": form.error_links(),
+        "attachment_form": AttachmentForm(),
+        "saved": False,
+        "conflict": False,
+        "incomplete": False,
+        **flags,
     }
+    return render(request, "reporting/report_edit.html", context, status=status)
+
+
+def _problem_field(form: EntryForm) -> str:
+    """The field a submit problem belongs to, so the message shows next to it."""
+    if "status" not in form.fields:
+        return "participation"
+    return "status" if form.cleaned_data.get("status") is None else "narrative"
+
+
+def _saved_flag(pk: int) -> str:
+    return f"report-{pk}-saved"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible(request, pk)
+    _check_editable(request, report)
+    if request.method != "POST":
+        saved = request.session.pop(_saved_flag(pk), False)
+        return _render_edit(request, report, _build(report), saved=saved)
+
+    form = _build(report, request.POST)
+    if not form.is_valid():
+        return _render_edit(request, report, form)
+    try:
+        saved_report = services.report_save(
+            actor=request.user,
+            report=report,
+            expected_version=form.version,
+            entries=form.entry_data(),
+            answers=form.answers(),
+            council_body=form.report_form.cleaned_data["council_body"],
+            council_date=form.report_form.cleaned_data["council_date"],
+        )
+    except services.ReportConflict as conflict:
+        # Keep what the user typed, show what the other person saved next to each field, and
+        # take the current version so that saving again deliberately keeps the user's values.
+        current = _find(Report.objects.all(), pk)
+        form = _build(current, _with_version(request.POST, conflict.current_version))
+        form.is_valid()
+        form.compare_with_saved(_build(current))
+        return _render_edit(request, current, form, status=HTTPStatus.CONFLICT, conflict=True)
+
+    if request.POST.get("action") == "submit":
+        try:
+            services.report_submit(
+                actor=request.user, report=saved_report, expected_version=saved_report.version
+            )
+        except ValidationError as error:
+            problems = (error.params or {}).get("problems", {})
+            current = _find(Report.objects.all(), pk)
+            form = _build(current, _with_version(request.POST, saved_report.version))
+            form.is_valid()
+            for entry_form in form.entry_forms:
+                if entry_form.entry.pk in problems:
+                    entry_form.add_error(_problem_field(entry_form), problems[entry_form.entry.pk])
+            return _render_edit(request, current, form, saved=True, incomplete=True)
+        messages.success(request, _("Rapporten er indsendt til KKR-sekretariatet."))
+        return redirect(saved_report)
+
+    request.session[_saved_flag(pk)] = True
+    messages.success(request, _("Kladden er gemt."))
+    return redirect("reporting:report_edit", pk=pk)
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def _entry_anchor(report: Report, entry: ReportEntry) -> str:
+    return f"{reverse('reporting:report_edit', kwargs={'pk': report.pk})}#indsats-{entry.pk}"
+
+
+@require_POST
+def report_attachment_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    entry = get_object_or_404(report.entries.all(), pk=entry_pk)
+    _check_editable(request, report)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.errors.get("file", []):
+            reason = {"reason": message}
+            messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % reason)
+        return redirect(_entry_anchor(report, entry))
+    try:
+        attachment = services.attachment_add(
+            actor=request.user, entry=entry, upload=form.cleaned_data["file"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s er vedhæftet %(code)s.")
+            % {"name": attachment.original_name, "code": entry.initiative_code},
+        )
+    return redirect(_entry_anchor(report, entry))
+
+
+def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(
+        Attachment.objects.select_related("entry__report"),
+        pk=attachment_pk,
+        entry__report=report,
+    )
+
+
+@require_POST
+def report_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = _attachment(request, pk, attachment_pk)
+    report, entry = attachment.entry.report, attachment.entry
+    _check_editable(request, report)
+    services.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("%(name)s er slettet.") % {"name": attachment.original_name})
+    return redirect(_entry_anchor(report, entry))
+
+
+@require_safe
+def report_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    # Served through this view, never from MEDIA_URL, so that the report's scope applies.
+    attachment = _attachment(request, pk, attachment_pk)
+    extension = attachment_extension(attachment.original_name)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=ATTACHMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible(request, pk)
+    _check_reviewable(request, report)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_return(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(report)
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Rapporten er sendt retur til %(municipality)s.")
+                % {"municipality": report.municipality.name},
+            )
+            return redirect(report)
+    context = _detail_context(request, report, return_form=form)
     return render(request, "reporting/report_detail.html", context)
+
+
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible(request, pk)
+    _check_reviewable(request, report)
+    try:
+        services.report_approve(actor=request.user, report=report)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Rapporten fra %(municipality)s er godkendt.")
+            % {"municipality": report.municipality.name},
+        )
+    return redirect(report)

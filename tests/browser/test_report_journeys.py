@@ -1,0 +1,236 @@
+"""A coordinator fills in and submits a report; the secretariat returns and approves it."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Membership
+from commitments.models import Framework
+from municipalities.models import KKR, Municipality
+from reporting import services
+from reporting.models import Report, ReportEntry
+from tests.factories import TEST_PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Status = ReportEntry.ImplementationStatus
+
+
+@pytest.fixture
+def people(live_data):
+    secretariat = MembershipFactory(
+        role=Membership.Role.SECRETARIAT,
+        kkr=KKR.objects.get(slug="hovedstaden"),
+        municipality=None,
+        user__full_name="Sara Sekretariat",
+    ).user
+    coordinator = MembershipFactory(
+        role=Membership.Role.COORDINATOR,
+        municipality=Municipality.objects.get(code="101"),
+        user__full_name="Kim Koordinator",
+    ).user
+    return secretariat, coordinator
+
+
+@pytest.fixture
+def report(people) -> Report:
+    secretariat, _coordinator = people
+    round_ = services.round_create(
+        actor=secretariat,
+        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
+        title="Statusopfølgning 2026",
+        slug="statusopfoelgning-2026",
+        opens_on=datetime.date(2026, 11, 1),
+        deadline=datetime.date(2026, 12, 15),
+    )
+    services.round_open(actor=secretariat, round_=round_)
+    return round_.reports.get(municipality__code="101")
+
+
+def _complete_the_rest(report: Report, user) -> Report:
+    """Answer every entry that still stops the report, as if done in earlier sessions."""
+    report.refresh_from_db()
+    missing = services.report_missing(report)
+    data = []
+    for entry in report.entries.prefetch_related("methods"):
+        if entry.pk not in missing:
+            continue
+        data.append(
+            services.EntryData(
+                entry_id=entry.pk,
+                status=Status.IN_PROGRESS if entry.is_mandatory else None,
+                narrative="Indsatsen er i gang i alle centre." if entry.is_mandatory else "",
+                method_ids=frozenset(m.pk for m in entry.methods.all()),
+                other_methods=entry.other_methods,
+                next_steps=entry.next_steps,
+                links=entry.links,
+                participation="" if entry.is_mandatory else "no",
+                pilot_project_id=None,
+            )
+        )
+    return services.report_save(
+        actor=user,
+        report=report,
+        expected_version=report.version,
+        entries=data,
+        answers={},
+        council_body=report.council_body,
+        council_date=report.council_date,
+    )
+
+
+def _sign_in_here(page, user):
+    page.get_by_label("E-mailadresse").fill(user.email)
+    page.get_by_label("Adgangskode").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+
+
+def _no_horizontal_scroll(page, width: int):
+    page.set_viewport_size({"width": width, "height": 900})
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width
+
+
+def test_coordinator_drafts_fixes_and_submits_a_report(
+    live_server, page, people, report, login, screenshot
+):
+    _secretariat, coordinator = people
+    entries = list(report.entries.order_by("position"))
+    first, second, third = [e for e in entries if e.is_mandatory][:3]
+    pilot = next(e for e in entries if not e.is_mandatory)
+    method = report.round.framework.methods.order_by("name").first()
+
+    login(page, coordinator, TEST_PASSWORD)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    page.get_by_role("link", name="Redigér rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport for Københavns Kommune")
+
+    page.locator(f"#id_entry-{first.pk}-status").select_option(label="I gang")
+    page.locator(f"#id_entry-{first.pk}-narrative").fill("Alle jobkonsulenter er uddannet.")
+    page.get_by_label(method.name).first.check()
+    page.locator(f"#id_entry-{second.pk}-status").select_option(label="Ikke påbegyndt")
+    page.locator(f"#id_entry-{third.pk}-status").select_option(label="Planlagt")
+    page.locator(f"#id_entry-{pilot.pk}-participation").select_option(label="Overvejer")
+    screenshot(page, "rapport-redigering")
+    page.get_by_role("button", name="Gem kladde").click()
+
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
+    page.reload()
+    expect(page.locator(f"#id_entry-{first.pk}-narrative")).to_have_value(
+        "Alle jobkonsulenter er uddannet."
+    )
+    expect(page.locator(f"#id_entry-{first.pk}-status")).to_have_value(str(Status.IN_PROGRESS))
+    expect(page.locator(f"#id_entry-{second.pk}-status")).to_have_value(str(Status.NOT_STARTED))
+    expect(page.locator(f"#id_entry-{pilot.pk}-participation")).to_have_value("considering")
+    expect(page.locator(f'input[name="entry-{first.pk}-methods"]:checked')).to_have_count(1)
+
+    page.get_by_role("button", name="Indsend rapport").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Rapporten kan ikke indsendes endnu")
+    narrative = page.locator(f"#id_entry-{third.pk}-narrative")
+    expect(narrative).to_have_class(re.compile("is-invalid"))
+    problem = "Beskriv, hvordan kommunen arbejder med indsatsen, når den er i gang."
+    expect(page.locator(f"#div_id_entry-{third.pk}-narrative")).to_contain_text(problem)
+    summary.get_by_role("link", name=f"{third.initiative_code}: Sådan arbejder").click()
+    expect(page).to_have_url(re.compile(f"#id_entry-{third.pk}-narrative$"))
+    screenshot(page, "rapport-fejl")
+    _no_horizontal_scroll(page, 390)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    narrative.fill("Vi planlægger et forløb med jobcentret.")
+    page.get_by_role("button", name="Gem kladde").click()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
+    _complete_the_rest(report, coordinator)
+    page.reload()
+    page.get_by_role("button", name="Indsend rapport").click()
+
+    expect(page.get_by_text("Rapporten er indsendt til KKR-sekretariatet.")).to_be_visible()
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+    third.refresh_from_db()
+    assert third.narrative == "Vi planlægger et forløb med jobcentret."
+
+
+def test_unsaved_changes_survive_an_expired_session(live_server, page, people, report, login):
+    _secretariat, coordinator = people
+    entry = report.entries.filter(initiative_kind="mandatory").order_by("position").first()
+    edit_url = f"{live_server.url}/afrapportering/rapporter/{report.pk}/rediger/"
+    login(page, coordinator, TEST_PASSWORD)
+    page.goto(edit_url)
+    expect(page.locator("#restore-notice")).to_be_hidden()
+
+    page.locator(f"#id_entry-{entry.pk}-narrative").fill("Tekst skrevet før udløb.")
+    page.locator(f"#id_entry-{entry.pk}-status").select_option(label="Implementeret")
+    page.context.clear_cookies(name="sessionid")  # the session expires before saving
+    page.get_by_role("button", name="Gem kladde").click()
+
+    expect(page.get_by_role("button", name="Log ind")).to_be_visible()
+    _sign_in_here(page, coordinator)
+    expect(page).to_have_url(edit_url)
+    field = page.locator(f"#id_entry-{entry.pk}-narrative")
+    expect(field).to_have_value("")
+    page.get_by_role("button", name="Gendan ikke-gemte ændringer").click()
+
+    expect(field).to_have_value("Tekst skrevet før udløb.")
+    expect(page.locator(f"#id_entry-{entry.pk}-status")).to_have_value(str(Status.IMPLEMENTED))
+    expect(page.locator("#restore-notice")).to_be_hidden()
+    page.get_by_role("button", name="Gem kladde").click()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
+    entry.refresh_from_db()
+    assert entry.narrative == "Tekst skrevet før udløb."
+    # The saved page clears the copy: nothing is offered any more.
+    page.reload()
+    expect(page.locator("#restore-notice")).to_be_hidden()
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_secretariat_returns_coordinator_resubmits_secretariat_approves(
+    live_server, page, people, report, login, screenshot
+):
+    secretariat, coordinator = people
+    report = _complete_the_rest(report, coordinator)
+    services.report_submit(actor=coordinator, report=report, expected_version=report.version)
+    report_url = f"{live_server.url}{report.get_absolute_url()}"
+
+    login(page, secretariat, TEST_PASSWORD)
+    page.goto(report_url)
+    page.get_by_role("button", name="Send retur").click()
+    expect(
+        page.get_by_text("Skriv en kommentar, så kommunen ved, hvad der skal rettes.")
+    ).to_be_visible()
+    page.get_by_label("Kommentar til kommunen").fill("Svar venligst på det første spørgsmål.")
+    page.get_by_role("button", name="Send retur").click()
+    expect(page.get_by_text("Rapporten er sendt retur til København.")).to_be_visible()
+    page.get_by_role("button", name="Log ud").click()
+
+    login(page, coordinator, TEST_PASSWORD)
+    page.goto(report_url)
+    expect(page.get_by_role("note")).to_contain_text("Svar venligst på det første spørgsmål.")
+    page.get_by_role("link", name="Redigér rapport").click()
+    page.get_by_label("1. Hvordan vil kommunen arbejde med målsætningerne?").fill(
+        "Gennem en fælles handleplan for hele kommunen."
+    )
+    page.get_by_role("button", name="Indsend rapport").click()
+    expect(page.get_by_text("Rapporten er indsendt til KKR-sekretariatet.")).to_be_visible()
+    page.get_by_role("button", name="Log ud").click()
+
+    login(page, secretariat, TEST_PASSWORD)
+    page.goto(report_url)
+    page.get_by_role("button", name="Godkend rapport").click()
+    expect(page.get_by_text("Rapporten fra København er godkendt.")).to_be_visible()
+    page.get_by_role("link", name="Se historik").click()
+
+    table = page.locator("table.history-table")
+    expect(table).to_contain_text("Gennem en fælles handleplan for hele kommunen.")
+    rows = table.locator("tbody tr")
+    expect(rows.first).to_contain_text("Sara Sekretariat")
+    expect(rows.first).to_contain_text("Godkendt")
+    for step in ["Indsendt", "Sendt retur", "Kladde"]:
+        expect(table).to_contain_text(step)
+    screenshot(page, "rapport-historik")
+    _no_horizontal_scroll(page, 390)
+    report.refresh_from_db()
+    assert report.status == Report.Status.APPROVED

@@ -155,3 +155,10 @@ def test_language_switch_to_english_sticks(client, reference_data):
 
     client.post(reverse("set_language"), {"language": "da", "next": reverse("home")})
     assert "Gå til hovedindhold" in client.get(reverse("home")).content.decode()
+
+
+def test_pages_are_danish_whatever_the_browser_prefers(client, reference_data):
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert '<html lang="da">' in response.content.decode()
+    assert response["Content-Language"] == "da"

@@ -142,9 +142,10 @@ for mode in $MODES; do
       read -r status bytes < <(fetch "$path" "$cookies")
       [[ $status == 200 ]] || { echo "$path answered $status" >&2; exit 1; }
       raw="$OUT/raw/$mode-$dataset-$page.txt"
+      load=$(cut -d' ' -f1 /proc/loadavg)  # other work on the machine skews the figures
       BENCH_COOKIES=$cookies wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-        -s benchmarks/wrk.lua "$BASE$path" >"$raw"
-      result=$(grep '^RESULT' "$raw")
+        --timeout 10s -s benchmarks/wrk.lua "$BASE$path" >"$raw"
+      result="$(grep '^RESULT' "$raw") load=$load"
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$dataset" "$page" "$path" "$bytes" "$result" >>"$TSV"
       log "$mode $dataset $page: ${result#RESULT }"
     done

@@ -11,15 +11,19 @@ import subprocess
 import sys
 
 PAGE_NAMES = {
-    "static": "Statisk fil, samme størrelse som statuskortet (loftet)",
-    "bare": "Bar side: statuskortets celler, én SQL-forespørgsel, minimal skabelon",
-    "overview": "Overblik",
-    "heat_map": "Statuskort",
-    "trend": "Udvikling",
-    "changes": "Nyt siden sidste runde",
-    "municipality": "Kommuneprofil",
-    "initiative": "Indsats (mange veje)",
+    "static": "Reference: static file, same size as the heat map (the limit)",
+    "bare": "Reference: bare page, heat-map cells from one SQL query",
+    "overview": "Overview (Overblik)",
+    "heat_map": "Heat map (Statuskort)",
+    "trend": "Trend (Udvikling)",
+    "changes": "Changes (Nyt siden sidste runde)",
+    "municipality": "Municipality profile",
+    "initiative": "Initiative (many roads)",
 }
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 def machine() -> str:
@@ -65,8 +69,8 @@ def main(tsv: str, targets_path: str, workers: str, duration: str, conns: str, t
         if not pages:
             continue
         out.append(f"## {info['label']}\n")
-        out.append(f"{info['entries']:,} report entries in the data set.\n".replace(",", " "))
-        header = "| Side | Bytes |"
+        out.append(f"{thousands(info['entries'])} report entries in the data set.\n")
+        header = "| Page | Bytes |"
         rule = "|---|---:|"
         for mode in modes:
             header += f" {mode} req/s | {mode} p50 | {mode} p95 | {mode} p99 | load |"
@@ -77,7 +81,7 @@ def main(tsv: str, targets_path: str, workers: str, duration: str, conns: str, t
             any_mode = next(
                 results[(m, dataset, page)] for m in modes if (m, dataset, page) in results
             )
-            row = f"| {PAGE_NAMES[page]} | {any_mode['size']:,} |".replace(",", " ")
+            row = f"| {PAGE_NAMES[page]} | {thousands(any_mode['size'])} |"
             for mode in modes:
                 r = results.get((mode, dataset, page))
                 if r is None:

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from reporting.models import ReportingRound
 
@@ -23,7 +24,8 @@ T = TypeVar("T")
 
 def key(name: str, rounds: Iterable[ReportingRound], *parts: object) -> str:
     versions = ",".join(f"{r.pk}.{r.results_version}" for r in rounds)
-    raw = f"{name}|{versions}|{'|'.join(map(str, parts))}"
+    # The figures carry translated labels, so the language is part of the key.
+    raw = f"{name}|{get_language()}|{versions}|{'|'.join(map(str, parts))}"
     return "dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -19,7 +19,7 @@ from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
 from commitments.models import Framework
-from dashboards import selectors, services
+from dashboards import rendering, selectors, services
 from dashboards.cache import cached
 from municipalities.models import Municipality
 from reporting.models import ReportEntry, ReportingRound
@@ -113,8 +113,31 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
     sort = "progress" if request.GET.get("sortering") == "fremdrift" else "name"
-    grid = selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses, sort=sort)
-    context = {**dashboard.as_dict(), "grid": grid, "sort": sort, "levels": selectors.LEVELS}
+    grid = cached(
+        "heat_map",
+        [dashboard.round],
+        (dashboard.statuses, sort),
+        lambda: selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses, sort=sort),
+    )
+    # Links keep the chosen round and drafts toggle, not the sort order.
+    params = request.GET.copy()
+    params.pop("sortering", None)
+    querystring = f"?{params.urlencode()}" if params else ""
+    # 5,880 cells for 98 municipalities: rendered compactly, not cell by cell in the template
+    # (docs/decisions/0007-dashboard-performance.md).
+    rows = rendering.heat_map_rows(
+        grid, slug=dashboard.framework.slug, querystring=querystring, public=dashboard.public
+    )
+    context = {
+        **dashboard.as_dict(),
+        "grid": grid,
+        "rows": rows,
+        "column_links": rendering.column_links(
+            grid, slug=dashboard.framework.slug, querystring=querystring
+        ),
+        "sort": sort,
+        "levels": selectors.LEVELS,
+    }
     return render(request, "dashboards/heat_map.html", context)
 
 

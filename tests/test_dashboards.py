@@ -428,3 +428,17 @@ def test_handout_pdf_downloads(client):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f"{framework.slug}-{rounds[0].slug}.pdf" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("name", ["dashboards:overview", "dashboards:heat_map", "dashboards:trend"])
+def test_dashboard_links_keep_the_chosen_round(client, name):
+    framework, rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    client.force_login(secretariat)
+
+    content = client.get(reverse(name, args=[framework.slug]), {"runde": rounds[0].slug})
+    html = content.content.decode()
+
+    assert "??" not in html
+    assert f"?runde={rounds[0].slug}" in html

@@ -1,0 +1,75 @@
+"""The heat map's rows as compact HTML.
+
+98 municipalities × 60 initiatives are 5,880 cells. Through the Django template engine (five
+tags and a `{% url %}` per cell) they cost about 40 µs each, over 200 ms of CPU per page;
+here every distinct cell (initiative × level) is formatted and escaped once, and a row is a
+join of those strings around the row's report link: about 1 µs a cell. The markup is exactly
+the template's (see docs/performance.md and docs/decisions/0007-dashboard-performance.md).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from dashboards.selectors import LEVELS, HeatColumn, HeatMap
+
+_REPORT_ID = 2_147_483_647  # stands in for the report id when reversing the URL once
+_CODE = "~code~"  # stands in for a code when reversing a URL once (no slug has a "~")
+
+
+def column_links(grid: HeatMap, *, slug: str, querystring: str) -> list[tuple[HeatColumn, str]]:
+    """Each column with the address of its initiative page (one `reverse` for all 60)."""
+    url = reverse("dashboards:initiative", args=[slug, _CODE]).split(_CODE)
+    return [(c, f"{url[0]}{c.code}{url[1]}{querystring}") for c in grid.columns]
+
+
+def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -> SafeString:
+    """The `<tr>` rows of the heat map's body: municipality, then one cell per initiative.
+
+    `querystring` (with its leading "?", or empty) is kept on the municipality links."""
+    missing = (
+        '<td class="level-none"><span aria-label="'
+        f'{escape(gettext("Ikke besvaret eller ikke indsendt"))}">·</span></td>'
+    )
+    labels = {level.value: escape(str(level.label)) for level in LEVELS}
+    # (initiative code, level) -> the cell before and after the row's report address
+    pieces: dict[tuple[str, int], tuple[str, str]] = {}
+    for column in grid.columns:
+        code = escape(column.code)
+        for level, label in labels.items():
+            if public:
+                pieces[column.code, level] = (
+                    f'<td class="level-{level}"><span aria-label="{code}: {label}">'
+                    f"{level}</span></td>",
+                    "",
+                )
+            else:
+                pieces[column.code, level] = (
+                    f'<td class="level-{level}"><a href="',
+                    f'#indsats-{code}" aria-label="{code}: {label}">{level}</a></td>',
+                )
+    report_url = reverse("reporting:report_detail", args=[_REPORT_ID]).split(str(_REPORT_ID))
+    town_url = reverse("dashboards:municipality", args=[slug, _CODE]).split(_CODE)
+    town_query = escape(querystring)
+    rows = []
+    for row in grid.rows:
+        link = "" if public else f"{report_url[0]}{row.report_id}{report_url[1]}"
+        cells = []
+        for code, level in row.levels:
+            if level is None:
+                cells.append(missing)
+            else:
+                before, after = pieces[code, level]
+                cells.append(f"{before}{link}{after}" if after else before)
+        rows.append(
+            "\n    <tr>\n"
+            '      <th scope="row" class="fw-normal text-nowrap"><a href="'
+            f'{town_url[0]}{escape(row.code)}{town_url[1]}{town_query}">'
+            f"{escape(row.municipality)}</a></th>\n"
+            f"      {''.join(cells)}\n"
+            "    </tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped

@@ -71,6 +71,26 @@ def _dashboard(request: HttpRequest, slug: str) -> DashboardContext:
     return DashboardContext(framework, rounds, round_, include_drafts, may_include_drafts, public)
 
 
+def _overview_figures(dashboard: DashboardContext) -> selectors.Overview:
+    return cached(
+        "overview",
+        dashboard.rounds,
+        (dashboard.round.pk, dashboard.statuses),
+        lambda: selectors.round_overview(
+            round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+        ),
+    )
+
+
+def _heat_map_grid(dashboard: DashboardContext, sort: str) -> selectors.HeatMap:
+    return cached(
+        "heat_map",
+        [dashboard.round],
+        (dashboard.statuses, sort),
+        lambda: selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses, sort=sort),
+    )
+
+
 @login_not_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
@@ -91,14 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
-    figures = cached(
-        "overview",
-        dashboard.rounds,
-        (dashboard.round.pk, dashboard.statuses),
-        lambda: selectors.round_overview(
-            round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
-        ),
-    )
+    figures = _overview_figures(dashboard)
     context = {
         **dashboard.as_dict(),
         "overview": figures,
@@ -113,12 +126,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug)
     sort = "progress" if request.GET.get("sortering") == "fremdrift" else "name"
-    grid = cached(
-        "heat_map",
-        [dashboard.round],
-        (dashboard.statuses, sort),
-        lambda: selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses, sort=sort),
-    )
+    grid = _heat_map_grid(dashboard, sort)
     # Links keep the chosen round and drafts toggle, not the sort order.
     params = request.GET.copy()
     params.pop("sortering", None)
@@ -261,10 +269,8 @@ def unpublish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
 def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The round's overview and heat map as an A4 PDF handout for a KKR meeting."""
     dashboard = _dashboard(request, slug)
-    figures = selectors.round_overview(
-        round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
-    )
-    grid = selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses)
+    figures = _overview_figures(dashboard)
+    grid = _heat_map_grid(dashboard, "name")
     html = render_to_string(
         "dashboards/handout_pdf.html",
         {

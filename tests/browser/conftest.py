@@ -1,10 +1,18 @@
 """Browser tests: Playwright driving Debian's Chromium against a live server."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from accounts.models import Membership
+from commitments.models import Framework
+from municipalities.models import KKR, Municipality
+from reporting import services
+from reporting.models import Report
+from tests.factories import MembershipFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # tests themselves (creating users, reading results) are still plain synchronous calls.
@@ -69,3 +77,34 @@ def login(live_server):
         page.get_by_role("button", name="Log ind").click()
 
     return sign_in
+
+
+@pytest.fixture
+def people(live_data):
+    secretariat = MembershipFactory(
+        role=Membership.Role.SECRETARIAT,
+        kkr=KKR.objects.get(slug="hovedstaden"),
+        municipality=None,
+        user__full_name="Sara Sekretariat",
+    ).user
+    coordinator = MembershipFactory(
+        role=Membership.Role.COORDINATOR,
+        municipality=Municipality.objects.get(code="101"),
+        user__full_name="Kim Koordinator",
+    ).user
+    return secretariat, coordinator
+
+
+@pytest.fixture
+def report(people) -> Report:
+    secretariat, _coordinator = people
+    round_ = services.round_create(
+        actor=secretariat,
+        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
+        title="Statusopfølgning 2026",
+        slug="statusopfoelgning-2026",
+        opens_on=datetime.date(2026, 11, 1),
+        deadline=datetime.date(2026, 12, 15),
+    )
+    services.round_open(actor=secretariat, round_=round_)
+    return round_.reports.get(municipality__code="101")

@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from municipalities.models import Municipality
 from tests.browser.test_accessibility import serious_violations
-from tests.browser.test_report_journeys import people, report  # noqa: F401 - fixtures
 from tests.factories import TEST_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +16,7 @@ def test_coordinator_of_another_municipality_is_refused(
     people,
     report,
     page,
-    login,  # noqa: F811
+    login,
 ):
     stranger = MembershipFactory(
         role=Membership.Role.COORDINATOR, municipality=Municipality.objects.get(code="147")
@@ -36,7 +35,7 @@ def test_report_form_works_by_keyboard_alone(
     people,
     report,
     page,
-    login,  # noqa: F811
+    login,
 ):
     _secretariat, coordinator = people
     login(page, coordinator, TEST_PASSWORD)
@@ -68,7 +67,7 @@ def test_reporting_pages_have_no_serious_violations(
     people,
     report,
     page,
-    login,  # noqa: F811
+    login,
 ):
     secretariat, coordinator = people
     pages = {

@@ -1,52 +1,17 @@
 """A coordinator fills in and submits a report; the secretariat returns and approves it."""
 
-import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Membership
-from commitments.models import Framework
-from municipalities.models import KKR, Municipality
 from reporting import services
 from reporting.models import Report, ReportEntry
-from tests.factories import TEST_PASSWORD, MembershipFactory
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Status = ReportEntry.ImplementationStatus
-
-
-@pytest.fixture
-def people(live_data):
-    secretariat = MembershipFactory(
-        role=Membership.Role.SECRETARIAT,
-        kkr=KKR.objects.get(slug="hovedstaden"),
-        municipality=None,
-        user__full_name="Sara Sekretariat",
-    ).user
-    coordinator = MembershipFactory(
-        role=Membership.Role.COORDINATOR,
-        municipality=Municipality.objects.get(code="101"),
-        user__full_name="Kim Koordinator",
-    ).user
-    return secretariat, coordinator
-
-
-@pytest.fixture
-def report(people) -> Report:
-    secretariat, _coordinator = people
-    round_ = services.round_create(
-        actor=secretariat,
-        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
-        title="Statusopfølgning 2026",
-        slug="statusopfoelgning-2026",
-        opens_on=datetime.date(2026, 11, 1),
-        deadline=datetime.date(2026, 12, 15),
-    )
-    services.round_open(actor=secretariat, round_=round_)
-    return round_.reports.get(municipality__code="101")
 
 
 def _complete_the_rest(report: Report, user) -> Report:

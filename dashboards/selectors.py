@@ -15,7 +15,14 @@ from django.db.models.functions import Cast
 
 from commitments.models import Framework, Initiative
 from municipalities.models import Municipality
-from reporting.models import PilotParticipation, PilotProject, Report, ReportEntry, ReportingRound
+from reporting.models import (
+    PilotParticipation,
+    PilotProject,
+    PoliticalAnswer,
+    Report,
+    ReportEntry,
+    ReportingRound,
+)
 
 Level = ReportEntry.ImplementationStatus
 LEVELS = list(Level)
@@ -521,3 +528,35 @@ def changes_since_previous(
         key=lambda m: m.name,
     )
     return Changes(round_, before, municipalities, new_pilots)
+
+
+def municipality_pilots(*, municipality: Municipality, framework: Framework) -> list[PilotProject]:
+    """The framework's pilot projects the municipality leads or takes part in."""
+    return list(
+        PilotProject.objects.filter(initiative__framework=framework)
+        .filter(
+            Q(lead_municipality=municipality)
+            | Q(
+                participations__municipality=municipality,
+                participations__status=PilotParticipation.Status.ACCEPTED,
+            )
+        )
+        .select_related("initiative", "lead_municipality")
+        .distinct()
+        .order_by("initiative__code", "title")
+    )
+
+
+def municipality_answers(
+    *, municipality: Municipality, round_: ReportingRound, statuses: tuple[str, ...]
+) -> list[PoliticalAnswer]:
+    """The municipality's answers to the round's political questions, if its report counts."""
+    return list(
+        PoliticalAnswer.objects.filter(
+            report__round=round_,
+            report__municipality=municipality,
+            report__status__in=statuses,
+        )
+        .select_related("question")
+        .order_by("question__number")
+    )

@@ -193,7 +193,17 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             statuses=dashboard.statuses,
         ),
     )
-    context = {**dashboard.as_dict(), "municipality": municipality, "rows": rows}
+    context = {
+        **dashboard.as_dict(),
+        "municipality": municipality,
+        "rows": rows,
+        "pilots": selectors.municipality_pilots(
+            municipality=municipality, framework=dashboard.framework
+        ),
+        "answers": selectors.municipality_answers(
+            municipality=municipality, round_=dashboard.round, statuses=dashboard.statuses
+        ),
+    }
     return render(request, "dashboards/municipality.html", context)
 
 

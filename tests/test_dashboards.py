@@ -91,8 +91,9 @@ EXPECTED_QUERIES = {
     "dashboards:heat_map": 5 + 1 + 3,
     # the initiative; entries with municipality; their methods (prefetch)
     "dashboards:initiative": 5 + 3 + 3,
-    # the municipality; its levels over all rounds; KKR averages in the current round
-    "dashboards:municipality": 5 + 3 + 3,
+    # the municipality; its levels over all rounds; KKR averages in the current round;
+    # its pilot projects; its political answers
+    "dashboards:municipality": 5 + 5 + 3,
 }
 
 
@@ -442,3 +443,28 @@ def test_dashboard_links_keep_the_chosen_round(client, name):
 
     assert "??" not in html
     assert f"?runde={rounds[0].slug}" in html
+
+
+def test_municipality_profile_shows_pilots_and_political_answers(client):
+    from reporting.models import PoliticalAnswer, PoliticalQuestion
+    from tests.factories import PilotParticipationFactory, PilotProjectFactory
+
+    framework, rounds, towns, _items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=1
+    )
+    pilot_initiative = InitiativeFactory(block=framework.areas.first().blocks.first(), pilot=True)
+    led = PilotProjectFactory(initiative=pilot_initiative, lead_municipality=towns[0])
+    joined = PilotProjectFactory(initiative=pilot_initiative, lead_municipality=towns[1])
+    PilotParticipationFactory(project=joined, municipality=towns[0])
+    question = PoliticalQuestion.objects.create(round=rounds[0], number=1, text="Hvordan?")
+    PoliticalAnswer.objects.create(
+        report=Report.objects.get(round=rounds[0], municipality=towns[0]),
+        question=question,
+        answer="Gennem sundhedsudvalget.",
+    )
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:municipality", args=[framework.slug, towns[0].code]))
+
+    assert response.context["pilots"] == sorted([led, joined], key=lambda p: p.title)
+    assert "Gennem sundhedsudvalget." in response.content.decode()

@@ -262,6 +262,18 @@ class Report(TimeStampedModel):
 class ReportEntry(TimeStampedModel):
     """A municipality's answer on one initiative, with the initiative's wording as it was."""
 
+    # What a municipality answers (as opposed to the snapshot of the initiative): copied by
+    # pre-fill, written by the report form, shown by the history page.
+    ANSWER_FIELDS = (
+        "status",
+        "narrative",
+        "other_methods",
+        "next_steps",
+        "links",
+        "participation",
+        "pilot_project",
+    )
+
     class ImplementationStatus(models.IntegerChoices):
         NOT_STARTED = 0, _("Ikke påbegyndt")
         PLANNED = 1, _("Planlagt")

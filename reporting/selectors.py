@@ -245,15 +245,6 @@ REPORT_HISTORY_FIELDS = [
     "council_body",
     "council_date",
 ]
-ENTRY_HISTORY_FIELDS = [
-    "status",
-    "narrative",
-    "other_methods",
-    "next_steps",
-    "links",
-    "participation",
-    "pilot_project",
-]
 
 
 def _display(model, name: str, value, names: dict[str, dict]) -> str:
@@ -347,7 +338,7 @@ def report_history(report: Report) -> list[HistoryRow]:
         *_changes(
             entry_records,
             ReportEntry,
-            ENTRY_HISTORY_FIELDS,
+            ReportEntry.ANSWER_FIELDS,
             lambda r: f"{r.initiative_code} {r.initiative_title}",
             entry_names,
             labels={"methods": ReportEntry._meta.get_field("methods").verbose_name},

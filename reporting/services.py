@@ -38,16 +38,6 @@ DEFAULT_POLITICAL_QUESTIONS = [
     "samarbejder?",
 ]
 
-ENTRY_FIELDS = (
-    "status",
-    "narrative",
-    "other_methods",
-    "next_steps",
-    "links",
-    "participation",
-    "pilot_project",
-)
-
 
 class ReportConflict(Exception):
     """Someone else saved the report since this user loaded it."""
@@ -228,7 +218,7 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
             )
             before = previous.get((report.municipality_id, initiative.pk))
             if before is not None:
-                for field in ENTRY_FIELDS:
+                for field in ReportEntry.ANSWER_FIELDS:
                     setattr(entry, field, getattr(before, field))
                 copied_methods.append((report.pk, initiative.pk, before.methods.all()))
             entries.append(entry)
@@ -319,7 +309,7 @@ def _write_entries(report: Report, entries: list[EntryData]) -> None:
         if entry is None:
             raise PermissionDenied(_("Linjen hører ikke til rapporten."))
         changed = False
-        for field in ENTRY_FIELDS:
+        for field in ReportEntry.ANSWER_FIELDS:
             attribute = "pilot_project_id" if field == "pilot_project" else field
             value = getattr(data, attribute)
             if getattr(entry, attribute) != value:

@@ -1,15 +1,10 @@
 """axe-core in the page: no critical or serious violations on the main pages."""
 
-import datetime
 from pathlib import Path
 
 import pytest
 
-from accounts.models import Membership
-from commitments.models import Framework
-from municipalities.models import KKR
-from reporting import services
-from tests.factories import TEST_PASSWORD, MembershipFactory
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,19 +48,9 @@ def serious_violations(page, live_server):
 
 
 @pytest.fixture
-def secretariat_with_round(live_data):
-    kkr = KKR.objects.get(slug="hovedstaden")
-    user = MembershipFactory(role=Membership.Role.SECRETARIAT, kkr=kkr, municipality=None).user
-    round_ = services.round_create(
-        actor=user,
-        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
-        title="Statusopfølgning 2026",
-        slug="statusopfoelgning-2026",
-        opens_on=datetime.date(2026, 11, 1),
-        deadline=datetime.date(2026, 12, 15),
-    )
-    services.round_open(actor=user, round_=round_)
-    return user
+def secretariat_with_round(people, report):
+    """The Hovedstaden secretariat, with an open round to look at."""
+    return people[0]
 
 
 def test_axe_file_is_installed():

@@ -1,15 +1,12 @@
 """A politician reads the regional picture and drills down, in a real browser."""
 
-import datetime
 import random
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Membership
-from commitments.models import Framework
 from municipalities.models import KKR
-from reporting import services
 from reporting.models import Report, ReportEntry
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import TEST_PASSWORD, MembershipFactory
@@ -18,21 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def reported_round(live_data):
+def reported_round(report):
     """An open Hovedstaden round where most municipalities have submitted varied answers."""
-    kkr = KKR.objects.get(slug="hovedstaden")
-    secretariat = MembershipFactory(
-        role=Membership.Role.SECRETARIAT, kkr=kkr, municipality=None
-    ).user
-    round_ = services.round_create(
-        actor=secretariat,
-        framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
-        title="Statusopfølgning 2026",
-        slug="statusopfoelgning-2026",
-        opens_on=datetime.date(2026, 11, 1),
-        deadline=datetime.date(2026, 12, 15),
-    )
-    services.round_open(actor=secretariat, round_=round_)
+    round_ = report.round
     rng = random.Random(2026)
     for entry in ReportEntry.objects.filter(report__round=round_, initiative_kind="mandatory"):
         entry.status = rng.choice([0, 1, 2, 2, 3, 3, 4])

@@ -1,5 +1,5 @@
-"""Benchmark data: a synthetic 98-municipality KKR with 20 closed rounds of 60 initiatives, and
-three closed rounds for the Hovedstaden demo framework (29 real municipalities).
+"""Benchmark data: a synthetic 98-municipality KKR with 20 closed rounds of 60 initiatives, next
+to the Hovedstaden demo that `seed_demo` made (29 real municipalities, three rounds).
 
 Run after `migrate`, `loaddata municipalities frameworks` and `seed_demo`:
 
@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+from importlib import import_module
 
 
 def main(out_path: str) -> None:
@@ -24,8 +25,8 @@ def main(out_path: str) -> None:
 
     django.setup()
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.urls import reverse
     from django.utils import timezone
@@ -112,9 +113,10 @@ def main(out_path: str) -> None:
         return count + len(batch)
 
     def sessions_for(user: User, n: int = 20) -> list[str]:
+        session_store = import_module(settings.SESSION_ENGINE).SessionStore
         keys = []
         for _ in range(n):
-            store = SessionStore()
+            store = session_store()
             store[SESSION_KEY] = str(user.pk)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -201,27 +203,22 @@ def main(out_path: str) -> None:
             "sessions": sessions_for(secretariat),
         }
 
-        # --- Hovedstaden: the demo framework and its 29 real municipalities, 3 closed rounds.
-        hovedstaden = KKR.objects.get(slug="hovedstaden")
+        # --- Hovedstaden: the demo as `seed_demo` made it (29 real municipalities, two closed
+        # and approved rounds and the open one with a mix of drafts, submitted and approved).
         h_framework = Framework.objects.get(slug="hovedstaden-psykiatri")
-        h_towns = list(Municipality.objects.filter(kkr=hovedstaden).order_by("name"))
-        h_initiatives = list(
-            Initiative.objects.filter(framework=h_framework)
-            .in_display_order()
-            .select_related("block__area")
+        h_rounds = list(ReportingRound.objects.filter(framework=h_framework))
+        if not h_rounds:
+            raise SystemExit("run seed_demo first: the Hovedstaden demo has no rounds")
+        h_towns = list(Municipality.objects.filter(kkr=h_framework.kkr).order_by("name"))
+        h_entries = ReportEntry.objects.filter(report__round__in=h_rounds).count()
+        h_secretariat = User.objects.get(email="sekretariat@kkr-hovedstaden.demo")
+        mandatory = list(
+            Initiative.objects.filter(
+                framework=h_framework, kind=Initiative.Kind.MANDATORY
+            ).in_display_order()
         )
-        h_areas = {i.block_id: i.block.area for i in h_initiatives}
-        h_rounds = rounds_for(h_framework, 3, 2023, "hovedstaden-bench")
-        h_entries = reports_and_entries(h_rounds, h_towns, h_initiatives, h_areas)
-        h_secretariat, _ = User.objects.get_or_create(
-            email="sekretariat@kkr-hovedstaden.demo", defaults={"full_name": "Anne Sekretær"}
-        )
-        Membership.objects.get_or_create(
-            user=h_secretariat, role=Membership.Role.SECRETARIAT, kkr=hovedstaden
-        )
-        mandatory = [i for i in h_initiatives if i.kind == Initiative.Kind.MANDATORY]
         targets["hovedstaden"] = {
-            "label": "KKR Hovedstaden (29 kommuner, 3 genererede runder, demo-rammepapiret)",
+            "label": "KKR Hovedstaden (29 kommuner, demoens 3 runder, demo-rammepapiret)",
             "municipalities": len(h_towns),
             "rounds": len(h_rounds),
             "initiatives": len(mandatory),

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -253,4 +254,38 @@ def test_password_reset_sends_a_danish_email(client, coordinator):
 
 def test_session_expires_after_an_hour_of_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_RENEWAL_SECONDS == 60
+
+
+def _session_cookie_sent(response) -> bool:
+    return "sessionid" in response.cookies
+
+
+def _session_expiry(client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_used_session_is_renewed_at_most_once_a_minute(client, coordinator, monkeypatch):
+    clock = [1_900_000_000.0]
+    monkeypatch.setattr("portal.middleware.time.time", lambda: clock[0])
+    client.force_login(coordinator)
+    client.get(reverse("accounts:my_organisations"))  # the first request renews
+    renewed = _session_expiry(client)
+
+    clock[0] += 30
+    response = client.get(reverse("accounts:my_organisations"))
+    assert not _session_cookie_sent(response)
+    assert _session_expiry(client) == renewed
+
+    clock[0] += 31
+    response = client.get(reverse("accounts:my_organisations"))
+    assert _session_cookie_sent(response)
+    assert _session_expiry(client) > renewed
+
+
+def test_an_anonymous_visit_creates_no_session(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert not _session_cookie_sent(response)
+    assert not Session.objects.exists()

@@ -1,7 +1,12 @@
-"""The bare reference page: the heat map's cells from ONE SQL query in one minimal template.
+"""Reference pages for the benchmark, served by the same gunicorn as the dashboards.
 
-It is the least a Django page can do for the same cells: the same middleware and session as
-the dashboards, no base template, no header, no `{% url %}` per cell.
+- bare: the heat map's cells from ONE SQL query in one minimal template. It is the least a
+  Django page can do for the same cells: the same middleware and session as the dashboards, no
+  base template, no header, no `{% url %}` per cell.
+- floor: the least any signed-in page can do: the same middleware, session and user, no query
+  of its own and a fixed body. No signed-in page can be faster.
+- chrome: the portal's base template (header, menus, footer) around an empty page: what every
+  signed-in page pays before its own content.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from pathlib import Path
 
 from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import engines
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from commitments.models import Initiative
@@ -43,3 +50,14 @@ def bare(request: HttpRequest, slug: str) -> HttpResponse:
         rows[-1][2].append((code, level, LABELS.get(level, "")))
     prefix = reverse("reporting:report_detail", args=[0]).removesuffix("0/")
     return HttpResponse(TEMPLATE.render({"rows": rows, "prefix": prefix}, request))
+
+
+@require_safe
+def floor(request: HttpRequest) -> HttpResponse:
+    name = escape(request.user.get_full_name())
+    return HttpResponse(f"<!DOCTYPE html><title>Floor</title><p>{name}</p>")
+
+
+@require_safe
+def chrome(request: HttpRequest) -> HttpResponse:
+    return render(request, "base.html")

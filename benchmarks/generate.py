@@ -135,6 +135,8 @@ def main(out_path: str) -> None:
             "municipality": reverse("dashboards:municipality", args=[slug, town_code]),
             "initiative": reverse("dashboards:initiative", args=[slug, initiative_code]),
             "bare": f"/bench/bare/{slug}/",
+            "floor": "/bench/floor/",
+            "chrome": "/bench/chrome/",
         }
 
     targets = {}

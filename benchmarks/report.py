@@ -13,6 +13,8 @@ import sys
 PAGE_NAMES = {
     "static": "Reference: static file, same size as the heat map (the limit)",
     "bare": "Reference: bare page, heat-map cells from one SQL query",
+    "floor": "Reference: floor, the least a signed-in page can do (fixed body, no query)",
+    "chrome": "Reference: the portal's base template around an empty page",
     "overview": "Overview (Overblik)",
     "heat_map": "Heat map (Statuskort)",
     "trend": "Trend (Udvikling)",

@@ -10,7 +10,7 @@
 # Writes docs/performance-results.md and prints it. Traffic goes to 127.0.0.1 only.
 #
 # Knobs (environment): DURATION=15s  CONNECTIONS=10  THREADS=2  WORKERS=2  MODES="warm cold"
-#   DATASETS="kkr98 hovedstaden"  PAGES="static bare overview heat_map trend changes municipality
+#   DATASETS="kkr98 hovedstaden"  PAGES="static floor chrome bare overview heat_map trend changes municipality
 #   initiative"  SKIP_GENERATE=1 (reuse the database)  RESULTS=docs/performance-results.md
 #   PYTHON=path/to/python (default .venv/bin/python, else python3)
 set -euo pipefail
@@ -22,7 +22,7 @@ THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-2}
 MODES=${MODES:-warm cold}
 DATASETS=${DATASETS:-kkr98 hovedstaden}
-PAGES=${PAGES:-static bare overview heat_map trend changes municipality initiative}
+PAGES=${PAGES:-static floor chrome bare overview heat_map trend changes municipality initiative}
 RESULTS=${RESULTS:-docs/performance-results.md}
 PORT=8765
 BASE=http://127.0.0.1:$PORT

@@ -14,3 +14,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 SECURE_SSL_REDIRECT = False
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
+# Query counts measure a page, not the session renewal that a signed-in session gets at most
+# once a minute; tests/test_accounts.py sets the real interval to test the renewal itself.
+SESSION_RENEWAL_SECONDS = 10**10

@@ -82,18 +82,17 @@ def _url(name, kind, framework, towns, items):
     return reverse(name, args=args)
 
 
-# Per page: session, user, memberships, framework, rounds, then the page's own queries,
-# then the session save (savepoint, update, release).
+# Per page: session, user, memberships, framework, rounds, then the page's own queries.
 EXPECTED_QUERIES = {
     # report counts by status; area counts for this and the previous round; pilots
-    "dashboards:overview": 5 + 3 + 3,
+    "dashboards:overview": 5 + 3,
     # one flat query for the grid
-    "dashboards:heat_map": 5 + 1 + 3,
+    "dashboards:heat_map": 5 + 1,
     # the initiative; entries with municipality; their methods (prefetch)
-    "dashboards:initiative": 5 + 3 + 3,
+    "dashboards:initiative": 5 + 3,
     # the municipality; its levels over all rounds; KKR averages in the current round;
     # its pilot projects; its political answers
-    "dashboards:municipality": 5 + 5 + 3,
+    "dashboards:municipality": 5 + 5,
 }
 
 
@@ -248,8 +247,8 @@ def test_index_lists_frameworks_with_rounds(client, django_assert_num_queries):
     FrameworkFactory(kkr=framework.kkr)  # no rounds: not listed
     client.force_login(secretariat)
 
-    # session, user, memberships, frameworks with visible rounds, then the session save
-    with django_assert_num_queries(4 + 3):
+    # session, user, memberships, frameworks with visible rounds
+    with django_assert_num_queries(4):
         response = client.get(reverse("dashboards:index"))
 
     assert list(response.context["frameworks"]) == [framework]
@@ -303,9 +302,9 @@ def test_trend_and_changes_query_counts(client, django_assert_num_queries, name,
     )
     client.force_login(secretariat)
     # session, user, memberships, framework, rounds; trend: one aggregate; changes: entries
-    # of both rounds and new pilots (none when there is no previous round); session save
+    # of both rounds and new pilots (none when there is no previous round)
     own = {"dashboards:trend": 1, "dashboards:changes": 2 if rounds > 1 else 0}[name]
-    with django_assert_num_queries(5 + own + 3):
+    with django_assert_num_queries(5 + own):
         client.get(reverse(name, args=[framework.slug]))
 
 
@@ -355,8 +354,8 @@ def test_warm_dashboard_reads_figures_from_the_cache(client, django_assert_num_q
     url = reverse("dashboards:overview", args=[framework.slug])
     client.get(url)
 
-    # session, user, memberships, framework, rounds, pilots (never cached), session save
-    with django_assert_num_queries(5 + 1 + 3):
+    # session, user, memberships, framework, rounds, pilots (never cached)
+    with django_assert_num_queries(5 + 1):
         client.get(url)
 
 

@@ -88,8 +88,8 @@ def test_edit_page_shows_every_entry_grouped_by_area_with_danish_scale(
 
     # session, user, memberships; report; entries; methods (prefetch); attachments (prefetch);
     # answers; questions; events; event actors (prefetches shared with the report page);
-    # editable check; framework methods; pilot projects; savepoint, session update, release
-    with django_assert_num_queries(17):
+    # editable check; framework methods; pilot projects
+    with django_assert_num_queries(14):
         response = client.get(_edit_url(own_report))
 
     assert response.status_code == HTTPStatus.OK
@@ -634,8 +634,8 @@ def test_history_lists_every_change_newest_first_with_who_and_what(
     client.force_login(secretariat)
 
     # session, user, memberships; report; report history; entry history; methods history;
-    # method names; answer history; attachment history; savepoint, session update, release
-    with django_assert_num_queries(13):
+    # method names; answer history; attachment history
+    with django_assert_num_queries(10):
         response = client.get(_history_url(own_report))
 
     assert response.status_code == HTTPStatus.OK

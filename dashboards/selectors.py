@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, FloatField, Q
+from django.db.models import Avg, Count, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from commitments.models import Framework, Initiative
@@ -23,6 +23,7 @@ from reporting.models import (
     ReportEntry,
     ReportingRound,
 )
+from reporting.selectors_pilots import pilot_projects_for_list
 
 Level = ReportEntry.ImplementationStatus
 LEVELS = list(Level)
@@ -560,3 +561,88 @@ def municipality_answers(
         .select_related("question")
         .order_by("question__number")
     )
+
+
+@dataclass
+class PilotEntry:
+    """A pilot project with the municipalities that accepted to take part, by name."""
+
+    project: PilotProject
+    participants: list[Municipality]
+
+    @property
+    def municipality_count(self) -> int:
+        """The lead and the participants."""
+        return 1 + len(self.participants)
+
+
+@dataclass
+class PilotInitiativeGroup:
+    code: str
+    title: str
+    entries: list[PilotEntry]
+
+
+@dataclass
+class PilotGridRow:
+    name: str
+    code: str
+    roles: list[str]  # per project column: "lead", "participant" or ""
+
+    @property
+    def count(self) -> int:
+        return sum(1 for role in self.roles if role)
+
+
+@dataclass
+class PilotOverview:
+    initiatives: list[PilotInitiativeGroup]
+    rows: list[PilotGridRow]
+
+    @property
+    def columns(self) -> list[PilotEntry]:
+        return [entry for group in self.initiatives for entry in group.entries]
+
+    @property
+    def column_groups(self) -> list[PilotInitiativeGroup]:
+        return [group for group in self.initiatives if group.entries]
+
+    @property
+    def taking_part(self) -> int:
+        return sum(1 for row in self.rows if row.count)
+
+
+def pilot_overview(*, framework: Framework, projects: QuerySet[PilotProject]) -> PilotOverview:
+    """Every pilot initiative of the framework with its projects (from `projects`, already
+    scoped to the viewer), and a grid of the KKR's municipalities × those projects.
+
+    Only the lead and municipalities that accepted count as taking part: invitations are the
+    lead's business, not news for the KKR. Four queries: initiatives, projects, their
+    participations, the KKR's municipalities."""
+    initiatives = (
+        Initiative.objects.pilots()
+        .filter(framework=framework)
+        .in_display_order()
+        .values_list("pk", "code", "title")
+    )
+    groups = {pk: PilotInitiativeGroup(code, title, []) for pk, code, title in initiatives}
+    scoped = projects.filter(initiative__framework=framework).order_by("title")
+    for project in pilot_projects_for_list(scoped):
+        participants = [
+            p.municipality
+            for p in project.participations.all()
+            if p.status == PilotParticipation.Status.ACCEPTED
+        ]
+        groups[project.initiative_id].entries.append(PilotEntry(project, participants))
+    overview = PilotOverview(list(groups.values()), [])
+    roles = []
+    for entry in overview.columns:
+        taking_part = dict.fromkeys((m.pk for m in entry.participants), "participant")
+        taking_part[entry.project.lead_municipality_id] = "lead"
+        roles.append(taking_part)
+    municipalities = Municipality.objects.filter(kkr_id=framework.kkr_id).order_by("name")
+    for pk, name, code in municipalities.values_list("pk", "name", "code"):
+        overview.rows.append(
+            PilotGridRow(name, code, [taking_part.get(pk, "") for taking_part in roles])
+        )
+    return overview

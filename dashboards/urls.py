@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/statuskort/", views.heat_map, name="heat_map"),
     path("<slug:slug>/udvikling/", views.trend, name="trend"),
     path("<slug:slug>/nyt/", views.changes, name="changes"),
+    path("<slug:slug>/pilotprojekter/", views.pilots, name="pilots"),
     path("<slug:slug>/handout.pdf", views.handout_pdf, name="handout_pdf"),
     path("<slug:slug>/runder/<slug:round_slug>/offentliggoer/", views.publish, name="publish"),
     path("<slug:slug>/runder/<slug:round_slug>/skjul/", views.unpublish, name="unpublish"),

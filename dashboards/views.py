@@ -22,7 +22,7 @@ from commitments.models import Framework
 from dashboards import rendering, selectors, services
 from dashboards.cache import cached
 from municipalities.models import Municipality
-from reporting.models import ReportEntry, ReportingRound
+from reporting.models import PilotProject, ReportEntry, ReportingRound
 
 
 @dataclass
@@ -299,3 +299,16 @@ def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     filename = f"{dashboard.framework.slug}-{dashboard.round.slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_not_required
+@require_safe
+def pilots(request: HttpRequest, slug: str) -> HttpResponse:
+    """The framework's pilot projects by initiative, and who takes part in what.
+
+    Not cached, like the overview's pilot figures: pilot projects change outside rounds."""
+    dashboard = _dashboard(request, slug)
+    overview = selectors.pilot_overview(
+        framework=dashboard.framework, projects=PilotProject.objects.visible_to(request.user)
+    )
+    return render(request, "dashboards/pilots.html", {**dashboard.as_dict(), "pilots": overview})

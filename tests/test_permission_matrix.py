@@ -251,6 +251,7 @@ MATRIX = {
     "dashboards:trend": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:handout_pdf": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:changes": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "dashboards:pilots": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:initiative": ("dashboard_initiative", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:municipality": ("dashboard_municipality", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     # Publishing an open round is refused with a message (302); only the own secretariat may.

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import TEST_PASSWORD
+from commitments.models import Initiative
+from municipalities.models import Municipality
+from tests.factories import TEST_PASSWORD, PilotParticipationFactory, PilotProjectFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +30,7 @@ SIGNED_IN_PAGES = [
     "/overblik/hovedstaden-psykiatri/statuskort/",
     "/overblik/hovedstaden-psykiatri/udvikling/",
     "/overblik/hovedstaden-psykiatri/nyt/",
+    "/overblik/hovedstaden-psykiatri/pilotprojekter/",
     "/overblik/hovedstaden-psykiatri/indsatser/1.F1/",
     "/overblik/hovedstaden-psykiatri/kommuner/101/",
     "/konto/mine-organisationer/",
@@ -49,7 +52,14 @@ def serious_violations(page, live_server):
 
 @pytest.fixture
 def secretariat_with_round(people, report):
-    """The Hovedstaden secretariat, with an open round to look at."""
+    """The Hovedstaden secretariat, with an open round and a shared pilot project to look at."""
+    project = PilotProjectFactory(
+        initiative=Initiative.objects.get(framework=report.round.framework, code="2.P2"),
+        lead_municipality=Municipality.objects.get(code="101"),
+        results="Færre akutte indlæggelser.",
+        results_published=True,
+    )
+    PilotParticipationFactory(project=project, municipality=Municipality.objects.get(code="147"))
     return people[0]
 
 

@@ -162,10 +162,11 @@ class PilotFigures:
     municipalities: int
 
 
-def pilot_figures(*, framework_id: int) -> PilotFigures:
-    """Active pilot projects of the framework and the municipalities taking part (one query;
-    not cached, since pilot projects change outside reporting rounds)."""
-    figures = PilotProject.objects.filter(
+def pilot_figures(*, projects: QuerySet[PilotProject], framework_id: int) -> PilotFigures:
+    """Active pilot projects of the framework among `projects` (those the viewer may see) and
+    the municipalities taking part (one query; not cached, since pilot projects change outside
+    reporting rounds)."""
+    figures = projects.filter(
         initiative__framework_id=framework_id,
         status__in=[PilotProject.Status.PLANNED, PilotProject.Status.RUNNING],
     ).aggregate(
@@ -531,10 +532,13 @@ def changes_since_previous(
     return Changes(round_, before, municipalities, new_pilots)
 
 
-def municipality_pilots(*, municipality: Municipality, framework: Framework) -> list[PilotProject]:
-    """The framework's pilot projects the municipality leads or takes part in."""
+def municipality_pilots(
+    *, projects: QuerySet[PilotProject], municipality: Municipality, framework: Framework
+) -> list[PilotProject]:
+    """The framework's pilot projects among `projects` (those the viewer may see) that the
+    municipality leads or takes part in."""
     return list(
-        PilotProject.objects.filter(initiative__framework=framework)
+        projects.filter(initiative__framework=framework)
         .filter(
             Q(lead_municipality=municipality)
             | Q(

@@ -115,7 +115,10 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         **dashboard.as_dict(),
         "overview": figures,
-        "pilots": selectors.pilot_figures(framework_id=dashboard.framework.pk),
+        "pilots": selectors.pilot_figures(
+            projects=PilotProject.objects.visible_to(request.user),
+            framework_id=dashboard.framework.pk,
+        ),
         "levels": selectors.LEVELS,
     }
     return render(request, "dashboards/overview.html", context)
@@ -198,7 +201,9 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "municipality": municipality,
         "rows": rows,
         "pilots": selectors.municipality_pilots(
-            municipality=municipality, framework=dashboard.framework
+            projects=PilotProject.objects.visible_to(request.user),
+            municipality=municipality,
+            framework=dashboard.framework,
         ),
         "answers": selectors.municipality_answers(
             municipality=municipality, round_=dashboard.round, statuses=dashboard.statuses
@@ -286,7 +291,10 @@ def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         {
             **dashboard.as_dict(),
             "overview": figures,
-            "pilots": selectors.pilot_figures(framework_id=dashboard.framework.pk),
+            "pilots": selectors.pilot_figures(
+                projects=PilotProject.objects.visible_to(request.user),
+                framework_id=dashboard.framework.pk,
+            ),
             "grid": grid,
             "levels": selectors.LEVELS,
             "generated_at": timezone.localtime(),

@@ -176,6 +176,25 @@ def test_visitors_see_published_rounds_only_and_projects_with_shared_results(cli
     assert "/afrapportering/pilotprojekter/" not in html  # the project pages need a login
 
 
+def test_visitors_count_and_see_only_pilot_projects_with_shared_results_elsewhere(client):
+    framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=1
+    )
+    (initiative,) = pilot_initiatives(framework, 1)
+    shared = PilotProjectFactory(
+        initiative=initiative, lead_municipality=towns[0], results_published=True
+    )
+    hidden = PilotProjectFactory(initiative=initiative, lead_municipality=towns[0])
+    ReportingRound.objects.filter(pk=rounds[0].pk).update(published_at=timezone.now())
+
+    overview = client.get(reverse("dashboards:overview", args=[framework.slug]))
+    profile = client.get(reverse("dashboards:municipality", args=[framework.slug, towns[0].code]))
+
+    assert overview.context["pilots"].projects == 1
+    assert profile.context["pilots"] == [shared]
+    assert hidden.title not in profile.content.decode()
+
+
 def test_another_kkrs_secretariat_cannot_see_a_draft_frameworks_pilots(client, foreign_secretariat):
     framework, _rounds, _towns, _items, secretariat = build_kkr(
         municipalities=2, rounds=1, initiatives=1

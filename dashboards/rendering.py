@@ -39,9 +39,15 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
         '<td class="level-none"><span aria-label="'
         f'{escape(gettext("Ikke besvaret eller ikke indsendt"))}">·</span></td>'
     )
-    # value -> (CSS class, text in the cell, label), for mandatory and for pilot initiatives
+    # value -> (CSS class, text in the cell, label), for mandatory and for pilot initiatives.
+    # A level's label starts with the digit the cell shows, so that what is seen is also what
+    # is heard (WCAG 2.5.3, axe's label-content-name-mismatch); a shape is only described.
     levels = {
-        level.value: (f"level-{level.value}", str(level.value), escape(str(level.label)))
+        level.value: (
+            f"level-{level.value}",
+            str(level.value),
+            f"{level.value} – {escape(str(level.label))}",
+        )
         for level in LEVELS
     }
     participations = {
@@ -75,10 +81,11 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
         link = "" if public else f"{report_url[0]}{row.report_id}{report_url[1]}"
         cells = []
         for code, level in row.levels:
-            if level is None:
+            piece = pieces.get((code, level))
+            if piece is None:  # not answered, not counted, or a value outside the choices
                 cells.append(missing)
             else:
-                before, after = pieces[code, level]
+                before, after = piece
                 cells.append(f"{before}{link}{after}" if after else before)
         rows.append(
             ('\n    <tr class="own-draft">\n' if row.draft else "\n    <tr>\n")

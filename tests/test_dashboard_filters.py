@@ -546,3 +546,17 @@ def test_coordinator_page_with_own_draft_query_count_does_not_grow_with_data(
         response = client.get(_url(page, framework, *args))
 
     assert DRAFT_MARK in response.content.decode()
+
+
+def test_filter_errors_and_labels_are_translated(client, settings):
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=2
+    )
+    client.force_login(secretariat)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(_url("heat_map", framework), {"omraade": "9"}).content.decode()
+
+    assert "The framework has no strategic area “9”. All areas are shown." in html
+    assert "Strategic area" in html
+    assert "Mandatory initiatives" in html

@@ -197,7 +197,7 @@ class DashboardFilter(django_filters.FilterSet):
 
     def value(self, name: str) -> object:
         """The field's valid value, or its default (also for a field this page lacks)."""
-        self.form.is_valid()
+        self.form.is_valid()  # validates once; cleaned_data then holds the defaults too
         return self.form.cleaned_data.get(name, self.defaults.get(name))
 
     @property

@@ -71,7 +71,7 @@ def main() -> None:
     from django.utils import translation
 
     from dashboards import selectors
-    from reporting.models import ReportingRound
+    from reporting.models import ReportEntry, ReportingRound
 
     translation.activate("da")
     django_engine = engines["django"]
@@ -88,13 +88,17 @@ def main() -> None:
     except ImportError:
         rendering = None
 
+    mandatory = ReportEntry.objects.filter(initiative_kind="mandatory")
     with open(args.targets, encoding="utf-8") as handle:
         targets = json.load(handle)
     for dataset in args.datasets:
         slug = targets[dataset]["pages"]["overview"].strip("/").split("/")[-1]
         round_ = ReportingRound.objects.filter(framework__slug=slug).order_by("-opens_on").first()
         shared = selectors.counted_statuses(include_drafts=False)
-        ms, grid = best(lambda r=round_, s=shared: selectors.heat_map(round_=r, statuses=s), args.n)
+        ms, grid = best(
+            lambda r=round_, s=shared: selectors.heat_map(round_=r, statuses=s, entries=mandatory),
+            args.n,
+        )
         cells = sum(len(r.cells) for r in grid.rows)
         print(f"{dataset}: {len(grid.rows)} rows × {len(grid.columns)} columns = {cells} cells")
         print(f"  selector (SQL + shaping)             {ms}")

@@ -14,7 +14,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from dashboards.selectors import LEVELS, HeatColumn, HeatMap
+from commitments.models import Initiative
+from dashboards.selectors import LEVELS, PARTICIPATIONS, HeatColumn, HeatMap
+
+# A pilot initiative's cell shows the municipality's participation as a shape, so that the
+# heat map reads without colour (the legend and each cell's label give the words).
+PARTICIPATION_SYMBOLS = {"no": "○", "considering": "◐", "participating": "●", "lead": "★"}
 
 _REPORT_ID = 2_147_483_647  # stands in for the report id when reversing the URL once
 _CODE = "~code~"  # stands in for a code when reversing a URL once (no slug has a "~")
@@ -34,42 +39,65 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
         '<td class="level-none"><span aria-label="'
         f'{escape(gettext("Ikke besvaret eller ikke indsendt"))}">·</span></td>'
     )
-    labels = {level.value: escape(str(level.label)) for level in LEVELS}
-    # (initiative code, level) -> the cell before and after the row's report address
-    pieces: dict[tuple[str, int], tuple[str, str]] = {}
+    # value -> (CSS class, text in the cell, label), for mandatory and for pilot initiatives.
+    # A level's label starts with the digit the cell shows, so that what is seen is also what
+    # is heard (WCAG 2.5.3, axe's label-content-name-mismatch); a shape is only described.
+    levels = {
+        level.value: (
+            f"level-{level.value}",
+            str(level.value),
+            f"{level.value} – {escape(str(level.label))}",
+        )
+        for level in LEVELS
+    }
+    participations = {
+        p.value: (f"participation-{p.value}", PARTICIPATION_SYMBOLS[p.value], escape(str(p.label)))
+        for p in PARTICIPATIONS
+    }
+    # (initiative code, value) -> the cell before and after the row's report address
+    pieces: dict[tuple[str, int | str], tuple[str, str]] = {}
     for column in grid.columns:
         code = escape(column.code)
-        for level, label in labels.items():
+        values = levels if column.kind == Initiative.Kind.MANDATORY else participations
+        for value, (css, text, label) in values.items():
             if public:
-                pieces[column.code, level] = (
-                    f'<td class="level-{level}"><span aria-label="{code}: {label}">'
-                    f"{level}</span></td>",
+                pieces[column.code, value] = (
+                    f'<td class="{css}"><span aria-label="{code}: {label}">{text}</span></td>',
                     "",
                 )
             else:
-                pieces[column.code, level] = (
-                    f'<td class="level-{level}"><a href="',
-                    f'#indsats-{code}" aria-label="{code}: {label}">{level}</a></td>',
+                pieces[column.code, value] = (
+                    f'<td class="{css}"><a href="',
+                    f'#indsats-{code}" aria-label="{code}: {label}">{text}</a></td>',
                 )
     report_url = reverse("reporting:report_detail", args=[_REPORT_ID]).split(str(_REPORT_ID))
     town_url = reverse("dashboards:municipality", args=[slug, _CODE]).split(_CODE)
     town_query = escape(querystring)
+    draft_mark = (
+        f' <span class="badge draft-badge">{escape(gettext("Kladde – ikke indsendt"))}</span>'
+    )
     rows = []
     for row in grid.rows:
         link = "" if public else f"{report_url[0]}{row.report_id}{report_url[1]}"
         cells = []
         for code, level in row.levels:
-            if level is None:
+            piece = pieces.get((code, level))
+            if piece is None:  # not answered, not counted, or a value outside the choices
                 cells.append(missing)
             else:
-                before, after = pieces[code, level]
+                before, after = piece
                 cells.append(f"{before}{link}{after}" if after else before)
         rows.append(
-            "\n    <tr>\n"
-            '      <th scope="row" class="fw-normal text-nowrap"><a href="'
+            ('\n    <tr class="own-draft">\n' if row.draft else "\n    <tr>\n")
+            + '      <th scope="row" class="fw-normal text-nowrap"><a href="'
             f'{town_url[0]}{escape(row.code)}{town_url[1]}{town_query}">'
-            f"{escape(row.municipality)}</a></th>\n"
+            f"{escape(row.municipality)}</a>{draft_mark if row.draft else ''}</th>\n"
             f"      {''.join(cells)}\n"
             "    </tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def participation_legend() -> list[tuple[str, str, str]]:
+    """(participation, symbol, label) for the legend of the pilot initiatives' cells."""
+    return [(p.value, PARTICIPATION_SYMBOLS[p.value], str(p.label)) for p in PARTICIPATIONS]

@@ -8,11 +8,14 @@ Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 
+from accounts.models import User
+from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
 from municipalities.models import Municipality
 from reporting.models import (
@@ -27,6 +30,7 @@ from reporting.selectors_pilots import pilot_projects_for_list
 
 Level = ReportEntry.ImplementationStatus
 LEVELS = list(Level)
+PARTICIPATIONS = list(ReportEntry.Participation)
 SHARED = (Report.Status.SUBMITTED, Report.Status.APPROVED)
 
 
@@ -38,6 +42,22 @@ def counted_statuses(*, include_drafts: bool, public: bool = False) -> tuple[str
     if include_drafts:
         return tuple(Report.Status.values)
     return SHARED
+
+
+def own_draft_reports(
+    *, user: User | AnonymousUser, framework: Framework, round_: ReportingRound
+) -> QuerySet[Report] | None:
+    """The viewer's own municipalities' reports in the round not yet submitted (draft or
+    returned), shown to them alone and marked; None, without a query, when the viewer
+    coordinates no municipality in the framework's KKR."""
+    scope = get_scope(user)
+    if not scope.is_coordinator or framework.kkr_id not in scope.municipality_kkr_ids:
+        return None
+    return Report.objects.visible_to(user).filter(
+        round=round_,
+        municipality_id__in=scope.coordinator_municipality_ids,
+        status__in=Report.EDITABLE_STATUSES,
+    )
 
 
 @dataclass
@@ -106,9 +126,11 @@ def _level_shares(counts: dict[int | None, int]) -> tuple[list[LevelShare], int,
     return shares, total, average
 
 
-def _area_counts(round_ids: list[int], statuses: tuple[str, ...]) -> dict:
+def _area_counts(
+    entries: QuerySet[ReportEntry], round_ids: list[int], statuses: tuple[str, ...]
+) -> dict:
     rows = (
-        ReportEntry.objects.filter(
+        entries.filter(
             report__round_id__in=round_ids,
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
@@ -131,14 +153,19 @@ def previous_round(round_: ReportingRound, rounds: list[ReportingRound]) -> Repo
 
 
 def round_overview(
-    *, round_: ReportingRound, rounds: list[ReportingRound], statuses: tuple[str, ...]
+    *,
+    round_: ReportingRound,
+    rounds: list[ReportingRound],
+    statuses: tuple[str, ...],
+    entries: QuerySet[ReportEntry],
 ) -> Overview:
-    """Submissions, the share at each status level per area, change since last round."""
+    """Submissions, the share at each status level per area, change since last round; the
+    areas' bars count the report lines in `entries` (the page's filters)."""
     before = previous_round(round_, rounds)
     report_counts = dict(
         Report.objects.filter(round=round_).values_list("status").annotate(n=Count("id")).order_by()
     )
-    by_area = _area_counts([r.pk for r in (round_, before) if r], statuses)
+    by_area = _area_counts(entries, [r.pk for r in (round_, before) if r], statuses)
     areas = []
     for (round_id, number), data in sorted(by_area.items(), key=lambda item: item[0][1]):
         if round_id != round_.pk:
@@ -185,34 +212,39 @@ class HeatColumn:
     code: str
     title: str
     area_number: int
+    kind: str = Initiative.Kind.MANDATORY
 
 
 @dataclass
 class HeatCell:
     code: str
-    level: int | None
+    level: int | str | None
     label: str
 
 
 @dataclass
 class HeatRow:
     """One municipality's row. The levels are kept as (initiative code, level) pairs, which
-    pickle and unpickle ten times faster than 60 cell objects (the grid is cached)."""
+    pickle and unpickle ten times faster than 60 cell objects (the grid is cached). A pilot
+    initiative's "level" is the municipality's participation (ReportEntry.Participation)."""
 
     municipality: str
     code: str
     report_id: int | None
     report_status: str
-    levels: list[tuple[str, int | None]] = field(default_factory=list)
+    levels: list[tuple[str, int | str | None]] = field(default_factory=list)
+    # The viewer's own report, not yet submitted: shown to them alone (own_draft_reports).
+    draft: bool = False
 
     @property
     def cells(self) -> list[HeatCell]:
         labels = {level.value: str(level.label) for level in LEVELS}
+        labels.update((p.value, str(p.label)) for p in PARTICIPATIONS)
         return [HeatCell(code, level, labels.get(level, "")) for code, level in self.levels]
 
     @property
     def progress(self) -> float:
-        levels = [level for _code, level in self.levels if level is not None]
+        levels = [level for _code, level in self.levels if isinstance(level, int)]
         return sum(levels) / len(levels) if levels else -1
 
 
@@ -223,13 +255,21 @@ class HeatMap:
     rows: list[HeatRow]
 
 
-def heat_map(*, round_: ReportingRound, statuses: tuple[str, ...], sort: str = "name") -> HeatMap:
-    """Municipalities × mandatory initiatives, each cell the reported status level.
+def heat_map(
+    *,
+    round_: ReportingRound,
+    statuses: tuple[str, ...],
+    entries: QuerySet[ReportEntry],
+    sort: str = "name",
+) -> HeatMap:
+    """Municipalities × the initiatives in `entries` (the page's filters), each cell the
+    reported status level of a mandatory initiative or the participation in a pilot one.
 
     One query; 98 municipalities × 60 initiatives are 5,880 rows, so the loop below does as
     little per row as it can."""
+    mandatory = Initiative.Kind.MANDATORY
     entries = (
-        ReportEntry.objects.filter(report__round=round_, initiative_kind=Initiative.Kind.MANDATORY)
+        entries.filter(report__round=round_)
         .order_by("report__municipality__name", "position")
         .values_list(
             "report_id",
@@ -238,9 +278,11 @@ def heat_map(*, round_: ReportingRound, statuses: tuple[str, ...], sort: str = "
             "report__municipality__code",
             "initiative_code",
             "initiative_title",
+            "initiative_kind",
             "area_number",
             "area_title",
             "status",
+            "participation",
         )
     )
     counted = frozenset(statuses)
@@ -248,15 +290,30 @@ def heat_map(*, round_: ReportingRound, statuses: tuple[str, ...], sort: str = "
     area_titles: dict[int, str] = {}
     rows: dict[str, HeatRow] = {}
     row = None
-    for report_id, report_status, name, code, i_code, i_title, a_no, a_title, level in entries:
+    for (
+        report_id,
+        report_status,
+        name,
+        code,
+        i_code,
+        i_title,
+        kind,
+        a_no,
+        a_title,
+        level,
+        participation,
+    ) in entries:
         if i_code not in columns:
-            columns[i_code] = HeatColumn(i_code, i_title, a_no)
+            columns[i_code] = HeatColumn(i_code, i_title, a_no, kind)
             area_titles[a_no] = a_title
         if row is None or row.code != code:
             row = rows.get(code)
             if row is None:
                 row = rows[code] = HeatRow(name, code, report_id, report_status, [])
-        row.levels.append((i_code, level if report_status in counted else None))
+        if report_status not in counted:
+            row.levels.append((i_code, None))
+        else:
+            row.levels.append((i_code, level if kind == mandatory else participation or None))
     spans: dict[int, int] = defaultdict(int)
     for column in columns.values():
         spans[column.area_number] += 1
@@ -268,6 +325,34 @@ def heat_map(*, round_: ReportingRound, statuses: tuple[str, ...], sort: str = "
         areas=[(n, area_titles[n], spans[n]) for n in sorted(spans)],
         rows=result_rows,
     )
+
+
+def heat_map_with_own_drafts(
+    grid: HeatMap,
+    *,
+    round_: ReportingRound,
+    entries: QuerySet[ReportEntry],
+    drafts: QuerySet[Report],
+    sort: str = "name",
+) -> HeatMap:
+    """The (cached, shared) grid with the rows of the viewer's own not-yet-submitted reports
+    filled in and marked as drafts. One query, never cached: the rows are the viewer's alone."""
+    own = heat_map(
+        round_=round_, statuses=Report.EDITABLE_STATUSES, entries=entries.filter(report__in=drafts)
+    )
+    if not own.rows:
+        return grid
+    codes = [column.code for column in grid.columns]
+    drafted = {}
+    for row in own.rows:
+        levels = dict(row.levels)
+        drafted[row.code] = replace(
+            row, levels=[(code, levels.get(code)) for code in codes], draft=True
+        )
+    rows = [drafted.get(row.code, row) for row in grid.rows]
+    if sort == "progress":
+        rows.sort(key=lambda r: (-r.progress, r.municipality))
+    return replace(grid, rows=rows)
 
 
 @dataclass
@@ -284,11 +369,16 @@ class ManyRoadsEntry:
 
 
 def initiative_roads(
-    *, round_: ReportingRound, code: str, statuses: tuple[str, ...], level: int | None = None
+    *,
+    round_: ReportingRound,
+    code: str,
+    statuses: tuple[str, ...],
+    entries: QuerySet[ReportEntry],
 ) -> list[ManyRoadsEntry]:
-    """How every municipality works with one initiative: status, narrative, methods."""
+    """How every municipality in `entries` (the page's filters) works with one initiative:
+    status, narrative, methods."""
     entries = (
-        ReportEntry.objects.filter(
+        entries.filter(
             report__round=round_,
             initiative_code=code,
             report__status__in=statuses,
@@ -297,8 +387,6 @@ def initiative_roads(
         .prefetch_related("methods")
         .order_by("-status", "report__municipality__name")
     )
-    if level is not None:
-        entries = entries.filter(status=level)
     return [
         ManyRoadsEntry(
             municipality=e.report.municipality.name,
@@ -317,12 +405,16 @@ def initiative_roads(
 
 @dataclass
 class ProfileRow:
+    """One initiative: the level per round (a pilot initiative: the participation)."""
+
     code: str
     title: str
     area_number: int
     kind: str
-    levels: list[tuple[ReportingRound, int | None, str]]
+    levels: list[tuple[ReportingRound, int | str | None, str]]
     kkr_average: float | None
+    # The current round's value comes from the viewer's own report, not yet submitted.
+    draft: bool = False
 
 
 def municipality_profile(
@@ -332,24 +424,41 @@ def municipality_profile(
     rounds: list[ReportingRound],
     current: ReportingRound,
     statuses: tuple[str, ...],
+    entries: QuerySet[ReportEntry],
+    drafts: QuerySet[Report] | None = None,
 ) -> list[ProfileRow]:
-    """The municipality's level on every mandatory initiative, round after round, and the KKR
-    average in the current round."""
-    own = ReportEntry.objects.filter(
-        report__municipality=municipality,
-        report__round__in=rounds,
-        report__status__in=statuses,
-        initiative_kind=Initiative.Kind.MANDATORY,
-    ).values_list(
-        "report__round_id", "initiative_code", "initiative_title", "area_number", "status"
+    """The municipality's level on every initiative in `entries` (the page's filters), round
+    after round, and the KKR average in the current round. With `drafts` (the viewer's own
+    reports not yet submitted) the current round's values include the municipality's draft,
+    marked; the KKR average never does."""
+    counted = Q(report__status__in=statuses)
+    if drafts is not None:
+        counted |= Q(report__in=drafts)
+    own = (
+        entries.filter(report__municipality=municipality, report__round__in=rounds)
+        .filter(counted)
+        .values_list(
+            "report__round_id",
+            "report__status",
+            "initiative_code",
+            "initiative_title",
+            "initiative_kind",
+            "area_number",
+            "status",
+            "participation",
+        )
     )
-    levels: dict[str, dict[int, int | None]] = defaultdict(dict)
-    titles: dict[str, tuple[str, int]] = {}
-    for round_id, code, title, area_number, status in own:
-        levels[code][round_id] = status
-        titles.setdefault(code, (title, area_number))
+    levels: dict[str, dict[int, int | str | None]] = defaultdict(dict)
+    titles: dict[str, tuple[str, int, str]] = {}
+    drafted: set[str] = set()
+    for round_id, report_status, code, title, kind, area_number, status, participation in own:
+        mandatory = kind == Initiative.Kind.MANDATORY
+        levels[code][round_id] = status if mandatory else participation or None
+        titles.setdefault(code, (title, area_number, kind))
+        if drafts is not None and report_status in Report.EDITABLE_STATUSES:
+            drafted.add(code)
     averages = dict(
-        ReportEntry.objects.filter(
+        entries.filter(
             report__round=current,
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
@@ -359,23 +468,24 @@ def municipality_profile(
         .annotate(avg=Avg(Cast("status", FloatField())))
         .order_by()
     )
-    labels = dict(Level.choices)
+    labels = {**dict(Level.choices), **dict(ReportEntry.Participation.choices)}
     ordered_rounds = sorted(rounds, key=lambda r: r.opens_on)
     rows = []
     codes = sorted(titles, key=lambda c: (titles[c][1], c))
     for code in codes:
-        title, area_number = titles[code]
+        title, area_number, kind = titles[code]
         rows.append(
             ProfileRow(
                 code=code,
                 title=title,
                 area_number=area_number,
-                kind=Initiative.Kind.MANDATORY,
+                kind=kind,
                 levels=[
                     (r, levels[code].get(r.pk), str(labels.get(levels[code].get(r.pk), "")))
                     for r in ordered_rounds
                 ],
                 kkr_average=round(averages[code], 2) if code in averages else None,
+                draft=code in drafted,
             )
         )
     return rows
@@ -395,10 +505,13 @@ class AreaTrend:
     points: list[TrendPoint]
 
 
-def area_trends(*, rounds: list[ReportingRound], statuses: tuple[str, ...]) -> list[AreaTrend]:
-    """The average status level per strategic area in every round, oldest round first."""
+def area_trends(
+    *, rounds: list[ReportingRound], statuses: tuple[str, ...], entries: QuerySet[ReportEntry]
+) -> list[AreaTrend]:
+    """The average status level per strategic area in every round, oldest round first, over
+    the report lines in `entries` (the page's filters)."""
     rows = (
-        ReportEntry.objects.filter(
+        entries.filter(
             report__round__in=rounds,
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
@@ -464,15 +577,20 @@ class Changes:
 
 
 def changes_since_previous(
-    *, round_: ReportingRound, rounds: list[ReportingRound], statuses: tuple[str, ...]
+    *,
+    round_: ReportingRound,
+    rounds: list[ReportingRound],
+    statuses: tuple[str, ...],
+    entries: QuerySet[ReportEntry],
+    pilots: QuerySet[PilotProject],
 ) -> Changes:
-    """What moved between the previous round and this one: levels up or down, new narratives,
-    new pilot projects."""
+    """What moved between the previous round and this one in `entries` (the page's filters):
+    levels up or down, new narratives; and the new projects among `pilots`."""
     before = previous_round(round_, rounds)
     if before is None:
         return Changes(round_, None, [], [])
     rows = (
-        ReportEntry.objects.filter(
+        entries.filter(
             report__round__in=[round_, before],
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
@@ -519,7 +637,7 @@ def changes_since_previous(
         if narrative_after.strip() and narrative_after != narrative_before:
             changes.new_narratives.append(i_code)
     new_pilots = list(
-        PilotProject.objects.filter(
+        pilots.filter(
             initiative__framework_id=round_.framework_id, created_at__date__gte=before.opens_on
         )
         .select_related("lead_municipality", "initiative")
@@ -553,16 +671,22 @@ def municipality_pilots(
 
 
 def municipality_answers(
-    *, municipality: Municipality, round_: ReportingRound, statuses: tuple[str, ...]
+    *,
+    municipality: Municipality,
+    round_: ReportingRound,
+    statuses: tuple[str, ...],
+    drafts: QuerySet[Report] | None = None,
 ) -> list[PoliticalAnswer]:
-    """The municipality's answers to the round's political questions, if its report counts."""
+    """The municipality's answers to the round's political questions, if its report counts
+    or is one of the viewer's own `drafts`."""
+    counted = Q(report__status__in=statuses)
+    if drafts is not None:
+        counted |= Q(report__in=drafts)
     return list(
         PoliticalAnswer.objects.filter(
-            report__round=round_,
-            report__municipality=municipality,
-            report__status__in=statuses,
+            counted, report__round=round_, report__municipality=municipality
         )
-        .select_related("question")
+        .select_related("question", "report")
         .order_by("question__number")
     )
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,11 +19,12 @@ from django.views.decorators.http import require_POST, require_safe
 from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
-from commitments.models import Framework
+from commitments.models import Framework, Initiative
 from dashboards import rendering, selectors, services
 from dashboards.cache import cached
+from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
-from reporting.models import PilotProject, ReportEntry, ReportingRound
+from reporting.models import PilotProject, Report, ReportingRound
 
 
 @dataclass
@@ -33,10 +35,18 @@ class DashboardContext:
     include_drafts: bool
     may_include_drafts: bool
     public: bool
+    filters: DashboardFilter
+    # The viewer's own reports in the round, not yet submitted; None when there can be none.
+    own_drafts: QuerySet[Report] | None
 
     @property
     def statuses(self) -> tuple[str, ...]:
         return selectors.counted_statuses(include_drafts=self.include_drafts, public=self.public)
+
+    def key(self, *parts: object) -> tuple:
+        """Cache key parts: the page, the round, the counted statuses, every value of the
+        page's form, then `parts`."""
+        return (self.filters.page, self.round.pk, self.statuses, *self.filters.key_parts(), *parts)
 
     def as_dict(self) -> dict:
         return {
@@ -46,11 +56,14 @@ class DashboardContext:
             "include_drafts": self.include_drafts,
             "may_include_drafts": self.may_include_drafts,
             "public": self.public,
+            "filters": self.filters,
+            "links": self.filters.links(),
         }
 
 
-def _dashboard(request: HttpRequest, slug: str) -> DashboardContext:
-    """The framework, its reportable rounds, the chosen round and the drafts toggle."""
+def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
+    """The framework, its reportable rounds, and the page's filters (dashboards/filters.py):
+    the chosen round, the drafts toggle and what narrows the figures."""
     framework = get_object_or_404(
         Framework.objects.visible_to(request.user).select_related("kkr"), slug=slug
     )
@@ -62,32 +75,55 @@ def _dashboard(request: HttpRequest, slug: str) -> DashboardContext:
     )
     if not rounds:
         raise Http404
-    chosen = request.GET.get("runde")
-    round_ = next((r for r in rounds if r.slug == chosen), rounds[0])
     scope = get_scope(request.user)
     may_include_drafts = request.user.is_superuser or framework.kkr_id in scope.secretariat_kkr_ids
-    include_drafts = may_include_drafts and request.GET.get("kladder") == "1"
-    public = not request.user.is_authenticated
-    return DashboardContext(framework, rounds, round_, include_drafts, may_include_drafts, public)
+    filters = DashboardFilter(
+        request.GET,
+        page=page,
+        framework=framework,
+        rounds=rounds,
+        may_include_drafts=may_include_drafts,
+    )
+    round_ = filters.round
+    return DashboardContext(
+        framework=framework,
+        rounds=rounds,
+        round=round_,
+        include_drafts=filters.include_drafts,
+        may_include_drafts=may_include_drafts,
+        public=not request.user.is_authenticated,
+        filters=filters,
+        own_drafts=selectors.own_draft_reports(
+            user=request.user, framework=framework, round_=round_
+        ),
+    )
 
 
 def _overview_figures(dashboard: DashboardContext) -> selectors.Overview:
     return cached(
         "overview",
         dashboard.rounds,
-        (dashboard.round.pk, dashboard.statuses),
+        dashboard.key(),
         lambda: selectors.round_overview(
-            round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+            round_=dashboard.round,
+            rounds=dashboard.rounds,
+            statuses=dashboard.statuses,
+            entries=dashboard.filters.qs,
         ),
     )
 
 
-def _heat_map_grid(dashboard: DashboardContext, sort: str) -> selectors.HeatMap:
+def _heat_map_grid(dashboard: DashboardContext, entries: QuerySet) -> selectors.HeatMap:
     return cached(
         "heat_map",
         [dashboard.round],
-        (dashboard.statuses, sort),
-        lambda: selectors.heat_map(round_=dashboard.round, statuses=dashboard.statuses, sort=sort),
+        dashboard.key(),
+        lambda: selectors.heat_map(
+            round_=dashboard.round,
+            statuses=dashboard.statuses,
+            entries=entries,
+            sort=dashboard.filters.sort,
+        ),
     )
 
 
@@ -110,7 +146,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "overview")
     figures = _overview_figures(dashboard)
     context = {
         **dashboard.as_dict(),
@@ -127,27 +163,36 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
-    dashboard = _dashboard(request, slug)
-    sort = "progress" if request.GET.get("sortering") == "fremdrift" else "name"
-    grid = _heat_map_grid(dashboard, sort)
-    # Links keep the chosen round and drafts toggle, not the sort order.
-    params = request.GET.copy()
-    params.pop("sortering", None)
-    querystring = f"?{params.urlencode()}" if params else ""
+    dashboard = _dashboard(request, slug, "heat_map")
+    grid = _heat_map_grid(dashboard, dashboard.filters.qs)
+    if dashboard.own_drafts is not None:
+        # The viewer's own draft rows are theirs alone: read for them, never cached.
+        grid = selectors.heat_map_with_own_drafts(
+            grid,
+            round_=dashboard.round,
+            entries=dashboard.filters.qs,
+            drafts=dashboard.own_drafts,
+            sort=dashboard.filters.sort,
+        )
+    links = dashboard.filters.links()
     # 5,880 cells for 98 municipalities: rendered compactly, not cell by cell in the template
     # (docs/decisions/0007-dashboard-performance.md).
     rows = rendering.heat_map_rows(
-        grid, slug=dashboard.framework.slug, querystring=querystring, public=dashboard.public
+        grid,
+        slug=dashboard.framework.slug,
+        querystring=links["municipality"],
+        public=dashboard.public,
     )
     context = {
         **dashboard.as_dict(),
         "grid": grid,
         "rows": rows,
         "column_links": rendering.column_links(
-            grid, slug=dashboard.framework.slug, querystring=querystring
+            grid, slug=dashboard.framework.slug, querystring=links["initiative"]
         ),
-        "sort": sort,
+        "kind": dashboard.filters.kind,
         "levels": selectors.LEVELS,
+        "participations": rendering.participation_legend(),
     }
     return render(request, "dashboards/heat_map.html", context)
 
@@ -155,24 +200,35 @@ def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "initiative")
     initiative = get_object_or_404(dashboard.framework.initiatives, code=code)
-    level_param = request.GET.get("status", "")
-    level = int(level_param) if level_param.isdigit() else None
     roads = cached(
         "initiative",
         [dashboard.round],
-        (code, dashboard.statuses, level),
+        dashboard.key(code),
         lambda: selectors.initiative_roads(
-            round_=dashboard.round, code=code, statuses=dashboard.statuses, level=level
+            round_=dashboard.round,
+            code=code,
+            statuses=dashboard.statuses,
+            entries=dashboard.filters.qs,
         ),
+    )
+    # The viewer's own draft is theirs alone: read for them, never cached.
+    own_drafts = (
+        selectors.initiative_roads(
+            round_=dashboard.round,
+            code=code,
+            statuses=Report.EDITABLE_STATUSES,
+            entries=dashboard.filters.qs.filter(report__in=dashboard.own_drafts),
+        )
+        if dashboard.own_drafts is not None
+        else []
     )
     context = {
         **dashboard.as_dict(),
         "initiative": initiative,
         "roads": roads,
-        "level": level,
-        "levels": ReportEntry.ImplementationStatus.choices,
+        "own_drafts": own_drafts,
     }
     return render(request, "dashboards/initiative.html", context)
 
@@ -180,33 +236,49 @@ def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "municipality")
     municipality = get_object_or_404(
         Municipality.objects.filter(kkr=dashboard.framework.kkr), code=code
+    )
+    # The viewer's own municipality's draft is shown to them: the figures with it are keyed by
+    # the municipality and the round's results_version, so only its own coordinators share them.
+    drafts = (
+        dashboard.own_drafts.filter(municipality=municipality)
+        if dashboard.own_drafts is not None
+        and municipality.pk in get_scope(request.user).coordinator_municipality_ids
+        else None
     )
     rows = cached(
         "municipality",
         dashboard.rounds,
-        (municipality.pk, dashboard.round.pk, dashboard.statuses),
+        dashboard.key(municipality.pk, drafts is not None),
         lambda: selectors.municipality_profile(
             municipality=municipality,
             framework=dashboard.framework,
             rounds=dashboard.rounds,
             current=dashboard.round,
             statuses=dashboard.statuses,
+            entries=dashboard.filters.qs,
+            drafts=drafts,
         ),
     )
     context = {
         **dashboard.as_dict(),
         "municipality": municipality,
         "rows": rows,
+        "draft_shown": any(row.draft for row in rows),
+        "kind": dashboard.filters.kind,
+        "participations": rendering.participation_legend(),
         "pilots": selectors.municipality_pilots(
             projects=PilotProject.objects.visible_to(request.user),
             municipality=municipality,
             framework=dashboard.framework,
         ),
         "answers": selectors.municipality_answers(
-            municipality=municipality, round_=dashboard.round, statuses=dashboard.statuses
+            municipality=municipality,
+            round_=dashboard.round,
+            statuses=dashboard.statuses,
+            drafts=drafts,
         ),
     }
     return render(request, "dashboards/municipality.html", context)
@@ -215,12 +287,14 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def trend(request: HttpRequest, slug: str) -> HttpResponse:
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "trend")
     trends = cached(
         "trend",
         dashboard.rounds,
-        (dashboard.statuses,),
-        lambda: selectors.area_trends(rounds=dashboard.rounds, statuses=dashboard.statuses),
+        dashboard.key(),
+        lambda: selectors.area_trends(
+            rounds=dashboard.rounds, statuses=dashboard.statuses, entries=dashboard.filters.qs
+        ),
     )
     context = {**dashboard.as_dict(), "trends": trends, "max_level": 4}
     return render(request, "dashboards/trend.html", context)
@@ -229,13 +303,17 @@ def trend(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "changes")
     result = cached(
         "changes",
         dashboard.rounds,
-        (dashboard.round.pk, dashboard.statuses),
+        dashboard.key(),
         lambda: selectors.changes_since_previous(
-            round_=dashboard.round, rounds=dashboard.rounds, statuses=dashboard.statuses
+            round_=dashboard.round,
+            rounds=dashboard.rounds,
+            statuses=dashboard.statuses,
+            entries=dashboard.filters.qs,
+            pilots=dashboard.filters.filter_pilots(PilotProject.objects.all()),
         ),
     )
     return render(request, "dashboards/changes.html", {**dashboard.as_dict(), "changes": result})
@@ -283,9 +361,11 @@ def unpublish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
 @require_safe
 def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The round's overview and heat map as an A4 PDF handout for a KKR meeting."""
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "handout_pdf")
     figures = _overview_figures(dashboard)
-    grid = _heat_map_grid(dashboard, "name")
+    grid = _heat_map_grid(
+        dashboard, dashboard.filters.qs.filter(initiative_kind=Initiative.Kind.MANDATORY)
+    )
     html = render_to_string(
         "dashboards/handout_pdf.html",
         {
@@ -315,7 +395,7 @@ def pilots(request: HttpRequest, slug: str) -> HttpResponse:
     """The framework's pilot projects by initiative, and who takes part in what.
 
     Not cached, like the overview's pilot figures: pilot projects change outside rounds."""
-    dashboard = _dashboard(request, slug)
+    dashboard = _dashboard(request, slug, "pilots")
     overview = selectors.pilot_overview(
         framework=dashboard.framework, projects=PilotProject.objects.visible_to(request.user)
     )

@@ -82,17 +82,19 @@ def _url(name, kind, framework, towns, items):
     return reverse(name, args=args)
 
 
-# Per page: session, user, memberships, framework, rounds, then the page's own queries.
+# Per page: session, user, memberships, framework, rounds, then the filter form's choices
+# (dashboards/filters.py: the framework's areas, the KKR's municipalities), then the page's
+# own queries.
 EXPECTED_QUERIES = {
-    # report counts by status; area counts for this and the previous round; pilots
-    "dashboards:overview": 5 + 3,
-    # one flat query for the grid
-    "dashboards:heat_map": 5 + 1,
-    # the initiative; entries with municipality; their methods (prefetch)
-    "dashboards:initiative": 5 + 3,
-    # the municipality; its levels over all rounds; KKR averages in the current round;
+    # areas; report counts by status; area counts for this and the previous round; pilots
+    "dashboards:overview": 5 + 1 + 3,
+    # areas, municipalities; one flat query for the grid
+    "dashboards:heat_map": 5 + 2 + 1,
+    # municipalities; the initiative; entries with municipality; their methods (prefetch)
+    "dashboards:initiative": 5 + 1 + 3,
+    # areas; the municipality; its levels over all rounds; KKR averages in the current round;
     # its pilot projects; its political answers
-    "dashboards:municipality": 5 + 5,
+    "dashboards:municipality": 5 + 1 + 5,
 }
 
 
@@ -301,10 +303,12 @@ def test_trend_and_changes_query_counts(client, django_assert_num_queries, name,
         municipalities=4, rounds=rounds, initiatives=3
     )
     client.force_login(secretariat)
-    # session, user, memberships, framework, rounds; trend: one aggregate; changes: entries
-    # of both rounds and new pilots (none when there is no previous round)
+    # session, user, memberships, framework, rounds; the form's choices (trend: areas;
+    # changes: areas, municipalities); trend: one aggregate; changes: entries of both rounds
+    # and new pilots (none when there is no previous round)
+    choices = {"dashboards:trend": 1, "dashboards:changes": 2}[name]
     own = {"dashboards:trend": 1, "dashboards:changes": 2 if rounds > 1 else 0}[name]
-    with django_assert_num_queries(5 + own):
+    with django_assert_num_queries(5 + choices + own):
         client.get(reverse(name, args=[framework.slug]))
 
 
@@ -354,8 +358,8 @@ def test_warm_dashboard_reads_figures_from_the_cache(client, django_assert_num_q
     url = reverse("dashboards:overview", args=[framework.slug])
     client.get(url)
 
-    # session, user, memberships, framework, rounds, pilots (never cached)
-    with django_assert_num_queries(5 + 1):
+    # session, user, memberships, framework, rounds, the form's areas, pilots (never cached)
+    with django_assert_num_queries(5 + 1 + 1):
         client.get(url)
 
 

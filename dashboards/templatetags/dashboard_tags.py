@@ -2,6 +2,8 @@
 
 from django import template
 
+from dashboards.rendering import PARTICIPATION_SYMBOLS
+
 register = template.Library()
 
 # The PDF renderer does not style inline SVG from the page's stylesheet, so the handout's bars
@@ -13,3 +15,9 @@ NO_ANSWER_FILL = "#c8c8c8"
 @register.filter
 def level_fill(level: int | None) -> str:
     return LEVEL_FILLS.get(level, NO_ANSWER_FILL)
+
+
+@register.filter
+def participation_symbol(participation: str) -> str:
+    """The shape that stands for a participation in a pilot initiative (see the legend)."""
+    return PARTICIPATION_SYMBOLS.get(participation, "")

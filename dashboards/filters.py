@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Framework, Initiative
+from dashboards.widgets import CompactSelect, CompactSelectMultiple
 from municipalities.models import Municipality
 from reporting.models import PilotParticipation, PilotProject, ReportEntry, ReportingRound
 
@@ -36,7 +37,7 @@ PAGE_FIELDS = {
     "handout_pdf": ("runde", "kladder"),
 }
 
-_SMALL_SELECT = {"class": "form-select-sm"}
+_SMALL_SELECT = {"class": "form-select form-select-sm"}
 
 
 class DashboardFilterForm(forms.Form):
@@ -58,7 +59,7 @@ class DashboardFilter(django_filters.FilterSet):
         label=_("Runde"),
         method="shown_by_the_view",
         empty_label=None,
-        widget=forms.Select(attrs=_SMALL_SELECT),
+        widget=CompactSelect(attrs=_SMALL_SELECT),
         error_messages={
             "invalid_choice": _(
                 "Der er ingen runde »%(value)s« under rammepapiret. Den nyeste runde vises."
@@ -70,7 +71,7 @@ class DashboardFilter(django_filters.FilterSet):
         label=_("Målsætningsområde"),
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=_SMALL_SELECT),
+        widget=CompactSelect(attrs=_SMALL_SELECT),
         error_messages={
             "invalid_choice": _(
                 "Rammepapiret har intet målsætningsområde »%(value)s«. Alle områder vises."
@@ -86,7 +87,7 @@ class DashboardFilter(django_filters.FilterSet):
             ("pilot", _("Pilotindsatser")),
             ("alle", _("Alle indsatser")),
         ],
-        widget=forms.Select(attrs=_SMALL_SELECT),
+        widget=CompactSelect(attrs=_SMALL_SELECT),
         error_messages={
             "invalid_choice": _(
                 "Vælg forpligtende, pilot eller alle, ikke »%(value)s«. "
@@ -100,7 +101,7 @@ class DashboardFilter(django_filters.FilterSet):
         coerce=int,
         empty_value=None,
         choices=[("", _("Alle")), *ReportEntry.ImplementationStatus.choices],
-        widget=forms.Select(attrs=_SMALL_SELECT),
+        widget=CompactSelect(attrs=_SMALL_SELECT),
         error_messages={
             "invalid_choice": _(
                 "Status skal være et tal fra 0 til 4, ikke »%(value)s«. Alle svar vises."
@@ -112,7 +113,7 @@ class DashboardFilter(django_filters.FilterSet):
         label=_("Kommuner"),
         distinct=False,
         help_text=_("Ingen valgt: alle kommuner. Hold Ctrl (Cmd på Mac) nede for at vælge flere."),
-        widget=forms.SelectMultiple(attrs={**_SMALL_SELECT, "size": 4}),
+        widget=CompactSelectMultiple(attrs={**_SMALL_SELECT, "size": 4}),
         error_messages={
             "invalid_choice": _(
                 "»%(value)s« er ikke koden på en kommune i KKR'et. Alle kommuner vises."
@@ -124,7 +125,7 @@ class DashboardFilter(django_filters.FilterSet):
         method="shown_by_the_view",
         empty_label=None,
         choices=[("navn", _("Kommune")), ("fremdrift", _("Fremdrift"))],
-        widget=forms.Select(attrs=_SMALL_SELECT),
+        widget=CompactSelect(attrs=_SMALL_SELECT),
         error_messages={
             "invalid_choice": _(
                 "Sortér efter navn eller fremdrift, ikke »%(value)s«. Der sorteres efter kommune."
@@ -135,7 +136,7 @@ class DashboardFilter(django_filters.FilterSet):
         label=_("Medtag kladder"),
         method="shown_by_the_view",
         # A checkbox that sends kladder=1, as the addresses made before this filter set did.
-        widget=forms.CheckboxInput(attrs={"value": "1"}),
+        widget=forms.CheckboxInput(attrs={"value": "1", "class": "form-check-input"}),
     )
 
     class Meta:

@@ -1,5 +1,6 @@
 """Dashboard filters (dashboards/filters.py) and coordinators' own drafts on the dashboards."""
 
+import re
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
@@ -210,7 +211,8 @@ def test_invalid_value_shows_a_danish_error_by_the_field_and_the_default(
 
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    assert f'id="id_{field}_error" class="invalid-feedback"' in html
+    assert f'id="id_{field}_error" class="invalid-feedback' in html
+    assert re.search(rf'aria-describedby="[^"]*id_{field}_error" aria-invalid="true"', html)
     assert message.replace("'", "&#x27;") in html
     assert response.context["round"] == rounds[-1]
     for name in ("grid", "overview", "trends", "roads"):

@@ -1,0 +1,38 @@
+"""Select boxes whose options are joined in Python.
+
+Django renders every `<option>` through its own template; for the 98 municipalities of the
+dashboards' filter form that was the largest cost of a cached dashboard page (see
+docs/performance.md). These widgets produce equivalent markup from the same context
+(`get_context`), so labels, values, `selected` and the select's attributes are unchanged.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+
+class _CompactOptions:
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
+class CompactSelect(_CompactOptions, forms.Select):
+    pass
+
+
+class CompactSelectMultiple(_CompactOptions, forms.SelectMultiple):
+    pass

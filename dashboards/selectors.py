@@ -11,8 +11,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Avg, Count, FloatField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    FloatField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import User
 from accounts.permissions import get_scope
@@ -255,6 +267,41 @@ class HeatMap:
     rows: list[HeatRow]
 
 
+class _JoinedText(Aggregate):
+    """A group's texts joined by commas: STRING_AGG, or GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+# One heat-map cell as text: "code:value", the value a mandatory initiative's level (empty when
+# unanswered) or a pilot initiative's participation (empty when unanswered).
+_CELL = Concat(
+    "initiative_code",
+    Value(":"),
+    Case(
+        When(
+            initiative_kind=Initiative.Kind.MANDATORY,
+            then=Coalesce(Cast("status", TextField()), Value("")),
+        ),
+        default="participation",
+        output_field=TextField(),
+    ),
+    output_field=TextField(),
+)
+# The texts back to the values HeatRow.levels holds; an unanswered cell is None.
+_CELL_VALUES: dict[str | None, int | str | None] = {
+    **{str(level.value): level.value for level in LEVELS},
+    **{p.value: p.value for p in PARTICIPATIONS},
+    "": None,
+    None: None,
+}
+
+
 def heat_map(
     *,
     round_: ReportingRound,
@@ -265,55 +312,63 @@ def heat_map(
     """Municipalities × the initiatives in `entries` (the page's filters), each cell the
     reported status level of a mandatory initiative or the participation in a pilot one.
 
-    One query; 98 municipalities × 60 initiatives are 5,880 rows, so the loop below does as
-    little per row as it can."""
-    mandatory = Initiative.Kind.MANDATORY
-    entries = (
-        entries.filter(report__round=round_)
-        .order_by("report__municipality__name", "position")
-        .values_list(
+    98 municipalities × 60 initiatives are 5,880 cells. Fetched and shaped one by one they
+    cost most of the page's CPU, so the database joins each report's cells into one text
+    ("1.F1:3,1.F2:,…": code and value) and Python splits 98 texts (docs/performance.md).
+    The columns come from one report's lines; only if another report has initiatives that
+    one lacks (a report made after its framework changed) does a third query read them all."""
+    in_round = entries.filter(report__round=round_)
+    column_fields = (
+        "initiative_code",
+        "initiative_title",
+        "initiative_kind",
+        "area_number",
+        "area_title",
+    )
+    first_report = in_round.order_by("report_id").values("report_id")[:1]
+    column_rows = list(
+        in_round.filter(report_id=Subquery(first_report))
+        .order_by("position")
+        .values_list(*column_fields)
+    )
+    reports = (
+        in_round.values_list(
             "report_id",
             "report__status",
             "report__municipality__name",
             "report__municipality__code",
-            "initiative_code",
-            "initiative_title",
-            "initiative_kind",
-            "area_number",
-            "area_title",
-            "status",
-            "participation",
         )
+        .annotate(cells=_JoinedText(_CELL))
+        .order_by("report__municipality__name")
     )
     counted = frozenset(statuses)
+    rows: dict[str, HeatRow] = {}
+    found: list[tuple[HeatRow, dict[str, str]]] = []
+    seen: set[str] = set()
+    for report_id, report_status, name, code, cells in reports:
+        # "1.F1:3,1.F2:" -> {"1.F1": "3", "1.F2": ""}; codes and values hold no "," or ":".
+        parts = cells.replace(",", ":").split(":")
+        values = dict(zip(parts[::2], parts[1::2], strict=True))
+        seen.update(values)
+        row = rows.setdefault(code, HeatRow(name, code, report_id, report_status, []))
+        found.append((row, values if report_status in counted else {}))
+    if not seen.issubset(code for code, *_rest in column_rows):
+        column_rows = list(
+            in_round.order_by("position", "initiative_code")
+            .values_list("position", *column_fields)
+            .distinct()
+        )
+        column_rows = [column[1:] for column in column_rows]
     columns: dict[str, HeatColumn] = {}
     area_titles: dict[int, str] = {}
-    rows: dict[str, HeatRow] = {}
-    row = None
-    for (
-        report_id,
-        report_status,
-        name,
-        code,
-        i_code,
-        i_title,
-        kind,
-        a_no,
-        a_title,
-        level,
-        participation,
-    ) in entries:
+    for i_code, i_title, kind, a_no, a_title in column_rows:
         if i_code not in columns:
             columns[i_code] = HeatColumn(i_code, i_title, a_no, kind)
             area_titles[a_no] = a_title
-        if row is None or row.code != code:
-            row = rows.get(code)
-            if row is None:
-                row = rows[code] = HeatRow(name, code, report_id, report_status, [])
-        if report_status not in counted:
-            row.levels.append((i_code, None))
-        else:
-            row.levels.append((i_code, level if kind == mandatory else participation or None))
+    codes = list(columns)
+    for row, values in found:
+        # 5,880 cells: looked up with map() rather than a Python loop (a missing value is None).
+        row.levels = list(zip(codes, map(_CELL_VALUES.get, map(values.get, codes)), strict=True))
     spans: dict[int, int] = defaultdict(int)
     for column in columns.values():
         spans[column.area_number] += 1
@@ -336,7 +391,8 @@ def heat_map_with_own_drafts(
     sort: str = "name",
 ) -> HeatMap:
     """The (cached, shared) grid with the rows of the viewer's own not-yet-submitted reports
-    filled in and marked as drafts. One query, never cached: the rows are the viewer's alone."""
+    filled in and marked as drafts. The grid's queries, never cached: the rows are the viewer's
+    alone."""
     own = heat_map(
         round_=round_, statuses=Report.EDITABLE_STATUSES, entries=entries.filter(report__in=drafts)
     )

@@ -353,10 +353,10 @@ def test_filtered_figures_are_cached_under_their_own_key(client):
 FILTERED_PAGES = {
     # areas; report counts, area counts, pilots
     "overview": ({"omraade": "1"}, 5 + 1 + 3),
-    # areas, municipalities; the grid
+    # areas, municipalities; the grid's columns and cells
     "heat_map": (
         {"omraade": "1", "type": "alle", "kommune": "TOWNS", "sortering": "fremdrift"},
-        5 + 2 + 1,
+        5 + 2 + 2,
     ),
     # municipalities; the initiative, entries with municipality, their methods
     "initiative": ({"status": "2", "kommune": "TOWNS"}, 5 + 1 + 3),
@@ -515,11 +515,11 @@ def test_submitted_report_is_not_marked_as_draft(client, drafted):
     assert {level for _code, level in row.levels} == {Level.EMBEDDED}
 
 
-# The coordinator's extra queries: the heat map reads the own draft rows (one query, never
-# cached); the initiative page reads the own draft entry and its methods (two); the profile
-# reads the draft inside its usual queries (its figures are keyed by municipality).
+# The coordinator's extra queries: the heat map reads the own draft rows (the grid's two
+# queries, never cached); the initiative page reads the own draft entry and its methods (two);
+# the profile reads the draft inside its usual queries (its figures are keyed by municipality).
 COORDINATOR_PAGES = {
-    "heat_map": 5 + 2 + 1 + 1,
+    "heat_map": 5 + 2 + 2 + 2,
     "initiative": 5 + 1 + 3 + 2,
     "municipality": 5 + 1 + 5,
 }

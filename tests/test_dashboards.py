@@ -88,8 +88,8 @@ def _url(name, kind, framework, towns, items):
 EXPECTED_QUERIES = {
     # areas; report counts by status; area counts for this and the previous round; pilots
     "dashboards:overview": 5 + 1 + 3,
-    # areas, municipalities; one flat query for the grid
-    "dashboards:heat_map": 5 + 2 + 1,
+    # areas, municipalities; the grid: its columns, and each report's cells joined
+    "dashboards:heat_map": 5 + 2 + 2,
     # municipalities; the initiative; entries with municipality; their methods (prefetch)
     "dashboards:initiative": 5 + 1 + 3,
     # areas; the municipality; its levels over all rounds; KKR averages in the current round;

@@ -17,10 +17,6 @@ PAGE_NAMES = {
     "chrome": "Reference: the portal's base template around an empty page",
     "overview": "Overview (Overblik)",
     "heat_map": "Heat map (Statuskort)",
-    "heat_map_paced": (
-        f"Heat map, each connection pausing {os.environ.get('THINK_MS', '?')} ms between "
-        "requests (users reading)"
-    ),
     "trend": "Trend (Udvikling)",
     "changes": "Changes (Nyt siden sidste runde)",
     "municipality": "Municipality profile",
@@ -109,7 +105,7 @@ def main(tsv: str, targets_path: str, workers: str, duration: str, conns: str, t
         if static:
             for page in PAGE_NAMES:
                 r = results.get(("warm", dataset, page))
-                if r and page not in references and page != "heat_map_paced":
+                if r and page not in references:
                     share = r["rps"] / static["rps"]
                     checks.append(
                         (
@@ -147,16 +143,6 @@ def main(tsv: str, targets_path: str, workers: str, duration: str, conns: str, t
                 f"cold, 98 municipalities, heat map p95 < 150 ms at {conns} connections",
                 f"p95 {cold_98['p95']:.1f} ms",
                 cold_98["p95"] < 150,
-            )
-        )
-    paced = results.get(("cold", "kkr98", "heat_map_paced"))
-    if paced:
-        checks.append(
-            (
-                f"(for comparison) cold, 98 municipalities, heat map p95 with {conns} "
-                f"connections pausing {os.environ.get('THINK_MS', '?')} ms between requests",
-                f"p95 {paced['p95']:.1f} ms at {paced['rps']:.0f} req/s",
-                None,
             )
         )
     out.append("| Target | Measured | Met |")

@@ -13,8 +13,6 @@
 #   DATASETS="kkr98 hovedstaden"  PAGES="static floor chrome bare overview heat_map trend changes municipality
 #   initiative"  SKIP_GENERATE=1 (reuse the database)  RESULTS=docs/performance-results.md
 #   PYTHON=path/to/python (default .venv/bin/python, else python3)
-#   THINK_MS=1000: the heat map is also measured with each connection pausing that long between
-#   requests (10 users reading pages, not 10 clients firing back to back); 0 skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +24,6 @@ MODES=${MODES:-warm cold}
 DATASETS=${DATASETS:-kkr98 hovedstaden}
 PAGES=${PAGES:-static floor chrome bare overview heat_map trend changes municipality initiative}
 RESULTS=${RESULTS:-docs/performance-results.md}
-export THINK_MS=${THINK_MS:-1000}
 PORT=8765
 BASE=http://127.0.0.1:$PORT
 OUT=benchmarks/out
@@ -151,16 +148,6 @@ for mode in $MODES; do
       result="$(grep '^RESULT' "$raw") load=$load"
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$dataset" "$page" "$path" "$bytes" "$result" >>"$TSV"
       log "$mode $dataset $page: ${result#RESULT }"
-      if [[ $page == heat_map && $THINK_MS != 0 ]]; then
-        raw="$OUT/raw/$mode-$dataset-heat_map_paced.txt"
-        load=$(cut -d' ' -f1 /proc/loadavg)
-        BENCH_COOKIES=$cookies BENCH_THINK_MS=$THINK_MS wrk -t"$THREADS" -c"$CONNECTIONS" \
-          -d"$DURATION" --latency --timeout 10s -s benchmarks/wrk.lua "$BASE$path" >"$raw"
-        result="$(grep '^RESULT' "$raw") load=$load"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$dataset" heat_map_paced "$path" "$bytes" \
-          "$result" >>"$TSV"
-        log "$mode $dataset heat_map, ${THINK_MS} ms think time: ${result#RESULT }"
-      fi
     done
   done
   stop_gunicorn

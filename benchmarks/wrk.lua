@@ -1,20 +1,11 @@
 -- wrk script: rotate over the session cookies in BENCH_COOKIES (space-separated session keys),
 -- so concurrent requests do not all update one session row, and print one machine-readable
 -- result line with requests/s and latency percentiles (wrk's --latency has no p95).
--- BENCH_THINK_MS > 0: each connection waits that long before its next request, as a user
--- reading the page would (the default, 0, sends the next request at once: saturation).
 local cookies = {}
 for key in string.gmatch(os.getenv("BENCH_COOKIES") or "", "%S+") do
   table.insert(cookies, "sessionid=" .. key)
 end
 local counter = 0
-local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
-
-if think > 0 then
-  delay = function()
-    return think
-  end
-end
 
 request = function()
   counter = counter + 1

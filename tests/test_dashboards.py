@@ -375,7 +375,13 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
         grid = client.get(url).context["grid"]
         return next(r for r in grid.rows if r.code == "101")
 
+    profile_url = reverse("dashboards:municipality", args=["hovedstaden-psykiatri", "101"])
+
+    def implemented_on_profile():  # the profile's table is cached as rendered HTML
+        return client.get(profile_url).content.decode().count('class="text-center level-3"')
+
     assert {c.level for c in own_row().cells} == {None}  # a draft: not counted, now cached
+    assert implemented_on_profile() == 0
 
     entries = []
     for entry in own_report.entries.all():
@@ -409,9 +415,12 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
         actor=coordinator, report=saved, expected_version=saved.version
     )
     assert {c.level for c in own_row().cells} == {Level.IMPLEMENTED}
+    mandatory = own_report.entries.filter(initiative_kind="mandatory").count()
+    assert implemented_on_profile() == mandatory
 
     returned = services.report_return(actor=secretariat, report=submitted, comment="Uddyb.")
     assert {c.level for c in own_row().cells} == {None}
+    assert implemented_on_profile() == 0
 
     resubmitted = services.report_submit(
         actor=coordinator, report=returned, expected_version=returned.version

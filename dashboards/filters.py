@@ -33,7 +33,7 @@ PAGE_FIELDS = {
     "municipality": ("runde", "omraade", "type", "kladder"),
     "trend": ("runde", "omraade", "kladder"),
     "changes": ("runde", "omraade", "kommune", "kladder"),
-    "pilots": ("runde",),
+    "pilots": ("runde", "omraade", "kommune"),
     "handout_pdf": ("runde", "kladder"),
 }
 

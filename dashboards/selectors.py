@@ -796,21 +796,26 @@ class PilotOverview:
         return sum(1 for row in self.rows if row.count)
 
 
-def pilot_overview(*, framework: Framework, projects: QuerySet[PilotProject]) -> PilotOverview:
-    """Every pilot initiative of the framework with its projects (from `projects`, already
-    scoped to the viewer), and a grid of the KKR's municipalities × those projects.
+def pilot_overview(
+    *,
+    framework: Framework,
+    projects: QuerySet[PilotProject],
+    area: int | None = None,
+    municipality_codes: list[str] | None = None,
+) -> PilotOverview:
+    """Every pilot initiative of the framework (of one strategic area, if given) with its
+    projects (from `projects`, already scoped to the viewer and filtered), and a grid of the
+    KKR's municipalities (those given, if any) × those projects.
 
     Only the lead and municipalities that accepted count as taking part: invitations are the
     lead's business, not news for the KKR. Four queries: initiatives, projects, their
     participations, the KKR's municipalities."""
-    initiatives = (
-        Initiative.objects.pilots()
-        .filter(framework=framework)
-        .in_display_order()
-        .values_list("pk", "code", "title")
-    )
+    initiatives = Initiative.objects.pilots().filter(framework=framework)
+    if area is not None:
+        initiatives = initiatives.filter(block__area__number=area)
+    initiatives = initiatives.in_display_order().values_list("pk", "code", "title")
     groups = {pk: PilotInitiativeGroup(code, title, []) for pk, code, title in initiatives}
-    scoped = projects.filter(initiative__framework=framework).order_by("title")
+    scoped = projects.filter(initiative__in=list(groups)).order_by("title")
     for project in pilot_projects_for_list(scoped):
         participants = [
             p.municipality
@@ -825,6 +830,8 @@ def pilot_overview(*, framework: Framework, projects: QuerySet[PilotProject]) ->
         taking_part[entry.project.lead_municipality_id] = "lead"
         roles.append(taking_part)
     municipalities = Municipality.objects.filter(kkr_id=framework.kkr_id).order_by("name")
+    if municipality_codes:
+        municipalities = municipalities.filter(code__in=municipality_codes)
     for pk, name, code in municipalities.values_list("pk", "name", "code"):
         overview.rows.append(
             PilotGridRow(name, code, [taking_part.get(pk, "") for taking_part in roles])

@@ -416,7 +416,11 @@ def pilots(request: HttpRequest, slug: str) -> HttpResponse:
 
     Not cached, like the overview's pilot figures: pilot projects change outside rounds."""
     dashboard = _dashboard(request, slug, "pilots")
+    filters = dashboard.filters
     overview = selectors.pilot_overview(
-        framework=dashboard.framework, projects=PilotProject.objects.visible_to(request.user)
+        framework=dashboard.framework,
+        projects=filters.filter_pilots(PilotProject.objects.visible_to(request.user)),
+        area=filters.value("omraade"),
+        municipality_codes=filters.value("kommune"),
     )
     return render(request, "dashboards/pilots.html", {**dashboard.as_dict(), "pilots": overview})

@@ -173,9 +173,9 @@ def test_status_filter_and_sort_order(client):
         ),
         (
             "heat_map",
-            {"kommune": ["999"]},
+            {"kommune": ["101"]},
             "kommune",
-            "»999« er ikke koden på en kommune i KKR'et. Alle kommuner vises.",
+            "»101« er ikke koden på en kommune i KKR'et. Alle kommuner vises.",
         ),
         (
             "heat_map",

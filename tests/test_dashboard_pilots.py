@@ -61,6 +61,30 @@ def test_projects_are_listed_under_their_initiative_in_code_order(client):
     assert f'href="{earlier.get_absolute_url()}"' in html
 
 
+def test_area_and_municipality_filters_narrow_initiatives_projects_and_grid(client):
+    framework, _rounds, towns, _items, secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=1
+    )
+    (in_area_one,) = pilot_initiatives(framework, 1)
+    in_area_two = InitiativeFactory(
+        block=framework.areas.get(number=2).blocks.first(), pilot=True, code="2.P1", order=100
+    )
+    led = PilotProjectFactory(initiative=in_area_one, lead_municipality=towns[0])
+    joined = PilotProjectFactory(initiative=in_area_one, lead_municipality=towns[1])
+    PilotParticipationFactory(project=joined, municipality=towns[0])
+    PilotProjectFactory(initiative=in_area_one, lead_municipality=towns[2])
+    PilotProjectFactory(initiative=in_area_two, lead_municipality=towns[0])
+    client.force_login(secretariat)
+
+    response = client.get(url(framework, omraade=1, kommune=towns[0].code))
+
+    overview = response.context["pilots"]
+    assert [g.code for g in overview.initiatives] == ["1.P1"]
+    assert {e.project for e in overview.columns} == {led, joined}
+    assert [row.code for row in overview.rows] == [towns[0].code]
+    assert f"?omraade=1&amp;kommune={towns[0].code}" in response.content.decode()
+
+
 def test_politician_sees_the_lead_and_accepted_participants_but_no_invitations(client):
     framework, _rounds, towns, _items, _secretariat = build_kkr(
         municipalities=4, rounds=1, initiatives=1
@@ -88,7 +112,8 @@ def test_politician_sees_the_lead_and_accepted_participants_but_no_invitations(c
         towns[2].code: [""],
         towns[3].code: [""],
     }
-    card = response.content.decode().split('id="grid-heading"')[0]
+    # The projects' cards: after the filter form (which lists every municipality), before the grid.
+    card = response.content.decode().split('id="grid-heading"')[0].split("</form>")[-1]
     assert towns[1].name in card
     assert towns[2].name not in card
     assert towns[3].name not in card
@@ -272,10 +297,10 @@ def test_query_count_does_not_grow_with_projects_or_municipalities(
         )
     client.force_login(secretariat if viewer == "secretariat" else politician_of(framework))
 
-    # session, user, memberships, framework, rounds; pilot initiatives, projects with their
-    # initiative and lead, their participations with municipality (prefetch), the KKR's
-    # municipalities
-    with django_assert_num_queries(5 + 4):
+    # session, user, memberships, framework, rounds; the filter form's areas and
+    # municipalities; pilot initiatives, projects with their initiative and lead, their
+    # participations with municipality (prefetch), the KKR's municipalities
+    with django_assert_num_queries(5 + 2 + 4):
         response = client.get(url(framework))
 
     assert response.status_code == HTTPStatus.OK

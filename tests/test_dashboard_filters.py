@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from reporting.models import Report, ReportEntry
 from tests.factories import InitiativeFactory, MembershipFactory, ReportEntryFactory
-from tests.test_dashboards import build_kkr
+from tests.test_dashboards import build_kkr, politician_of
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,6 @@ def _add_pilot(framework, rounds, towns, participations):
 
 def _coordinator(town):
     return MembershipFactory(role=Membership.Role.COORDINATOR, municipality=town).user
-
-
-def _politician(framework):
-    return MembershipFactory(
-        role=Membership.Role.POLITICIAN, kkr=framework.kkr, municipality=None
-    ).user
 
 
 # --- each filter, valid ---------------------------------------------------------------------
@@ -264,7 +258,7 @@ def test_each_page_shows_only_its_own_fields(client):
     assert fields("municipality", towns[0].code) == ["runde", "omraade", "type", "kladder"]
     assert fields("trend") == ["runde", "omraade", "kladder"]
     assert fields("changes") == ["runde", "omraade", "kommune", "kladder"]
-    client.force_login(_politician(framework))
+    client.force_login(politician_of(framework))
     assert fields("overview") == ["runde", "omraade"]  # drafts are the secretariat's switch
 
 
@@ -426,7 +420,7 @@ def _pages(framework, towns, items):
 def test_coordinator_sees_own_draft_marked_but_figures_count_only_submitted(client, drafted):
     framework, _rounds, towns, items, _secretariat = drafted
     pages = _pages(framework, towns, items)
-    client.force_login(_politician(framework))
+    client.force_login(politician_of(framework))
     shared = {name: client.get(url).context for name, url in pages.items()}
     client.force_login(_coordinator(towns[0]))
 
@@ -466,7 +460,7 @@ def test_others_get_no_draft_data_even_after_the_coordinator_filled_the_cache(
         client.get(url)  # the coordinator's visit fills the cache
     other = {
         "other_coordinator": lambda: _coordinator(towns[1]),
-        "politician": lambda: _politician(framework),
+        "politician": lambda: politician_of(framework),
         "secretariat": lambda: secretariat,
     }[viewer]()
     client.force_login(other)

@@ -8,16 +8,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
 from commitments.models import Framework
 from reporting.models import PilotParticipation, PilotProject, ReportingRound
 from tests.factories import (
     InitiativeFactory,
-    MembershipFactory,
     PilotParticipationFactory,
     PilotProjectFactory,
 )
-from tests.test_dashboards import build_kkr
+from tests.test_dashboards import build_kkr, politician_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +32,6 @@ def pilot_initiatives(framework, count):
 def url(framework, **params):
     path = reverse("dashboards:pilots", args=[framework.slug])
     return f"{path}?{'&'.join(f'{k}={v}' for k, v in params.items())}" if params else path
-
-
-def politician_of(framework):
-    return MembershipFactory(
-        role=Membership.Role.POLITICIAN, kkr=framework.kkr, municipality=None
-    ).user
 
 
 def test_projects_are_listed_under_their_initiative_in_code_order(client):

@@ -26,6 +26,13 @@ pytestmark = pytest.mark.django_db
 Level = ReportEntry.ImplementationStatus
 
 
+def politician_of(framework):
+    """A politician of the framework's KKR."""
+    return MembershipFactory(
+        role=Membership.Role.POLITICIAN, kkr=framework.kkr, municipality=None
+    ).user
+
+
 def build_kkr(*, municipalities: int, rounds: int, initiatives: int, areas: int = 2):
     """A KKR with a framework, rounds and one submitted report per municipality and round."""
     kkr = KKRFactory()

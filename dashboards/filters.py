@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -227,6 +228,7 @@ class DashboardFilter(django_filters.FilterSet):
             for name, value in ((name, self.value(name)) for name in self.filters)
         )
 
+    @cached_property
     def links(self) -> dict[str, str]:
         """For each dashboard page, the query string ("?…" or "") of its links from this page:
         the values chosen here that the other page reads too. Defaults are left out, so a

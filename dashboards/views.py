@@ -57,7 +57,7 @@ class DashboardContext:
             "may_include_drafts": self.may_include_drafts,
             "public": self.public,
             "filters": self.filters,
-            "links": self.filters.links(),
+            "links": self.filters.links,
         }
 
 
@@ -174,7 +174,7 @@ def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
             drafts=dashboard.own_drafts,
             sort=dashboard.filters.sort,
         )
-    links = dashboard.filters.links()
+    links = dashboard.filters.links
     # 5,880 cells for 98 municipalities: rendered compactly, not cell by cell in the template
     # (docs/decisions/0007-dashboard-performance.md).
     rows = rendering.heat_map_rows(
@@ -277,7 +277,7 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 "round": dashboard.round,
                 "rows": rows,
                 "draft_shown": draft_shown,
-                "links": dashboard.filters.links(),
+                "links": dashboard.filters.links,
             },
         ),
     )

@@ -487,3 +487,22 @@ def test_municipality_profile_shows_pilots_and_political_answers(client):
 
     assert response.context["pilots"] == sorted([led, joined], key=lambda p: p.title)
     assert "Gennem sundhedsudvalget." in response.content.decode()
+
+
+def test_heat_map_columns_cover_an_initiative_only_a_later_report_has(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=2
+    )
+    # The framework gained an initiative after the round opened; only a report made later
+    # (here: the second municipality's) has it.
+    added = InitiativeFactory(block=items[0].block, code="1.F9", order=9)
+    later = Report.objects.get(round=rounds[0], municipality=towns[1])
+    ReportEntryFactory(report=later, initiative=added, position=9, status=Level.EMBEDDED)
+    client.force_login(secretariat)
+
+    grid = client.get(reverse("dashboards:heat_map", args=[framework.slug])).context["grid"]
+
+    assert [c.code for c in grid.columns] == [items[0].code, items[1].code, "1.F9"]
+    levels = {row.code: dict(row.levels) for row in grid.rows}
+    assert levels[towns[0].code]["1.F9"] is None
+    assert levels[towns[1].code]["1.F9"] == Level.EMBEDDED

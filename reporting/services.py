@@ -292,12 +292,13 @@ def round_reopen(*, actor: User, round_: ReportingRound) -> ReportingRound:
     return round_
 
 
-def _lock_editable(actor: User, report: Report, expected_version: int) -> Report:
-    """Lock the report row for writing, or refuse: wrong user, wrong state, stale version."""
-    locked = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
+def _lock_editable(actor: User, report_id: int, expected_version: int | None = None) -> Report:
+    """Lock the report row for writing, or refuse: wrong user, wrong state, or (when the
+    caller read a version) a stale version."""
+    locked = Report.objects.select_for_update().select_related("round").get(pk=report_id)
     if not Report.objects.editable_by(actor).filter(pk=locked.pk).exists():
         raise PermissionDenied(_("Rapporten kan ikke ændres."))
-    if locked.version != expected_version:
+    if expected_version is not None and locked.version != expected_version:
         raise ReportConflict(locked.version)
     return locked
 
@@ -334,7 +335,7 @@ def report_save(
     council_date: datetime.date | None,
 ) -> Report:
     """Save a draft: everything or nothing, refused if someone else saved in between."""
-    locked = _lock_editable(actor, report, expected_version)
+    locked = _lock_editable(actor, report.pk, expected_version)
     _write_entries(locked, entries)
     for answer in locked.answers.all():
         if answer.pk in answers and answers[answer.pk] != answer.answer:
@@ -372,7 +373,7 @@ def report_missing(report: Report) -> dict[int, str]:
 @transaction.atomic
 def report_submit(*, actor: User, report: Report, expected_version: int) -> Report:
     """Submit a saved report to the secretariat; it is then locked for the municipality."""
-    locked = _lock_editable(actor, report, expected_version)
+    locked = _lock_editable(actor, report.pk, expected_version)
     problems = report_missing(locked)
     if problems:
         raise ValidationError(
@@ -538,17 +539,10 @@ def round_update(
 # --- attachments (report form) ---
 
 
-def _lock_editable_entry(actor: User, entry: ReportEntry) -> ReportEntry:
-    report = Report.objects.select_for_update().get(pk=entry.report_id)
-    if not Report.objects.editable_by(actor).filter(pk=report.pk).exists():
-        raise PermissionDenied(_("Rapporten kan ikke ændres."))
-    return entry
-
-
 @transaction.atomic
 def attachment_add(*, actor: User, entry: ReportEntry, upload: UploadedFile) -> Attachment:
     """Attach a (validated) file to a mandatory entry of a report the actor may edit."""
-    _lock_editable_entry(actor, entry)
+    _lock_editable(actor, entry.report_id)
     if not entry.is_mandatory:
         raise ValidationError(_("Der kan kun vedhæftes filer til forpligtende indsatser."))
     attachment = Attachment(
@@ -562,7 +556,7 @@ def attachment_add(*, actor: User, entry: ReportEntry, upload: UploadedFile) -> 
 @transaction.atomic
 def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     """Remove an attachment from a report the actor may edit; the file goes after commit."""
-    _lock_editable_entry(actor, attachment.entry)
+    _lock_editable(actor, attachment.entry.report_id)
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))

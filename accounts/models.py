@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TimeStampedModel
 from municipalities.models import KKR, Municipality
-from portal.models import TimeStampedModel
 
 
 class UserQuerySet(models.QuerySet):

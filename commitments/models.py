@@ -17,8 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from accounts.permissions import get_scope
+from core.models import TimeStampedModel
 from municipalities.models import KKR
-from portal.models import TimeStampedModel
 
 
 class FrameworkQuerySet(models.QuerySet):

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Framework, Initiative
 from dashboards.widgets import CompactSelect, CompactSelectMultiple
 from municipalities.models import Municipality
-from reporting.models import PilotParticipation, PilotProject, ReportEntry, ReportingRound
+from pilots.models import PilotParticipation, PilotProject
+from reporting.models import ReportEntry, ReportingRound
 
 # ?type=: the initiatives shown; None shows both kinds.
 KINDS = {"forpligtende": Initiative.Kind.MANDATORY, "pilot": Initiative.Kind.PILOT, "alle": None}

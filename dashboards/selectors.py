@@ -30,15 +30,14 @@ from accounts.models import User
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
 from municipalities.models import Municipality
+from pilots.models import PilotParticipation, PilotProject
+from pilots.selectors import pilot_projects_for_list
 from reporting.models import (
-    PilotParticipation,
-    PilotProject,
     PoliticalAnswer,
     Report,
     ReportEntry,
     ReportingRound,
 )
-from reporting.selectors_pilots import pilot_projects_for_list
 
 Level = ReportEntry.ImplementationStatus
 LEVELS = list(Level)

@@ -11,8 +11,6 @@ urlpatterns = [
     path("<slug:slug>/nyt/", views.changes, name="changes"),
     path("<slug:slug>/pilotprojekter/", views.pilots, name="pilots"),
     path("<slug:slug>/handout.pdf", views.handout_pdf, name="handout_pdf"),
-    path("<slug:slug>/runder/<slug:round_slug>/offentliggoer/", views.publish, name="publish"),
-    path("<slug:slug>/runder/<slug:round_slug>/skjul/", views.unpublish, name="unpublish"),
     path("<slug:slug>/indsatser/<str:code>/", views.initiative, name="initiative"),
     path("<slug:slug>/kommuner/<str:code>/", views.municipality, name="municipality"),
 ]

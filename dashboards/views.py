@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
-from dashboards import rendering, selectors, services
+from dashboards import rendering, selectors
 from dashboards.cache import cached
 from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
-from reporting.models import PilotProject, Report, ReportingRound
+from pilots.models import PilotProject
+from reporting.models import Report, ReportingRound
 
 
 @dataclass
@@ -337,44 +334,6 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     return render(request, "dashboards/changes.html", {**dashboard.as_dict(), "changes": result})
-
-
-def _round_action(request: HttpRequest, slug: str, round_slug: str, action, done: str):
-    round_ = get_object_or_404(
-        ReportingRound.objects.visible_to(request.user).select_related("framework"),
-        framework__slug=slug,
-        slug=round_slug,
-    )
-    try:
-        action(actor=request.user, round_=round_)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect(f"{reverse('dashboards:overview', args=[slug])}?runde={round_slug}")
-
-
-@require_POST
-def publish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
-    return _round_action(
-        request,
-        slug,
-        round_slug,
-        services.round_publish,
-        _("Rundens godkendte resultater er nu offentlige."),
-    )
-
-
-@require_POST
-def unpublish(request: HttpRequest, slug: str, round_slug: str) -> HttpResponse:
-    return _round_action(
-        request,
-        slug,
-        round_slug,
-        services.round_unpublish,
-        _("Rundens resultater er ikke længere offentlige."),
-    )
 
 
 @login_not_required

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 class KKR(TimeStampedModel):

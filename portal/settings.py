@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -42,19 +41,23 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "core",
     "municipalities",
     "accounts",
     "commitments",
+    "pilots",
     "reporting",
+    "notifications",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.SessionRenewalMiddleware",
-    "portal.middleware.ChosenLanguageMiddleware",
+    "core.middleware.SessionRenewalMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,7 +138,7 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
 # Sessions end after an hour without activity. A request renews the hour, but the session is
-# written at most once a minute (portal.middleware.SessionRenewalMiddleware): writing it on every
+# written at most once a minute (core.middleware.SessionRenewalMiddleware): writing it on every
 # request (SESSION_SAVE_EVERY_REQUEST) cost a database commit per page view (docs/performance.md).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=3600)
 SESSION_RENEWAL_SECONDS = 60

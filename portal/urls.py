@@ -17,6 +17,8 @@ urlpatterns = [
     path("rammer/", include("commitments.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("afrapportering/", include("reporting.urls")),
+    path("pilotprojekter/", include("pilots.urls")),
+    path("", include("notifications.urls")),
     path("overblik/", include("dashboards.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.permissions import get_scope
 from commitments.models import Framework
-from reporting.selectors_pilots import tasks_for
+from notifications.selectors import tasks_for
 
 
 @login_not_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import pilots, reports, rounds
+from reporting.views import reports, rounds
 
 app_name = "reporting"
 
@@ -28,15 +28,10 @@ report_urls = [
     ),
 ]
 
-# Rounds: create, open, follow up, close, reminders.
+# Rounds: create, open, follow up, close, publish.
 round_urls = [
     path("runder/", rounds.round_list, name="round_list"),
     path("runder/ny/", rounds.round_create, name="round_create"),
-    path(
-        "runder/rapport/<int:pk>/paamind/",
-        rounds.round_remind_one,
-        name="round_remind_one",
-    ),
     path(
         "runder/rapport/<int:pk>/forlaeng-frist/",
         rounds.report_extend_deadline_form,
@@ -47,18 +42,8 @@ round_urls = [
     path("runder/<slug:slug>/aabn/", rounds.round_open, name="round_open"),
     path("runder/<slug:slug>/luk/", rounds.round_close, name="round_close"),
     path("runder/<slug:slug>/genaabn/", rounds.round_reopen, name="round_reopen"),
-    path("runder/<slug:slug>/paamind-alle/", rounds.round_remind_all, name="round_remind_all"),
+    path("runder/<slug:slug>/offentliggoer/", rounds.round_publish, name="round_publish"),
+    path("runder/<slug:slug>/skjul/", rounds.round_unpublish, name="round_unpublish"),
 ]
 
-# Pilot projects and "Mine opgaver".
-pilot_urls = [
-    path("pilotprojekter/", pilots.pilot_list, name="pilot_list"),
-    path("pilotprojekter/nyt/", pilots.pilot_create, name="pilot_create"),
-    path("pilotprojekter/<int:pk>/", pilots.pilot_detail, name="pilot_detail"),
-    path("pilotprojekter/<int:pk>/rediger/", pilots.pilot_edit, name="pilot_edit"),
-    path("pilotprojekter/<int:pk>/inviter/", pilots.pilot_invite, name="pilot_invite"),
-    path("pilotprojekter/invitationer/<int:pk>/svar/", pilots.pilot_respond, name="pilot_respond"),
-    path("mine-opgaver/", pilots.tasks, name="tasks"),
-]
-
-urlpatterns = [*report_urls, *round_urls, *pilot_urls]
+urlpatterns = [*report_urls, *round_urls]

@@ -105,9 +105,9 @@ def hovedstaden_framework(reference_data):
 @pytest.fixture
 def open_round(hovedstaden_framework, secretariat, django_capture_on_commit_callbacks):
     """An open round of the real Hovedstaden framework: 29 reports of 24 entries each."""
-    from reporting import services
+    from reporting.services import rounds as round_services
 
-    round_ = services.round_create(
+    round_ = round_services.round_create(
         actor=secretariat,
         framework=hovedstaden_framework,
         title="Statusopfølgning 2026",
@@ -116,7 +116,7 @@ def open_round(hovedstaden_framework, secretariat, django_capture_on_commit_call
         deadline=datetime.date(2026, 12, 15),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_open(actor=secretariat, round_=round_)
+        round_services.round_open(actor=secretariat, round_=round_)
     round_.refresh_from_db()
     return round_
 

@@ -15,14 +15,8 @@ from commitments.models import (
     StrategicArea,
 )
 from municipalities.models import KKR, Municipality
-from reporting.models import (
-    PilotParticipation,
-    PilotProject,
-    PoliticalQuestion,
-    Report,
-    ReportEntry,
-    ReportingRound,
-)
+from pilots.models import PilotParticipation, PilotProject
+from reporting.models import PoliticalQuestion, Report, ReportEntry, ReportingRound
 
 TEST_PASSWORD = "Korrekt-Hest-Batteri-42"
 

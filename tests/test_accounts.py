@@ -272,7 +272,7 @@ def test_a_used_session_is_renewed_at_most_once_a_minute(
 ):
     settings.SESSION_RENEWAL_SECONDS = 60
     clock = [1_900_000_000.0]
-    monkeypatch.setattr("portal.middleware.time.time", lambda: clock[0])
+    monkeypatch.setattr("core.middleware.time.time", lambda: clock[0])
     client.force_login(coordinator)
     client.get(reverse("accounts:my_organisations"))  # the first request renews
     renewed = _session_expiry(client)

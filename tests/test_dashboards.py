@@ -328,9 +328,7 @@ def test_secretariat_publishes_a_closed_round_for_visitors(client, reference_dat
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND  # not published yet
 
     client.force_login(secretariat)
-    response = client.post(
-        reverse("dashboards:publish", args=[framework.slug, rounds[0].slug]), follow=True
-    )
+    response = client.post(reverse("reporting:round_publish", args=[rounds[0].slug]), follow=True)
     assert "Rundens godkendte resultater er nu offentlige." in response.content.decode()
     client.logout()
 
@@ -342,15 +340,13 @@ def test_secretariat_publishes_a_closed_round_for_visitors(client, reference_dat
 
 
 def test_open_round_cannot_be_published(client, reference_data):
-    framework, rounds, _towns, _items, secretariat = build_kkr(
+    _framework, rounds, _towns, _items, secretariat = build_kkr(
         municipalities=1, rounds=1, initiatives=1
     )
     ReportingRound.objects.filter(pk=rounds[0].pk).update(status=ReportingRound.Status.OPEN)
     client.force_login(secretariat)
 
-    response = client.post(
-        reverse("dashboards:publish", args=[framework.slug, rounds[0].slug]), follow=True
-    )
+    response = client.post(reverse("reporting:round_publish", args=[rounds[0].slug]), follow=True)
 
     rounds[0].refresh_from_db()
     assert rounds[0].published_at is None
@@ -373,7 +369,7 @@ def test_warm_dashboard_reads_figures_from_the_cache(client, django_assert_num_q
 def test_cached_figures_are_never_stale_after_submit_return_and_approve(
     client, open_round, own_report, coordinator, secretariat
 ):
-    from reporting import services
+    from reporting.services import reports as report_services
 
     client.force_login(secretariat)
     url = reverse("dashboards:heat_map", args=["hovedstaden-psykiatri"])
@@ -397,7 +393,7 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
         else:
             status, narrative = None, ""
         entries.append(
-            services.EntryData(
+            report_services.EntryData(
                 entry_id=entry.pk,
                 status=status,
                 narrative=narrative,
@@ -409,7 +405,7 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
                 pilot_project_id=None,
             )
         )
-    saved = services.report_save(
+    saved = report_services.report_save(
         actor=coordinator,
         report=own_report,
         expected_version=own_report.version,
@@ -418,21 +414,21 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
         council_body="",
         council_date=None,
     )
-    submitted = services.report_submit(
+    submitted = report_services.report_submit(
         actor=coordinator, report=saved, expected_version=saved.version
     )
     assert {c.level for c in own_row().cells} == {Level.IMPLEMENTED}
     mandatory = own_report.entries.filter(initiative_kind="mandatory").count()
     assert implemented_on_profile() == mandatory
 
-    returned = services.report_return(actor=secretariat, report=submitted, comment="Uddyb.")
+    returned = report_services.report_return(actor=secretariat, report=submitted, comment="Uddyb.")
     assert {c.level for c in own_row().cells} == {None}
     assert implemented_on_profile() == 0
 
-    resubmitted = services.report_submit(
+    resubmitted = report_services.report_submit(
         actor=coordinator, report=returned, expected_version=returned.version
     )
-    services.report_approve(actor=secretariat, report=resubmitted)
+    report_services.report_approve(actor=secretariat, report=resubmitted)
     assert {c.level for c in own_row().cells} == {Level.IMPLEMENTED}
 
 

@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, User
 from municipalities.models import Municipality
-from reporting.models import Attachment, PilotParticipation, Report
+from pilots.models import PilotParticipation
+from reporting.models import Attachment, Report
 from tests.factories import (
     PilotParticipationFactory,
     PilotProjectFactory,
@@ -235,13 +236,16 @@ MATRIX = {
     ),
     "reporting:round_close": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "reporting:round_reopen": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
-    "reporting:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
-    "reporting:round_remind_one": (
+    "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "notifications:round_remind_one": (
         "own_report",
         SIGNED_IN_NOT_ALLOWED,
         {**OWN_REPORT_REVIEW, "secretariat": FOUND},
     ),
     "reporting:report_extend_deadline_form": ("own_report", DEADLINE_EXTENSION, DEADLINE_EXTENSION),
+    # Publishing an open round is refused with a message (302); only the own secretariat may.
+    "reporting:round_publish": ("open_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
+    "reporting:round_unpublish": ("open_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
     # --- reporting: pilots and tasks ---
     # --- dashboards: public pages; the world's round is open and unpublished, so visitors
     # who are not signed in find nothing (404); drafts only with the secretariat's toggle
@@ -254,23 +258,20 @@ MATRIX = {
     "dashboards:pilots": ("dashboard", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:initiative": ("dashboard_initiative", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
     "dashboards:municipality": ("dashboard_municipality", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
-    # Publishing an open round is refused with a message (302); only the own secretariat may.
-    "dashboards:publish": ("dashboard_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
-    "dashboards:unpublish": ("dashboard_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
-    "reporting:pilot_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
-    "reporting:pilot_detail": ("pilot", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "pilots:pilot_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "pilots:pilot_detail": ("pilot", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
     # Coordinators start pilot projects; an empty POST re-shows the form with errors.
-    "reporting:pilot_create": (None, PILOT_COORDINATORS, PILOT_COORDINATORS),
+    "pilots:pilot_create": (None, PILOT_COORDINATORS, PILOT_COORDINATORS),
     # Only the lead municipality's (København's) coordinators; an empty POST shows errors.
-    "reporting:pilot_edit": ("pilot", PILOT_LEAD_ONLY, PILOT_LEAD_ONLY),
-    "reporting:pilot_invite": ("pilot", PILOT_LEAD_ONLY, PILOT_LEAD_ONLY),
+    "pilots:pilot_edit": ("pilot", PILOT_LEAD_ONLY, PILOT_LEAD_ONLY),
+    "pilots:pilot_invite": ("pilot", PILOT_LEAD_ONLY, PILOT_LEAD_ONLY),
     # Frederiksberg is invited; an empty POST answers nothing and redirects with a message.
-    "reporting:pilot_respond": (
+    "pilots:pilot_respond": (
         "pilot_participation",
         SIGNED_IN_NOT_ALLOWED,
         {**PILOT_LEAD_ONLY, "coordinator": FORBIDDEN, "other_coordinator": FOUND},
     ),
-    "reporting:tasks": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "notifications:tasks": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -338,7 +339,6 @@ def world(reference_data, coordinator, own_municipality):
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
         "dashboard_municipality": {"slug": "hovedstaden-psykiatri", "code": "101"},
-        "dashboard_round": {"slug": "hovedstaden-psykiatri", "round_slug": report.round.slug},
         "pilot": {"pk": pilot.pk},
         "pilot_participation": {"pk": invitation.pk},
         "open_round": {"slug": report.round.slug},

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from commitments.models import Initiative
+from core.validators import CPR_MESSAGE
 from municipalities.models import Municipality
-from reporting import pilot_services
-from reporting.models import PilotParticipation, PilotProject
-from reporting.validators import CPR_MESSAGE
+from pilots import services as pilot_services
+from pilots.models import PilotParticipation, PilotProject
 from tests.factories import (
     FrameworkFactory,
     InitiativeFactory,
@@ -64,7 +64,7 @@ def test_coordinator_creates_a_pilot_project_led_by_own_municipality(
 ):
     client.force_login(coordinator)
 
-    response = client.post(reverse("reporting:pilot_create"), _create_data(akut, own_municipality))
+    response = client.post(reverse("pilots:pilot_create"), _create_data(akut, own_municipality))
 
     project = PilotProject.objects.get()
     assert response.status_code == HTTPStatus.FOUND
@@ -79,7 +79,7 @@ def test_create_form_offers_only_own_municipalities_and_own_kkr_pilot_initiative
 ):
     client.force_login(coordinator)
 
-    form = client.get(reverse("reporting:pilot_create")).context["form"]
+    form = client.get(reverse("pilots:pilot_create")).context["form"]
 
     assert [m.code for m in form.fields["lead_municipality"].queryset] == ["101"]
     codes = {i.code for i in form.fields["initiative"].queryset}
@@ -91,9 +91,7 @@ def test_coordinator_cannot_create_a_project_led_by_another_municipality(
 ):
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("reporting:pilot_create"), _create_data(akut, other_municipality)
-    )
+    response = client.post(reverse("pilots:pilot_create"), _create_data(akut, other_municipality))
 
     assert response.status_code == HTTPStatus.OK
     assert "lead_municipality" in response.context["form"].errors
@@ -104,9 +102,7 @@ def test_pilot_initiative_of_another_kkr_is_refused(client, coordinator, own_mun
     foreign = InitiativeFactory(pilot=True, block__area__framework=FrameworkFactory())
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("reporting:pilot_create"), _create_data(foreign, own_municipality)
-    )
+    response = client.post(reverse("pilots:pilot_create"), _create_data(foreign, own_municipality))
 
     assert response.status_code == HTTPStatus.OK
     assert "initiative" in response.context["form"].errors
@@ -130,7 +126,7 @@ def test_cpr_number_in_description_is_refused(client, coordinator, akut, own_mun
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_create"),
+        reverse("pilots:pilot_create"),
         _create_data(akut, own_municipality, description="Borger 010190-1234 deltog."),
     )
 
@@ -143,7 +139,7 @@ def test_end_before_start_is_a_form_error(client, coordinator, akut, own_municip
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_create"),
+        reverse("pilots:pilot_create"),
         _create_data(akut, own_municipality, starts_on="2026-05-01", ends_on="2026-01-01"),
     )
 
@@ -157,7 +153,7 @@ def test_lead_edits_and_shares_results(client, coordinator, project):
     assert not project.results_published
 
     response = client.post(
-        reverse("reporting:pilot_edit", kwargs={"pk": project.pk}),
+        reverse("pilots:pilot_edit", kwargs={"pk": project.pk}),
         {
             "title": project.title,
             "description": project.description,
@@ -180,7 +176,7 @@ def test_sharing_without_results_is_refused(client, coordinator, project):
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_edit", kwargs={"pk": project.pk}),
+        reverse("pilots:pilot_edit", kwargs={"pk": project.pk}),
         {
             "title": project.title,
             "description": project.description,
@@ -203,7 +199,7 @@ def test_participant_cannot_edit_and_service_refuses_too(
     client.force_login(other_coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_edit", kwargs={"pk": project.pk}),
+        reverse("pilots:pilot_edit", kwargs={"pk": project.pk}),
         {"title": "Kapret", "description": "x", "status": "running"},
     )
 
@@ -234,7 +230,7 @@ def test_lead_invites_a_municipality_of_the_same_kkr_and_its_coordinators_get_an
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("reporting:pilot_invite", kwargs={"pk": project.pk}),
+            reverse("pilots:pilot_invite", kwargs={"pk": project.pk}),
             {"municipalities": [frederiksberg.pk]},
         )
 
@@ -256,7 +252,7 @@ def test_invite_form_offers_only_the_kkrs_other_uninvited_municipalities(
 ):
     client.force_login(coordinator)
 
-    form = client.get(reverse("reporting:pilot_invite", kwargs={"pk": project.pk})).context["form"]
+    form = client.get(reverse("pilots:pilot_invite", kwargs={"pk": project.pk})).context["form"]
 
     codes = {m.code for m in form.fields["municipalities"].queryset}
     assert len(codes) == 27  # 29 in KKR Hovedstaden, minus the lead and Frederiksberg
@@ -269,7 +265,7 @@ def test_crafted_post_cannot_invite_outside_the_kkr_or_twice(
     client, coordinator, project, invitation, foreign_municipality
 ):
     client.force_login(coordinator)
-    url = reverse("reporting:pilot_invite", kwargs={"pk": project.pk})
+    url = reverse("pilots:pilot_invite", kwargs={"pk": project.pk})
 
     outside = client.post(url, {"municipalities": [foreign_municipality.pk]})
     twice = client.post(url, {"municipalities": [invitation.municipality_id]})
@@ -296,14 +292,14 @@ def test_invited_coordinator_accepts(client, other_coordinator, invitation):
     client.force_login(other_coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk}),
-        {"decision": "accept", "next": reverse("reporting:tasks")},
+        reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk}),
+        {"decision": "accept", "next": reverse("notifications:tasks")},
         follow=True,
     )
 
     invitation.refresh_from_db()
     assert invitation.status == PilotParticipation.Status.ACCEPTED
-    assert response.redirect_chain[-1][0] == reverse("reporting:tasks")
+    assert response.redirect_chain[-1][0] == reverse("notifications:tasks")
     assert "Frederiksberg deltager nu i Fælles akuttilbud." in response.content.decode()
 
 
@@ -311,7 +307,7 @@ def test_invited_coordinator_declines_and_cannot_answer_twice(
     client, other_coordinator, invitation
 ):
     client.force_login(other_coordinator)
-    url = reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk})
+    url = reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk})
 
     client.post(url, {"decision": "decline"})
     again = client.post(url, {"decision": "accept"}, follow=True)
@@ -325,7 +321,7 @@ def test_respond_ignores_an_offsite_next(client, other_coordinator, invitation):
     client.force_login(other_coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk}),
+        reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk}),
         {"decision": "accept", "next": "https://evil.example/"},
     )
 
@@ -336,7 +332,7 @@ def test_lead_cannot_answer_on_behalf_of_the_invited_municipality(client, coordi
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk}), {"decision": "accept"}
+        reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk}), {"decision": "accept"}
     )
 
     assert response.status_code == HTTPStatus.FORBIDDEN
@@ -352,9 +348,9 @@ def test_politician_reads_but_gets_no_buttons(client, politician, project, invit
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "Fælles akuttilbud" in content
-    assert reverse("reporting:pilot_edit", kwargs={"pk": project.pk}) not in content
-    assert reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk}) not in content
-    assert client.get(reverse("reporting:pilot_create")).status_code == HTTPStatus.FORBIDDEN
+    assert reverse("pilots:pilot_edit", kwargs={"pk": project.pk}) not in content
+    assert reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk}) not in content
+    assert client.get(reverse("pilots:pilot_create")).status_code == HTTPStatus.FORBIDDEN
 
 
 def test_unshared_results_are_shown_to_lead_and_participants_only(
@@ -390,7 +386,7 @@ def test_detail_shows_invitation_buttons_to_the_invited_coordinator(
 
     content = client.get(invitation.project.get_absolute_url()).content.decode()
 
-    assert reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk}) in content
+    assert reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk}) in content
     assert "Frederiksberg deltager" in content
 
 
@@ -410,8 +406,8 @@ def test_list_groups_projects_by_initiative_and_filters_by_status(
     )
     client.force_login(politician)
 
-    everything = client.get(reverse("reporting:pilot_list"))
-    completed = client.get(reverse("reporting:pilot_list"), {"status": "completed"})
+    everything = client.get(reverse("pilots:pilot_list"))
+    completed = client.get(reverse("pilots:pilot_list"), {"status": "completed"})
 
     groups = everything.context["groups"]
     assert [g.initiative.code for g in groups] == ["2.P2", "3.P2"]
@@ -427,7 +423,7 @@ def test_list_filters_by_initiative(client, coordinator, hovedstaden_framework, 
     PilotProjectFactory(initiative=other, lead_municipality=own_municipality, title="Teknologi")
     client.force_login(coordinator)
 
-    response = client.get(reverse("reporting:pilot_list"), {"initiative": other.pk})
+    response = client.get(reverse("pilots:pilot_list"), {"initiative": other.pk})
 
     assert [p.title for g in response.context["groups"] for p in g.projects] == ["Teknologi"]
 
@@ -447,7 +443,7 @@ def test_pilot_list_query_count_is_constant(
     # participations with municipalities (prefetch); the filter form's frameworks and
     # initiatives
     with django_assert_num_queries(7):
-        response = client.get(reverse("reporting:pilot_list"))
+        response = client.get(reverse("pilots:pilot_list"))
     assert response.status_code == HTTPStatus.OK
 
 
@@ -459,9 +455,7 @@ def test_coordinator_of_two_municipalities_can_lead_from_either(
     )
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("reporting:pilot_create"), _create_data(akut, other_municipality)
-    )
+    response = client.post(reverse("pilots:pilot_create"), _create_data(akut, other_municipality))
 
     assert response.status_code == HTTPStatus.FOUND
     assert PilotProject.objects.get().lead_municipality == other_municipality

@@ -8,8 +8,10 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership
-from reporting import reminders
-from reporting.models import ReminderSent, Report, ReportEvent, ReportingRound
+from notifications import selectors as reminder_selectors
+from notifications import services as reminders
+from notifications.models import ReminderSent
+from reporting.models import Report, ReportEvent, ReportingRound
 from tests.factories import MembershipFactory, MunicipalityFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +57,7 @@ def test_reminders_fall_due_seven_days_and_one_day_before_and_after_the_deadline
     due_days = {}
     day = datetime.date(2026, 11, 1)
     while day <= datetime.date(2027, 1, 31):
-        for due_report, offset in reminders.reminders_due(today=day):
+        for due_report, offset in reminder_selectors.reminders_due(today=day):
             assert due_report == report
             due_days[day] = offset
         day += datetime.timedelta(days=1)
@@ -72,8 +74,10 @@ def test_the_offsets_come_from_the_settings(settings):
     settings.REMINDER_OFFSETS_DAYS = [-3]
     _report()
 
-    assert [o for _r, o in reminders.reminders_due(today=datetime.date(2026, 12, 12))] == [-3]
-    assert reminders.reminders_due(today=datetime.date(2026, 12, 8)) == []
+    assert [o for _r, o in reminder_selectors.reminders_due(today=datetime.date(2026, 12, 12))] == [
+        -3
+    ]
+    assert reminder_selectors.reminders_due(today=datetime.date(2026, 12, 8)) == []
 
 
 def test_reminder_before_the_deadline_is_a_danish_email_with_a_direct_link(

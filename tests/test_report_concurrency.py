@@ -6,14 +6,14 @@ import time
 import pytest
 from django.db import OperationalError, connection
 
-from reporting import services
 from reporting.models import Report, ReportEntry
+from reporting.services import reports as report_services
 
 Status = ReportEntry.ImplementationStatus
 
 
 def _save(user, report_pk: int, entry, narrative: str):
-    data = services.EntryData(
+    data = report_services.EntryData(
         entry_id=entry.pk,
         status=Status.IN_PROGRESS,
         narrative=narrative,
@@ -24,7 +24,7 @@ def _save(user, report_pk: int, entry, narrative: str):
         participation="",
         pilot_project_id=None,
     )
-    return services.report_save(
+    return report_services.report_save(
         actor=user,
         report=Report.objects.get(pk=report_pk),
         expected_version=1,
@@ -53,7 +53,7 @@ def test_two_simultaneous_saves_of_one_version_one_wins_one_conflicts(coordinato
                     # SELECT ... FOR UPDATE waits, SQLite refuses at once. Waiting and trying
                     # again is what the row lock does; the version check must still decide.
                     time.sleep(0.02)
-        except services.ReportConflict as conflict:
+        except report_services.ReportConflict as conflict:
             outcomes[name] = conflict
         finally:
             connection.close()
@@ -66,7 +66,9 @@ def test_two_simultaneous_saves_of_one_version_one_wins_one_conflicts(coordinato
 
     winners = [name for name, result in outcomes.items() if isinstance(result, Report)]
     losers = [
-        name for name, result in outcomes.items() if isinstance(result, services.ReportConflict)
+        name
+        for name, result in outcomes.items()
+        if isinstance(result, report_services.ReportConflict)
     ]
     assert len(winners) == 1
     assert len(losers) == 1

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from reporting import services
-from reporting.forms import ATTACHMENT_MAX_BYTES
+from core.validators import CPR_MESSAGE
+from reporting.forms.reports import ATTACHMENT_MAX_BYTES
 from reporting.models import Attachment, Report, ReportEntry
-from reporting.validators import CPR_MESSAGE
+from reporting.services import reports as report_services
 from tests.factories import PilotParticipationFactory, PilotProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def _fill_all(report, user):
     data = []
     for entry in report.entries.all():
         data.append(
-            services.EntryData(
+            report_services.EntryData(
                 entry_id=entry.pk,
                 status=Status.IN_PROGRESS if entry.is_mandatory else None,
                 narrative="Vi arbejder med det i alle centre." if entry.is_mandatory else "",
@@ -67,7 +67,7 @@ def _fill_all(report, user):
                 pilot_project_id=None,
             )
         )
-    return services.report_save(
+    return report_services.report_save(
         actor=user,
         report=report,
         expected_version=report.version,
@@ -281,7 +281,7 @@ def test_a_report_that_is_visible_but_not_editable_answers_403(
     client, coordinator, other_coordinator, own_report, other_report
 ):
     own_report = _fill_all(own_report, coordinator)
-    services.report_submit(actor=coordinator, report=own_report, expected_version=2)
+    report_services.report_submit(actor=coordinator, report=own_report, expected_version=2)
     client.force_login(other_coordinator)
     url = _edit_url(own_report)
 
@@ -480,7 +480,7 @@ def test_attachments_of_a_submitted_report_cannot_be_changed(
     _upload(client, own_report, entry, "handleplan.pdf", PDF)
     attachment = Attachment.objects.get()
     own_report = _fill_all(own_report, coordinator)
-    services.report_submit(actor=coordinator, report=own_report, expected_version=2)
+    report_services.report_submit(actor=coordinator, report=own_report, expected_version=2)
 
     upload = client.post(
         _upload_url(own_report, entry), {"file": SimpleUploadedFile("ny.pdf", PDF)}
@@ -502,7 +502,7 @@ def test_attachments_of_a_submitted_report_cannot_be_changed(
 @pytest.fixture
 def submitted_report(own_report, coordinator):
     report = _fill_all(own_report, coordinator)
-    return services.report_submit(actor=coordinator, report=report, expected_version=2)
+    return report_services.report_submit(actor=coordinator, report=report, expected_version=2)
 
 
 def test_secretariat_sees_review_forms_on_a_submitted_report(

@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commitments.models import Initiative
-from reporting import services
+from core.validators import contains_cpr_number
 from reporting.models import Report, ReportEntry, ReportEvent, ReportingRound
-from reporting.validators import contains_cpr_number
+from reporting.services import reports as report_services
+from reporting.services import rounds as round_services
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def _entry_data(entry, **changes):
         "pilot_project_id": entry.pilot_project_id,
     }
     values.update(changes)
-    return services.EntryData(**values)
+    return report_services.EntryData(**values)
 
 
 def _complete(report):
@@ -45,7 +46,7 @@ def _complete(report):
 
 
 def _save(user, report, entries, **kwargs):
-    return services.report_save(
+    return report_services.report_save(
         actor=user,
         report=report,
         expected_version=kwargs.pop("version", report.version),
@@ -86,7 +87,7 @@ def test_entries_keep_the_wording_of_the_initiative_when_it_is_revised(own_repor
 
 def test_only_own_secretariat_opens_a_round(hovedstaden_framework, foreign_secretariat):
     with pytest.raises(PermissionDenied):
-        services.round_create(
+        round_services.round_create(
             actor=foreign_secretariat,
             framework=hovedstaden_framework,
             title="Forsøg",
@@ -98,7 +99,7 @@ def test_only_own_secretariat_opens_a_round(hovedstaden_framework, foreign_secre
 
 def test_round_cannot_be_opened_twice(open_round, secretariat):
     with pytest.raises(ValidationError, match=r"Runden er allerede åbnet\."):
-        services.round_open(actor=secretariat, round_=open_round)
+        round_services.round_open(actor=secretariat, round_=open_round)
 
 
 def test_coordinator_saves_a_draft_and_the_version_moves_on(own_report, coordinator):
@@ -123,7 +124,7 @@ def test_stale_version_is_a_conflict_and_writes_nothing(own_report, coordinator)
     entry = own_report.entries.get(initiative_code="1.F1")
     _save(coordinator, own_report, [_entry_data(entry, narrative="Første")])
 
-    with pytest.raises(services.ReportConflict) as conflict:
+    with pytest.raises(report_services.ReportConflict) as conflict:
         _save(coordinator, own_report, [_entry_data(entry, narrative="Anden")], version=1)
 
     entry.refresh_from_db()
@@ -169,7 +170,7 @@ def test_submit_needs_every_mandatory_status_and_narratives(own_report, coordina
     own_report.refresh_from_db()
 
     with pytest.raises(ValidationError) as error:
-        services.report_submit(
+        report_services.report_submit(
             actor=coordinator, report=own_report, expected_version=own_report.version
         )
 
@@ -187,7 +188,7 @@ def test_full_workflow_submit_return_resubmit_approve(
 ):
     saved = _save(coordinator, own_report, _complete(own_report))
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = services.report_submit(
+        submitted = report_services.report_submit(
             actor=coordinator, report=saved, expected_version=saved.version
         )
     assert submitted.status == Report.Status.SUBMITTED
@@ -199,7 +200,7 @@ def test_full_workflow_submit_return_resubmit_approve(
         _save(coordinator, submitted, _complete(submitted))
 
     with django_capture_on_commit_callbacks(execute=True):
-        returned = services.report_return(
+        returned = report_services.report_return(
             actor=secretariat, report=submitted, comment="Uddyb indsats 2.F3."
         )
     assert returned.status == Report.Status.RETURNED
@@ -208,10 +209,10 @@ def test_full_workflow_submit_return_resubmit_approve(
     assert "Uddyb indsats 2.F3." in mail.outbox[-1].body
 
     resaved = _save(coordinator, returned, _complete(returned))
-    resubmitted = services.report_submit(
+    resubmitted = report_services.report_submit(
         actor=coordinator, report=resaved, expected_version=resaved.version
     )
-    approved = services.report_approve(actor=secretariat, report=resubmitted)
+    approved = report_services.report_approve(actor=secretariat, report=resubmitted)
 
     assert approved.status == Report.Status.APPROVED
     assert list(approved.events.values_list("action", flat=True)) == [
@@ -227,36 +228,36 @@ def test_full_workflow_submit_return_resubmit_approve(
 
 def test_illegal_transitions_are_refused(own_report, coordinator, secretariat, foreign_secretariat):
     with pytest.raises(ValidationError, match="Kun en indsendt rapport"):
-        services.report_approve(actor=secretariat, report=own_report)
+        report_services.report_approve(actor=secretariat, report=own_report)
     saved = _save(coordinator, own_report, _complete(own_report))
-    submitted = services.report_submit(
+    submitted = report_services.report_submit(
         actor=coordinator, report=saved, expected_version=saved.version
     )
     with pytest.raises(PermissionDenied):
-        services.report_approve(actor=foreign_secretariat, report=submitted)
+        report_services.report_approve(actor=foreign_secretariat, report=submitted)
     with pytest.raises(PermissionDenied):
-        services.report_approve(actor=coordinator, report=submitted)
+        report_services.report_approve(actor=coordinator, report=submitted)
     with pytest.raises(ValidationError):
-        services.report_return(actor=secretariat, report=submitted, comment="  ")
+        report_services.report_return(actor=secretariat, report=submitted, comment="  ")
 
 
 def test_closed_round_locks_reports(own_report, coordinator, secretariat, open_round):
-    services.round_close(actor=secretariat, round_=open_round)
+    round_services.round_close(actor=secretariat, round_=open_round)
 
     with pytest.raises(PermissionDenied):
         _save(coordinator, own_report, _complete(own_report))
 
-    services.round_reopen(actor=secretariat, round_=open_round)
+    round_services.round_reopen(actor=secretariat, round_=open_round)
     assert _save(coordinator, own_report, _complete(own_report)).version == 2
 
 
 def test_extended_deadline_needs_a_later_date_and_a_reason(own_report, secretariat):
     with pytest.raises(ValidationError):
-        services.report_extend_deadline(
+        report_services.report_extend_deadline(
             actor=secretariat, report=own_report, deadline=datetime.date(2027, 1, 10), reason=""
         )
 
-    extended = services.report_extend_deadline(
+    extended = report_services.report_extend_deadline(
         actor=secretariat,
         report=own_report,
         deadline=datetime.date(2027, 1, 10),
@@ -272,13 +273,13 @@ def test_new_round_is_prefilled_from_the_latest_approved_report(
 ):
     data = _complete(own_report)
     saved = _save(coordinator, own_report, data)
-    submitted = services.report_submit(
+    submitted = report_services.report_submit(
         actor=coordinator, report=saved, expected_version=saved.version
     )
-    services.report_approve(actor=secretariat, report=submitted)
-    services.round_close(actor=secretariat, round_=own_report.round)
+    report_services.report_approve(actor=secretariat, report=submitted)
+    round_services.round_close(actor=secretariat, round_=own_report.round)
 
-    next_round = services.round_create(
+    next_round = round_services.round_create(
         actor=secretariat,
         framework=hovedstaden_framework,
         title="Statusopfølgning 2027",
@@ -286,7 +287,7 @@ def test_new_round_is_prefilled_from_the_latest_approved_report(
         opens_on=datetime.date(2027, 11, 1),
         deadline=datetime.date(2027, 12, 15),
     )
-    services.round_open(actor=secretariat, round_=next_round)
+    round_services.round_open(actor=secretariat, round_=next_round)
 
     new_report = next_round.reports.get(municipality=own_report.municipality)
     entry = new_report.entries.get(initiative_code="1.F1")

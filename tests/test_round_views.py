@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from reporting import services
 from reporting.models import PoliticalQuestion, Report, ReportEvent, ReportingRound
+from reporting.services import rounds as round_services
 from tests.factories import (
     FrameworkFactory,
     KKRFactory,
@@ -139,7 +139,7 @@ def test_create_form_offers_adopted_frameworks_and_the_default_questions(
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert hovedstaden_framework.title in content
-    for question in services.DEFAULT_POLITICAL_QUESTIONS:
+    for question in round_services.DEFAULT_POLITICAL_QUESTIONS:
         assert question in content
     assert content.count('name="spoergsmaal-') >= 5 + 4  # management form + 3 + 2 blank
 
@@ -156,9 +156,9 @@ def _create_data(framework, **changes):
         "spoergsmaal-INITIAL_FORMS": "3",
         "spoergsmaal-MIN_NUM_FORMS": "0",
         "spoergsmaal-MAX_NUM_FORMS": "20",
-        "spoergsmaal-0-text": services.DEFAULT_POLITICAL_QUESTIONS[0],
+        "spoergsmaal-0-text": round_services.DEFAULT_POLITICAL_QUESTIONS[0],
         "spoergsmaal-1-text": "",  # removed
-        "spoergsmaal-2-text": services.DEFAULT_POLITICAL_QUESTIONS[2],
+        "spoergsmaal-2-text": round_services.DEFAULT_POLITICAL_QUESTIONS[2],
         "spoergsmaal-3-text": "Hvordan inddrager kommunen borgerne?",  # added
         "spoergsmaal-4-text": "",
     }
@@ -180,8 +180,8 @@ def test_secretariat_creates_a_draft_round_with_edited_questions(
     assert round_.status == ReportingRound.Status.DRAFT
     assert round_.deadline == datetime.date(2027, 4, 1)
     assert list(round_.questions.values_list("number", "text")) == [
-        (1, services.DEFAULT_POLITICAL_QUESTIONS[0]),
-        (2, services.DEFAULT_POLITICAL_QUESTIONS[2]),
+        (1, round_services.DEFAULT_POLITICAL_QUESTIONS[0]),
+        (2, round_services.DEFAULT_POLITICAL_QUESTIONS[2]),
         (3, "Hvordan inddrager kommunen borgerne?"),
     ]
     assert _messages(response) == [
@@ -381,7 +381,7 @@ def test_coordinator_sees_the_round_and_only_their_own_report(
     content = response.content.decode()
     own = open_round.reports.get(municipality__code="101")
     assert response.status_code == HTTPStatus.OK
-    assert services.DEFAULT_POLITICAL_QUESTIONS[0] in content
+    assert round_services.DEFAULT_POLITICAL_QUESTIONS[0] in content
     assert f'href="{own.get_absolute_url()}"' in content
     assert "Ikke påbegyndt" in content  # their own report's state
     assert "Albertslund" not in content
@@ -476,7 +476,7 @@ def test_reminding_one_municipality_emails_its_coordinators_once_a_day(
     client, secretariat, coordinator, own_report, django_capture_on_commit_callbacks
 ):
     client.force_login(secretariat)
-    url = reverse("reporting:round_remind_one", args=[own_report.pk])
+    url = reverse("notifications:round_remind_one", args=[own_report.pk])
     mail.outbox.clear()  # the e-mails of opening the round
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -502,7 +502,7 @@ def test_a_submitted_report_is_not_reminded(client, secretariat, coordinator, ow
     own_report.save()
     client.force_login(secretariat)
 
-    response = client.post(reverse("reporting:round_remind_one", args=[own_report.pk]))
+    response = client.post(reverse("notifications:round_remind_one", args=[own_report.pk]))
 
     assert _messages(response) == ["København har allerede indsendt sin rapport."]
     assert not own_report.events.filter(action=ReportEvent.Action.REMINDED).exists()
@@ -529,7 +529,9 @@ def test_reminding_all_skips_submitted_and_recently_reminded(
     mail.outbox.clear()  # the e-mails of opening the round
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reporting:round_remind_all", args=[own_report.round.slug]))
+        response = client.post(
+            reverse("notifications:round_remind_all", args=[own_report.round.slug])
+        )
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinator.email, albertslund.email])
     messages = _messages(response)
@@ -590,8 +592,8 @@ def test_refused_round_writes_leave_the_round_and_reports_untouched(
     round_ = own_report.round
     attempts = [
         (coordinator, reverse("reporting:round_close", args=[round_.slug]), {}),
-        (coordinator, reverse("reporting:round_remind_all", args=[round_.slug]), {}),
-        (coordinator, reverse("reporting:round_remind_one", args=[own_report.pk]), {}),
+        (coordinator, reverse("notifications:round_remind_all", args=[round_.slug]), {}),
+        (coordinator, reverse("notifications:round_remind_one", args=[own_report.pk]), {}),
         (politician, reverse("reporting:round_close", args=[round_.slug]), {}),
         (foreign_secretariat, reverse("reporting:round_close", args=[round_.slug]), {}),
         (

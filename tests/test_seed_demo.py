@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from reporting.models import PilotProject, Report, ReportEntry, ReportingRound
-from reporting.selectors_pilots import tasks_for
+from notifications.selectors import tasks_for
+from pilots.models import PilotProject
+from reporting.models import Report, ReportEntry, ReportingRound
 
 pytestmark = pytest.mark.django_db
 

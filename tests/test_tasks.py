@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from commitments.models import Framework, Initiative
 from municipalities.models import Municipality
-from reporting.models import PilotParticipation, Report, ReportingRound
+from pilots.models import PilotParticipation
+from reporting.models import Report, ReportingRound
 from tests.factories import (
     MembershipFactory,
     PilotParticipationFactory,
@@ -21,7 +22,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TASKS = reverse("reporting:tasks")
+TASKS = reverse("notifications:tasks")
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def test_pending_invitation_has_accept_and_decline_buttons(
 
     assert "Fælles akuttilbud" in content
     assert "Inviteret af København" in content
-    assert reverse("reporting:pilot_respond", kwargs={"pk": invitation.pk}) in content
+    assert reverse("pilots:pilot_respond", kwargs={"pk": invitation.pk}) in content
     assert 'value="accept"' in content
     assert 'value="decline"' in content
     assert "Besvaret" not in content
@@ -181,7 +182,7 @@ def test_politician_gets_a_friendly_explanation(client, politician):
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "Du har ingen opgaver i portalen" in content
-    assert reverse("reporting:pilot_list") in content
+    assert reverse("pilots:pilot_list") in content
 
 
 @pytest.mark.parametrize("served", [1, 3])

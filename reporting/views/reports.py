@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from reporting import services
-from reporting.forms import (
+from reporting.forms.reports import (
     ATTACHMENT_CONTENT_TYPES,
     AttachmentForm,
     EntryForm,
@@ -25,13 +24,15 @@ from reporting.forms import (
     pilot_choices_by_initiative,
 )
 from reporting.models import Attachment, Report, ReportEntry
-from reporting.selectors import (
+from reporting.selectors.history import report_history
+from reporting.selectors.reports import (
     entries_by_area,
     pilot_projects_for_report,
     report_for_page,
-    report_history,
     reports_with_history_for,
 )
+from reporting.services import attachments as attachment_services
+from reporting.services import reports as services
 
 
 def _find(queryset: QuerySet[Report], pk: int) -> Report:
@@ -243,7 +244,7 @@ def report_attachment_upload(request: HttpRequest, pk: int, entry_pk: int) -> Ht
             messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % reason)
         return redirect(_entry_anchor(report, entry))
     try:
-        attachment = services.attachment_add(
+        attachment = attachment_services.attachment_add(
             actor=request.user, entry=entry, upload=form.cleaned_data["file"]
         )
     except ValidationError as error:
@@ -272,7 +273,7 @@ def report_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) 
     attachment = _attachment(request, pk, attachment_pk)
     report, entry = attachment.entry.report, attachment.entry
     _check_editable(request, report)
-    services.attachment_delete(actor=request.user, attachment=attachment)
+    attachment_services.attachment_delete(actor=request.user, attachment=attachment)
     messages.success(request, _("%(name)s er slettet.") % {"name": attachment.original_name})
     return redirect(_entry_anchor(report, entry))
 

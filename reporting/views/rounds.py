@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,13 +14,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import get_scope
 from commitments.models import Framework
-from reporting import reminders, selectors, services
-from reporting.forms_rounds import ExtendDeadlineForm, RoundForm, question_formset
+from core.views import run_service
+from reporting.forms.rounds import ExtendDeadlineForm, RoundForm, question_formset
 from reporting.models import Report, ReportingRound
-
-
-def _manages(user, round_: ReportingRound) -> bool:
-    return user.is_superuser or round_.framework.kkr_id in get_scope(user).secretariat_kkr_ids
+from reporting.permissions import can_manage_round, can_review_report
+from reporting.selectors import rounds as selectors
+from reporting.services import reports as report_services
+from reporting.services import rounds as services
 
 
 def _visible_round(request: HttpRequest, slug: str) -> ReportingRound:
@@ -34,7 +33,7 @@ def _visible_round(request: HttpRequest, slug: str) -> ReportingRound:
 def _managed_round(request: HttpRequest, slug: str) -> ReportingRound:
     """A round the user may change: 404 if they cannot see it, 403 if they only read it."""
     round_ = _visible_round(request, slug)
-    if not _manages(request.user, round_):
+    if not can_manage_round(request.user, round_):
         raise PermissionDenied
     return round_
 
@@ -44,20 +43,9 @@ def _reviewable_report(request: HttpRequest, pk: int) -> Report:
     report = get_object_or_404(
         Report.objects.visible_to(request.user).select_related("round", "municipality"), pk=pk
     )
-    if not Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists():
+    if not can_review_report(request.user, report):
         raise PermissionDenied
     return report
-
-
-def _run(request: HttpRequest, action: Callable[[], object], success: Callable[[object], str]):
-    """Call a service; its ValidationError becomes an error message, never a 500."""
-    try:
-        result = action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success(result))
 
 
 def _both_valid(form, questions) -> bool:
@@ -74,7 +62,7 @@ def _can_create(user) -> bool:
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = list(selectors.rounds_for_list(user=request.user, today=timezone.localdate()))
     for round_ in rounds:
-        round_.is_managed = _manages(request.user, round_)
+        round_.is_managed = can_manage_round(request.user, round_)
     context = {"rounds": rounds, "can_create": _can_create(request.user)}
     return render(request, "reporting/round_list.html", context)
 
@@ -154,7 +142,7 @@ def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _visible_round(request, slug)
-    is_manager = _manages(request.user, round_)
+    is_manager = can_manage_round(request.user, round_)
     context = {"round": round_, "questions": round_.questions.all(), "is_manager": is_manager}
     if is_manager:
         state = request.GET.get("tilstand")
@@ -177,7 +165,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def round_open(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
-    _run(
+    run_service(
         request,
         lambda: services.round_open(actor=request.user, round_=round_),
         lambda count: (
@@ -195,7 +183,7 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
-    _run(
+    run_service(
         request,
         lambda: services.round_close(actor=request.user, round_=round_),
         lambda _round: _(
@@ -208,62 +196,12 @@ def round_close(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
-    _run(
+    run_service(
         request,
         lambda: services.round_reopen(actor=request.user, round_=round_),
         lambda _round: _("Runden er genåbnet. Kommunerne kan igen redigere og indsende."),
     )
     return redirect(round_)
-
-
-@require_POST
-def round_remind_all(request: HttpRequest, slug: str) -> HttpResponse:
-    round_ = _managed_round(request, slug)
-    try:
-        result = reminders.reminders_send_missing(actor=request.user, round_=round_)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(round_)
-    if result.sent:
-        messages.success(
-            request,
-            ngettext(
-                "Påmindelsen er sendt til %(count)s kommune.",
-                "Påmindelsen er sendt til %(count)s kommuner.",
-                result.sent,
-            )
-            % {"count": result.sent},
-        )
-    else:
-        messages.info(request, _("Der er ikke sendt nogen påmindelser."))
-    if result.recently_reminded:
-        messages.info(
-            request,
-            _("Disse kommuner har fået en påmindelse inden for det seneste døgn: %(names)s.")
-            % {"names": ", ".join(result.recently_reminded)},
-        )
-    if result.without_coordinators:
-        messages.warning(
-            request,
-            _("Disse kommuner har ingen aktive koordinatorer at sende til: %(names)s.")
-            % {"names": ", ".join(result.without_coordinators)},
-        )
-    return redirect(round_)
-
-
-@require_POST
-def round_remind_one(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _reviewable_report(request, pk)
-    _run(
-        request,
-        lambda: reminders.reminder_send_manual(actor=request.user, report=report),
-        lambda _report: (
-            _("Påmindelsen er sendt til %(municipality)s.")
-            % {"municipality": report.municipality.name}
-        ),
-    )
-    return redirect(report.round)
 
 
 def report_extend_deadline_form(request: HttpRequest, pk: int) -> HttpResponse:
@@ -274,7 +212,7 @@ def report_extend_deadline_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            extended = services.report_extend_deadline(
+            extended = report_services.report_extend_deadline(
                 actor=request.user,
                 report=report,
                 deadline=form.cleaned_data["deadline"],
@@ -294,3 +232,27 @@ def report_extend_deadline_form(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(report.round)
     context = {"report": report, "round": report.round, "form": form}
     return render(request, "reporting/round_report_deadline.html", context)
+
+
+def _publishing(request: HttpRequest, slug: str, action, done: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    run_service(request, lambda: action(actor=request.user, round_=round_), lambda _round: done)
+    overview = reverse("dashboards:overview", args=[round_.framework.slug])
+    return redirect(f"{overview}?runde={round_.slug}")
+
+
+@require_POST
+def round_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    return _publishing(
+        request, slug, services.round_publish, _("Rundens godkendte resultater er nu offentlige.")
+    )
+
+
+@require_POST
+def round_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+    return _publishing(
+        request,
+        slug,
+        services.round_unpublish,
+        _("Rundens resultater er ikke længere offentlige."),
+    )

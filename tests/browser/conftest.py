@@ -10,8 +10,8 @@ from django.core.management import call_command
 from accounts.models import Membership
 from commitments.models import Framework
 from municipalities.models import KKR, Municipality
-from reporting import services
 from reporting.models import Report
+from reporting.services import rounds as round_services
 from tests.factories import MembershipFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
@@ -98,7 +98,7 @@ def people(live_data):
 @pytest.fixture
 def report(people) -> Report:
     secretariat, _coordinator = people
-    round_ = services.round_create(
+    round_ = round_services.round_create(
         actor=secretariat,
         framework=Framework.objects.get(slug="hovedstaden-psykiatri"),
         title="Statusopfølgning 2026",
@@ -106,5 +106,5 @@ def report(people) -> Report:
         opens_on=datetime.date(2026, 11, 1),
         deadline=datetime.date(2026, 12, 15),
     )
-    services.round_open(actor=secretariat, round_=round_)
+    round_services.round_open(actor=secretariat, round_=round_)
     return round_.reports.get(municipality__code="101")

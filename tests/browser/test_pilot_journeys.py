@@ -7,9 +7,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Membership, User
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from municipalities.models import Municipality
-from reporting.management.commands.seed_demo import DEMO_PASSWORD
-from reporting.models import PilotParticipation, PilotProject
+from pilots.models import PilotParticipation, PilotProject
 from tests.factories import TEST_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def test_pilot_created_invited_and_accepted(live_server, live_data, page, login,
     invited = _coordinator("147", "Frida Frederiksberg")
 
     login(page, lead, TEST_PASSWORD)
-    page.goto(f"{live_server.url}/afrapportering/pilotprojekter/")
+    page.goto(f"{live_server.url}/pilotprojekter/")
     page.get_by_role("link", name="Opret pilotprojekt").click()
     page.get_by_label("Pilotindsats").select_option(
         label="2.P2 Akuttilbud til borgere i akut krise"
@@ -50,7 +50,7 @@ def test_pilot_created_invited_and_accepted(live_server, live_data, page, login,
     page.get_by_label("Frederiksberg").check()
     page.get_by_role("button", name="Send invitationer").click()
     expect(page.get_by_text("Invitationen er sendt til Frederiksberg.")).to_be_visible()
-    page.goto(f"{live_server.url}/afrapportering/pilotprojekter/")
+    page.goto(f"{live_server.url}/pilotprojekter/")
     expect(page.get_by_text("Frederiksberg (inviteret)")).to_be_visible()
     screenshot(page, "pilot-oversigt")
     page.get_by_role("button", name="Log ud").click()
@@ -88,7 +88,7 @@ def test_demo_data_pages(live_server, live_data, page, login, screenshot):
     page.get_by_role("link", name="Gå til Mine opgaver").click()
     expect(page.get_by_text("Sekretariatets kommentar:")).to_be_visible()
     screenshot(page, "mine-opgaver-demo")
-    page.goto(f"{live_server.url}/afrapportering/pilotprojekter/")
+    page.goto(f"{live_server.url}/pilotprojekter/")
     screenshot(page, "pilot-oversigt-demo")
     page.set_viewport_size({"width": 390, "height": 844})
     _no_horizontal_scroll(page)
@@ -96,6 +96,6 @@ def test_demo_data_pages(live_server, live_data, page, login, screenshot):
     page.get_by_role("button", name="Log ud").click()
 
     login(page, User.objects.get(email="sekretariat@kkr-hovedstaden.demo"), DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/afrapportering/mine-opgaver/")
+    page.goto(f"{live_server.url}/mine-opgaver/")
     expect(page.get_by_text("7 rapporter venter på behandling")).to_be_visible()
     screenshot(page, "mine-opgaver-sekretariat")

@@ -72,12 +72,12 @@ def test_reporting_pages_have_no_serious_violations(
     secretariat, coordinator = people
     pages = {
         coordinator: [
-            "/afrapportering/mine-opgaver/",
+            "/mine-opgaver/",
             report.get_absolute_url(),
             f"{report.get_absolute_url()}rediger/",
             f"{report.get_absolute_url()}historik/",
-            "/afrapportering/pilotprojekter/",
-            "/afrapportering/pilotprojekter/nyt/",
+            "/pilotprojekter/",
+            "/pilotprojekter/nyt/",
         ],
         secretariat: [
             "/afrapportering/runder/",

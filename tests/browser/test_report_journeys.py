@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from reporting import services
 from reporting.models import Report, ReportEntry
+from reporting.services import reports as report_services
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,13 +17,13 @@ Status = ReportEntry.ImplementationStatus
 def _complete_the_rest(report: Report, user) -> Report:
     """Answer every entry that still stops the report, as if done in earlier sessions."""
     report.refresh_from_db()
-    missing = services.report_missing(report)
+    missing = report_services.report_missing(report)
     data = []
     for entry in report.entries.prefetch_related("methods"):
         if entry.pk not in missing:
             continue
         data.append(
-            services.EntryData(
+            report_services.EntryData(
                 entry_id=entry.pk,
                 status=Status.IN_PROGRESS if entry.is_mandatory else None,
                 narrative="Indsatsen er i gang i alle centre." if entry.is_mandatory else "",
@@ -35,7 +35,7 @@ def _complete_the_rest(report: Report, user) -> Report:
                 pilot_project_id=None,
             )
         )
-    return services.report_save(
+    return report_services.report_save(
         actor=user,
         report=report,
         expected_version=report.version,
@@ -157,7 +157,7 @@ def test_secretariat_returns_coordinator_resubmits_secretariat_approves(
 ):
     secretariat, coordinator = people
     report = _complete_the_rest(report, coordinator)
-    services.report_submit(actor=coordinator, report=report, expected_version=report.version)
+    report_services.report_submit(actor=coordinator, report=report, expected_version=report.version)
     report_url = f"{live_server.url}{report.get_absolute_url()}"
 
     login(page, secretariat, TEST_PASSWORD)

@@ -1,0 +1,512 @@
+"""Demo data for a first look at the portal (idempotent, deterministic).
+
+Demo users for every role, then a year of real use in KKR Hovedstaden: a coordinator for each
+municipality, six pilot projects, and three rounds of the Hovedstaden framework made through
+the same services the portal uses: 2024 and 2025 closed with every report approved, 2026 open
+with reports in every state.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from commitments.models import Framework, Initiative
+from demo import texts
+from municipalities.models import KKR, Municipality
+from pilots import services as pilot_services
+from pilots.models import PilotProject
+from reporting.models import (
+    Report,
+    ReportEntry,
+    ReportEvent,
+    ReportingRound,
+)
+from reporting.services import reports as report_services
+from reporting.services import rounds as round_services
+
+DEMO_PASSWORD = "Psykiatri-demo-2026"  # noqa: S105 - printed on purpose: demo logins only
+
+# (e-mail, name, role, organisation kind, organisation key)
+DEMO_USERS = [
+    ("sekretariat@kkr-hovedstaden.demo", "Anne Sekretær", "secretariat", "kkr", "hovedstaden"),
+    ("koordinator@kobenhavn.demo", "Mads Koordinator", "coordinator", "municipality", "101"),
+    ("koordinator@frederiksberg.demo", "Fatima Koordinator", "coordinator", "municipality", "147"),
+    ("koordinator@ballerup.demo", "Bo Koordinator", "coordinator", "municipality", "151"),
+    ("politiker@kkr-hovedstaden.demo", "Lise Politiker", "politician", "kkr", "hovedstaden"),
+    ("sekretariat@kkr-midtjylland.demo", "Jens Sekretær", "secretariat", "kkr", "midtjylland"),
+]
+ADMIN_EMAIL = "admin@psykiatriportalen.demo"
+FRAMEWORK_SLUG = "hovedstaden-psykiatri"
+
+# Where the demo coordinators' reports stand in the open round (the rest are drawn at random).
+OPEN_ROUND_FIXED = {"101": "returned", "147": "in_progress", "151": "not_started"}
+OPEN_ROUND_MIX = (["approved"] * 6 + ["submitted"] * 7 + ["returned"] * 2 + ["in_progress"] * 6) + [
+    "not_started"
+] * 5
+
+PROGRESS_LABELS = {
+    "not_started": "ikke påbegyndt",
+    "in_progress": "i gang",
+    "submitted": "indsendt",
+    "returned": "sendt retur",
+    "approved": "godkendt",
+}
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    title: str
+    slug: str
+    opens_on: datetime.date
+    deadline: datetime.date
+    closed: bool
+
+
+def _round_specs(today: datetime.date) -> list[RoundSpec]:
+    return [
+        RoundSpec(
+            "Statusopfølgning 2024",
+            "statusopfoelgning-2024",
+            datetime.date(2024, 3, 1),
+            datetime.date(2024, 5, 31),
+            closed=True,
+        ),
+        RoundSpec(
+            "Statusopfølgning 2025",
+            "statusopfoelgning-2025",
+            datetime.date(2025, 3, 1),
+            datetime.date(2025, 5, 31),
+            closed=True,
+        ),
+        RoundSpec(
+            "Statusopfølgning 2026",
+            "statusopfoelgning-2026",
+            today - datetime.timedelta(days=35),
+            today + datetime.timedelta(days=21),
+            closed=False,
+        ),
+    ]
+
+
+def _mail_slug(name: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", " ": "-"})
+    return name.lower().translate(table)
+
+
+class Command(BaseCommand):
+    help = "Opretter demobrugere og et års demodata for KKR Hovedstaden (kan køres flere gange)."
+
+    def handle(self, *args, **options) -> None:
+        # The services send e-mail on commit; demo data must not mail hundreds of fake people.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
+            rows = self._demo_users()
+            summary = self._demo_history()
+        self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD})")
+        )
+        width = max(len(email) for email, _ in rows)
+        for email, description in rows:
+            self.stdout.write(f"  {email.ljust(width)}  {description}")
+        self.stdout.write(
+            "  Desuden en koordinator for hver af de øvrige kommuner i KKR Hovedstaden, "
+            "fx koordinator@gentofte.demo."
+        )
+        self.stdout.write("")
+
+    # Users -------------------------------------------------------------------------------
+
+    def _demo_users(self) -> list[tuple[str, str]]:
+        if not Municipality.objects.filter(code="101").exists():
+            raise CommandError(
+                "Indlæs først referencedata: manage.py loaddata municipalities frameworks"
+            )
+        rows = []
+        for email, name, role, kind, key in DEMO_USERS:
+            user = self._user(email, name)
+            if kind == "kkr":
+                organisation = KKR.objects.get(slug=key)
+                Membership.objects.get_or_create(user=user, role=role, kkr=organisation)
+            else:
+                organisation = Municipality.objects.get(code=key)
+                Membership.objects.get_or_create(user=user, role=role, municipality=organisation)
+            rows.append((email, f"{Membership.Role(role).label}, {organisation}"))
+        admin = self._user(ADMIN_EMAIL, "Systemadministrator")
+        if not admin.is_superuser:
+            admin.is_staff = admin.is_superuser = True
+            admin.save(update_fields=["is_staff", "is_superuser"])
+        rows.append((ADMIN_EMAIL, "Systemadministrator (Django admin)"))
+        return rows
+
+    def _user(self, email: str, name: str, password_hash: str | None = None) -> User:
+        user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+        if created:
+            if password_hash:
+                user.password = password_hash
+            else:
+                user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _coordinators(
+        self, rng: random.Random, municipalities: list[Municipality]
+    ) -> dict[str, User]:
+        """One coordinator per municipality; the demo logins above are reused where they exist."""
+        existing = {
+            m.municipality.code: m.user
+            for m in Membership.objects.filter(
+                role=Membership.Role.COORDINATOR,
+                municipality__in=municipalities,
+                user__email__endswith=".demo",
+            ).select_related("user", "municipality")
+        }
+        password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+        coordinators = {}
+        for municipality in municipalities:
+            if municipality.code in existing:
+                coordinators[municipality.code] = existing[municipality.code]
+                continue
+            name = f"{rng.choice(texts.FIRST_NAMES)} {rng.choice(texts.LAST_NAMES)}"
+            user = self._user(
+                f"koordinator@{_mail_slug(municipality.name)}.demo", name, password_hash
+            )
+            Membership.objects.get_or_create(
+                user=user, role=Membership.Role.COORDINATOR, municipality=municipality
+            )
+            coordinators[municipality.code] = user
+        return coordinators
+
+    # A year of use -----------------------------------------------------------------------
+
+    def _demo_history(self) -> str:
+        specs = _round_specs(timezone.localdate())
+        if ReportingRound.objects.filter(slug=specs[0].slug).exists():
+            return "Demodata for KKR Hovedstaden findes allerede: intet er ændret."
+        framework = Framework.objects.get(slug=FRAMEWORK_SLUG)
+        municipalities = list(framework.kkr.municipalities.order_by("code"))
+        rng = random.Random(2026)
+        self.rng = rng
+        self.by_code = {m.code: m for m in municipalities}
+        self.coordinators = self._coordinators(rng, municipalities)
+        self.secretariat = User.objects.get(email=DEMO_USERS[0][0])
+        self.methods = {
+            i.pk: [(m.pk, m.name) for m in i.methods.all()]
+            for i in Initiative.objects.filter(framework=framework).prefetch_related("methods")
+        }
+        # Each municipality's own pace: how far it is with each initiative, kept across rounds.
+        self.progress: dict[tuple[int, int], int] = {}
+        self.pace = {m.code: rng.choice([0, 0, 1, 1, 2]) for m in municipalities}
+        self.offset = {m.code: rng.randrange(3) for m in municipalities}
+        self.neighbour = {
+            m.code: rng.choice([n.name for n in municipalities if n.pk != m.pk])
+            for m in municipalities
+        }
+        pilots = self._pilots(framework)
+        for index, spec in enumerate(specs):
+            round_ = self._round(framework, spec, index, pilots)
+        counts = defaultdict(int)
+        for report in round_.reports.all():
+            counts[report.progress] += 1
+        open_counts = ", ".join(
+            f"{counts[progress]} {label}" for progress, label in PROGRESS_LABELS.items()
+        )
+        return (
+            f"Demodata for KKR Hovedstaden: {len(municipalities)} koordinatorer, "
+            f"{len(pilots)} pilotprojekter, 2 lukkede runder (alle rapporter godkendt) og "
+            f"Statusopfølgning 2026 åben med frist {specs[2].deadline:%d.%m.%Y} "
+            f"({open_counts})."
+        )
+
+    def _pilots(self, framework: Framework) -> list[dict]:
+        """Pilot projects made, shared and answered through the services, like real users."""
+        initiatives = {i.code: i for i in Initiative.objects.filter(framework=framework)}
+        made = []
+        for spec in texts.PILOTS:
+            lead_code = spec["lead"]
+            lead_user = self.coordinators[lead_code]
+            if PilotProject.objects.filter(title=spec["title"]).exists():
+                continue
+            project = pilot_services.pilot_create(
+                actor=lead_user,
+                initiative=initiatives[spec["initiative"]],
+                lead_municipality=self.by_code[lead_code],
+                title=spec["title"],
+                description=spec["description"],
+                starts_on=datetime.date(*spec["starts_on"]),
+                ends_on=datetime.date(*spec["ends_on"]),
+                status=spec["status"],
+                contact_name=spec["contact"][0],
+                contact_email=spec["contact"][1],
+            )
+            asked = spec["accepted"] + spec["invited"] + spec["declined"]
+            invitations = pilot_services.pilot_invite(
+                actor=lead_user,
+                project=project,
+                municipalities=[self.by_code[code] for code in asked],
+            )
+            for invitation in invitations:
+                code = invitation.municipality.code
+                if code in spec["invited"]:
+                    continue
+                pilot_services.pilot_respond(
+                    actor=self.coordinators[code],
+                    participation=invitation,
+                    accept=code in spec["accepted"],
+                )
+            if spec["results"]:
+                pilot_services.pilot_update(
+                    actor=lead_user,
+                    project=project,
+                    title=project.title,
+                    description=project.description,
+                    starts_on=project.starts_on,
+                    ends_on=project.ends_on,
+                    status=project.status,
+                    contact_name=project.contact_name,
+                    contact_email=project.contact_email,
+                    results=spec["results"],
+                    results_published=spec["results_published"],
+                )
+            made.append({**spec, "project": project})
+        return made
+
+    def _round(
+        self, framework: Framework, spec: RoundSpec, index: int, pilots: list[dict]
+    ) -> ReportingRound:
+        round_ = round_services.round_create(
+            actor=self.secretariat,
+            framework=framework,
+            title=spec.title,
+            slug=spec.slug,
+            opens_on=spec.opens_on,
+            deadline=spec.deadline,
+            introduction=(
+                "Kommunerne bedes give status på de forpligtende indsatser og på deltagelsen "
+                "i pilotprojekterne, og besvare de tre politiske spørgsmål."
+            ),
+        )
+        round_services.round_open(actor=self.secretariat, round_=round_)
+        round_.refresh_from_db()
+        reports = list(round_.reports.select_related("municipality").order_by("municipality__code"))
+        if spec.closed:
+            plans = dict.fromkeys((r.municipality.code for r in reports), "approved")
+            for code in self.rng.sample(sorted(plans), 3):
+                plans[code] = "returned_then_approved"
+        else:
+            mix = list(OPEN_ROUND_MIX)
+            self.rng.shuffle(mix)
+            plans = {}
+            for report in reports:
+                code = report.municipality.code
+                plans[code] = OPEN_ROUND_FIXED.get(code) or mix.pop()
+        entries = defaultdict(list)
+        round_entries = ReportEntry.objects.filter(report__round=round_).prefetch_related("methods")
+        for entry in round_entries.order_by("position"):
+            entries[entry.report_id].append(entry)
+        for report in reports:
+            self._work_on(
+                report, entries[report.pk], plans[report.municipality.code], index, pilots
+            )
+        if spec.closed:
+            round_services.round_close(actor=self.secretariat, round_=round_)
+        self._backdate(round_, spec)
+        return round_
+
+    def _work_on(
+        self,
+        report: Report,
+        entries: list[ReportEntry],
+        plan: str,
+        index: int,
+        pilots: list[dict],
+    ) -> None:
+        """Take one report through the workflow its plan describes."""
+        if plan == "not_started":
+            return
+        code = report.municipality.code
+        coordinator = self.coordinators[code]
+        partial = plan == "in_progress"
+        data = [self._entry_data(code, entry, index, pilots, partial) for entry in entries]
+        answers = {
+            answer.pk: self._answer(code, answer.question.number, pilots)
+            for answer in report.answers.select_related("question")
+        }
+        body = (
+            texts.COUNCIL_BODY_KOBENHAVN if code == "101" else self.rng.choice(texts.COUNCIL_BODIES)
+        )
+        council_date = report.round.deadline - datetime.timedelta(days=self.rng.randint(7, 30))
+        report = report_services.report_save(
+            actor=coordinator,
+            report=report,
+            expected_version=report.version,
+            entries=data,
+            answers={} if partial else answers,
+            council_body="" if partial else body,
+            council_date=None if partial else council_date,
+        )
+        if partial:
+            return
+        report = report_services.report_submit(
+            actor=coordinator, report=report, expected_version=report.version
+        )
+        if plan in {"returned", "returned_then_approved"}:
+            report = report_services.report_return(
+                actor=self.secretariat,
+                report=report,
+                comment=self.rng.choice(texts.RETURN_COMMENTS),
+            )
+        if plan == "returned_then_approved":
+            report = report_services.report_save(
+                actor=coordinator,
+                report=report,
+                expected_version=report.version,
+                entries=data,
+                answers=answers,
+                council_body=body,
+                council_date=council_date,
+            )
+            report = report_services.report_submit(
+                actor=coordinator, report=report, expected_version=report.version
+            )
+        if plan in {"approved", "returned_then_approved"}:
+            report_services.report_approve(actor=self.secretariat, report=report)
+
+    def _entry_data(
+        self, code: str, entry: ReportEntry, index: int, pilots: list[dict], partial: bool
+    ) -> report_services.EntryData:
+        methods = self.methods[entry.initiative_id]
+        keep = report_services.EntryData(
+            entry_id=entry.pk,
+            status=entry.status,
+            narrative=entry.narrative,
+            method_ids=frozenset(m.pk for m in entry.methods.all()),
+            other_methods=entry.other_methods,
+            next_steps=entry.next_steps,
+            links=entry.links,
+            participation=entry.participation,
+            pilot_project_id=entry.pilot_project_id,
+        )
+        if partial and entry.position % 2 == 0:
+            return keep  # halfway through: every other initiative not yet revisited
+        if entry.initiative_kind == Initiative.Kind.PILOT:
+            participation, project_id = self._participation(code, entry, index, pilots)
+            return report_services.EntryData(
+                **{**keep.__dict__, "participation": participation, "pilot_project_id": project_id}
+            )
+        key = (self.by_code[code].pk, entry.initiative_id)
+        before = self.progress.get(key)
+        if before is None:
+            status = min(4, max(0, self.pace[code] + self.rng.choice([0, 0, 1, 1, 2]) - 1))
+        else:
+            status = min(4, before + self.rng.choice([0, 1, 1]))
+        self.progress[key] = status
+        year = 2024 + index
+        narrative = ""
+        if status > 0:
+            # Rotate the openings so neighbouring initiatives in a report read differently.
+            openings = texts.AREA_OPENINGS[entry.area_number]
+            opening = openings[(self.offset[code] + entry.position) % len(openings)].format(
+                kommune=self.by_code[code].name, nabo=self.neighbour[code]
+            )
+            sentences = [opening]
+            sentences += [
+                texts.METHOD_SENTENCES[name].format(antal=self.rng.randint(8, 40))
+                for _pk, name in methods
+                if name in texts.METHOD_SENTENCES
+            ]
+            sentences.append(self.rng.choice(texts.STATUS_SENTENCES[status]).format(aar=year + 1))
+            narrative = " ".join(sentences)
+        method_ids = frozenset(pk for pk, _name in methods) if status >= 2 else frozenset()
+        return report_services.EntryData(
+            entry_id=entry.pk,
+            status=status,
+            narrative=narrative,
+            method_ids=method_ids,
+            other_methods="",
+            next_steps="" if status == 4 else self.rng.choice(texts.NEXT_STEPS),
+            links="",
+            participation="",
+            pilot_project_id=None,
+        )
+
+    def _participation(
+        self, code: str, entry: ReportEntry, index: int, pilots: list[dict]
+    ) -> tuple[str, int | None]:
+        choices = ReportEntry.Participation
+        for pilot in pilots:
+            if pilot["initiative"] != entry.initiative_code:
+                continue
+            project = pilot["project"]
+            started = index >= pilot["since"]
+            if code == pilot["lead"]:
+                return (choices.LEAD if started else choices.CONSIDERING), project.pk
+            if code in pilot["accepted"] and started:
+                return choices.PARTICIPATING, project.pk
+            if code in pilot["invited"] and started:
+                return choices.CONSIDERING, project.pk
+        return self.rng.choice([choices.NOT_PARTICIPATING] * 3 + [choices.CONSIDERING]), None
+
+    def _answer(self, code: str, number: int, pilots: list[dict]) -> str:
+        name = self.by_code[code].name
+        if number == 2:
+            mine = [p for p in pilots if code == p["lead"] or code in p["accepted"]]
+            if mine:
+                pilot = mine[0]
+                template = texts.ANSWERS[2][1 if code == pilot["lead"] else 0]
+                return template.format(kommune=name, pilot=pilot["title"])
+            return texts.ANSWERS[2][2].format(kommune=name)
+        return self.rng.choice(texts.ANSWERS[number]).format(kommune=name)
+
+    def _backdate(self, round_: ReportingRound, spec: RoundSpec) -> None:
+        """Spread the workflow over the round's weeks, as if it had happened then."""
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(spec.opens_on, datetime.time(8, 0), tzinfo=tz)
+        end = (
+            datetime.datetime.combine(
+                spec.deadline + datetime.timedelta(days=30), datetime.time(16, 0), tzinfo=tz
+            )
+            if spec.closed
+            else timezone.now()
+        )
+        span = (end - start).total_seconds()
+        events = defaultdict(list)
+        for event in ReportEvent.objects.filter(report__round=round_).order_by("pk"):
+            events[event.report_id].append(event)
+        reports = list(round_.reports.all())
+        changed_events = []
+        for report in reports:
+            moment = start
+            for event in events[report.pk]:
+                event.at = moment
+                changed_events.append(event)
+                step = self.rng.uniform(0.05, 0.25) if event.action != "created" else 0.1
+                moment = min(end, moment + datetime.timedelta(seconds=span * step))
+            by_action = {event.action: event.at for event in events[report.pk]}
+            if report.started_at:
+                report.started_at = by_action.get(ReportEvent.Action.SAVED, start)
+            if report.submitted_at:
+                report.submitted_at = by_action.get(ReportEvent.Action.SUBMITTED)
+            if report.reviewed_at:
+                report.reviewed_at = by_action.get(
+                    ReportEvent.Action.APPROVED, by_action.get(ReportEvent.Action.RETURNED)
+                )
+        ReportEvent.objects.bulk_update(changed_events, ["at"])
+        Report.objects.bulk_update(reports, ["started_at", "submitted_at", "reviewed_at"])
+        round_.opened_at = start
+        if spec.closed:
+            # Closed demo rounds are published, so visitors can read the approved reports.
+            round_.closed_at = round_.published_at = end
+        round_.save(update_fields=["opened_at", "published_at", "closed_at"])

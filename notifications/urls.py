@@ -1,0 +1,18 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("mine-opgaver/", views.tasks, name="tasks"),
+    path(
+        "paamindelser/runder/<slug:slug>/",
+        views.round_remind_all,
+        name="round_remind_all",
+    ),
+    path(
+        "paamindelser/rapporter/<int:pk>/",
+        views.round_remind_one,
+        name="round_remind_one",
+    ),
+]

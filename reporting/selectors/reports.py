@@ -1,0 +1,96 @@
+"""Reads that shape a report for its pages: the report with its entries, its pilot choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, Q
+
+from accounts.models import User
+from accounts.permissions import get_scope
+from pilots.models import PilotParticipation, PilotProject
+from reporting.models import (
+    Attachment,
+    Report,
+    ReportEntry,
+    ReportQuerySet,
+)
+
+
+@dataclass
+class AreaEntries:
+    number: int
+    title: str
+    entries: list[ReportEntry]
+
+
+def report_for_page(*, queryset, pk: int) -> Report:
+    """One report with its round, municipality, entries, answers and events, in few queries."""
+    entries = (
+        ReportEntry.objects.order_by("position")
+        .prefetch_related(
+            "methods",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")),
+        )
+        .select_related("pilot_project")
+    )
+    return (
+        queryset.select_related(
+            "round__framework__kkr", "municipality__kkr", "submitted_by", "reviewed_by"
+        )
+        .prefetch_related(
+            Prefetch("entries", queryset=entries),
+            "answers__question",
+            "events__actor",
+        )
+        .get(pk=pk)
+    )
+
+
+def entries_by_area(report: Report) -> list[AreaEntries]:
+    """The report's entries grouped by strategic area, in the framework's order."""
+    areas: list[AreaEntries] = []
+    for entry in report.entries.all():
+        if not areas or areas[-1].number != entry.area_number:
+            areas.append(AreaEntries(entry.area_number, entry.area_title, []))
+        areas[-1].entries.append(entry)
+    return areas
+
+
+def pilot_projects_for_report(report: Report) -> list[PilotProject]:
+    """Pilot projects on the report's pilot initiatives that its municipality leads or joins.
+
+    The project an entry already points to is kept, so that saving never drops a choice.
+    """
+    entries = report.entries.all()
+    initiative_ids = [e.initiative_id for e in entries if not e.is_mandatory]
+    chosen_ids = [e.pilot_project_id for e in entries if e.pilot_project_id]
+    takes_part = Q(lead_municipality_id=report.municipality_id) | Q(
+        participations__municipality_id=report.municipality_id,
+        participations__status=PilotParticipation.Status.ACCEPTED,
+    )
+    return list(
+        PilotProject.objects.filter(
+            Q(initiative_id__in=initiative_ids, status__in=_ACTIVE_PILOT) & takes_part
+            | Q(pk__in=chosen_ids)
+        )
+        .distinct()
+        .order_by("title")
+    )
+
+
+_ACTIVE_PILOT = [
+    PilotProject.Status.PLANNED,
+    PilotProject.Status.RUNNING,
+    PilotProject.Status.COMPLETED,
+]
+
+
+def reports_with_history_for(user: User | AnonymousUser) -> ReportQuerySet:
+    """Reports whose history the user may read: the KKR's secretariat, own coordinators.
+
+    The history holds every draft value, so it is narrower than `visible_to`.
+    """
+    own = Report.objects.filter(municipality_id__in=get_scope(user).coordinator_municipality_ids)
+    return (Report.objects.reviewable_by(user) | own).distinct()

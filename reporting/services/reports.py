@@ -1,0 +1,254 @@
+"""Writes with rules for a municipality's report: save, submit, and the secretariat's review."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import coordinator_emails, secretariat_emails
+from core import mail
+from reporting.models import Report, ReportEntry, ReportEvent
+from reporting.services.rounds import results_changed
+
+
+class ReportConflict(Exception):
+    """Someone else saved the report since this user loaded it."""
+
+    def __init__(self, current_version: int):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """The fields a coordinator writes on one entry."""
+
+    entry_id: int
+    status: int | None
+    narrative: str
+    method_ids: frozenset[int]
+    other_methods: str
+    next_steps: str
+    links: str
+    participation: str
+    pilot_project_id: int | None
+
+
+def report_lock_editable(
+    actor: User, report_id: int, expected_version: int | None = None
+) -> Report:
+    """Lock the report row for writing, or refuse: wrong user, wrong state, or (when the
+    caller read a version) a stale version."""
+    locked = Report.objects.select_for_update().select_related("round").get(pk=report_id)
+    if not Report.objects.editable_by(actor).filter(pk=locked.pk).exists():
+        raise PermissionDenied(_("Rapporten kan ikke ændres."))
+    if expected_version is not None and locked.version != expected_version:
+        raise ReportConflict(locked.version)
+    return locked
+
+
+def _write_entries(report: Report, entries: list[EntryData]) -> None:
+    existing = {e.pk: e for e in report.entries.prefetch_related("methods")}
+    for data in entries:
+        entry = existing.get(data.entry_id)
+        if entry is None:
+            raise PermissionDenied(_("Linjen hører ikke til rapporten."))
+        changed = False
+        for field in ReportEntry.ANSWER_FIELDS:
+            attribute = "pilot_project_id" if field == "pilot_project" else field
+            value = getattr(data, attribute)
+            if getattr(entry, attribute) != value:
+                setattr(entry, attribute, value)
+                changed = True
+        if changed:
+            entry.save()
+        current_methods = {m.pk for m in entry.methods.all()}
+        if current_methods != set(data.method_ids):
+            entry.methods.set(data.method_ids)
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor: User,
+    report: Report,
+    expected_version: int,
+    entries: list[EntryData],
+    answers: dict[int, str],
+    council_body: str,
+    council_date: datetime.date | None,
+) -> Report:
+    """Save a draft: everything or nothing, refused if someone else saved in between."""
+    locked = report_lock_editable(actor, report.pk, expected_version)
+    _write_entries(locked, entries)
+    for answer in locked.answers.all():
+        if answer.pk in answers and answers[answer.pk] != answer.answer:
+            answer.answer = answers[answer.pk]
+            answer.save()
+    locked.council_body = council_body
+    locked.council_date = council_date
+    locked.started_at = locked.started_at or timezone.now()
+    locked.version += 1
+    locked.save()
+    results_changed(round_id=locked.round_id)
+    ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SAVED, actor=actor)
+    return locked
+
+
+def report_missing(report: Report) -> dict[int, str]:
+    """What stops a report from being submitted, by entry id (0 for the report itself)."""
+    problems: dict[int, str] = {}
+    for entry in report.entries.all():
+        if entry.is_mandatory:
+            if entry.status is None:
+                problems[entry.pk] = _("Vælg kommunens status på indsatsen.")
+            elif (
+                entry.status > ReportEntry.ImplementationStatus.NOT_STARTED
+                and not entry.narrative.strip()
+            ):
+                problems[entry.pk] = _(
+                    "Beskriv, hvordan kommunen arbejder med indsatsen, når den er i gang."
+                )
+        elif not entry.participation:
+            problems[entry.pk] = _("Angiv kommunens deltagelse i pilotindsatsen.")
+    return problems
+
+
+@transaction.atomic
+def report_submit(*, actor: User, report: Report, expected_version: int) -> Report:
+    """Submit a saved report to the secretariat; it is then locked for the municipality."""
+    locked = report_lock_editable(actor, report.pk, expected_version)
+    problems = report_missing(locked)
+    if problems:
+        raise ValidationError(
+            _("Rapporten kan ikke indsendes endnu: %(count)s indsatser mangler svar.")
+            % {"count": len(problems)},
+            code="incomplete",
+            params={"problems": problems},
+        )
+    locked.status = Report.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = actor
+    locked.version += 1
+    locked.save()
+    results_changed(round_id=locked.round_id)
+    ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SUBMITTED, actor=actor)
+    mail.send_on_commit(
+        [
+            mail.message(
+                recipients=secretariat_emails(locked.municipality.kkr_id),
+                subject=_("%(municipality)s har indsendt sin rapport")
+                % {"municipality": locked.municipality.name},
+                template="reporting/email/report_submitted.txt",
+                context={"report": locked, "link": mail.site_url(locked.get_absolute_url())},
+            )
+        ]
+    )
+    return locked
+
+
+def _lock_reviewable(actor: User, report: Report) -> Report:
+    locked = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
+    if not Report.objects.reviewable_by(actor).filter(pk=locked.pk).exists():
+        raise PermissionDenied(_("Kun KKR'ets sekretariat kan behandle rapporten."))
+    if locked.status != Report.Status.SUBMITTED:
+        raise ValidationError(_("Kun en indsendt rapport kan godkendes eller sendes retur."))
+    return locked
+
+
+def _review(actor: User, report: Report, *, status: str, action: str, comment: str) -> Report:
+    report.status = status
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    report.return_comment = comment if status == Report.Status.RETURNED else ""
+    report.version += 1
+    report.save()
+    results_changed(round_id=report.round_id)
+    ReportEvent.objects.create(report=report, action=action, actor=actor, comment=comment)
+    template = (
+        "reporting/email/report_returned.txt"
+        if status == Report.Status.RETURNED
+        else "reporting/email/report_approved.txt"
+    )
+    subject = (
+        _("Rapporten for %(round)s er sendt retur")
+        if status == Report.Status.RETURNED
+        else _("Rapporten for %(round)s er godkendt")
+    ) % {"round": report.round.title}
+    mail.send_on_commit(
+        [
+            mail.message(
+                recipients=coordinator_emails(report.municipality_id),
+                subject=subject,
+                template=template,
+                context={
+                    "report": report,
+                    "comment": comment,
+                    "link": mail.site_url(report.get_absolute_url()),
+                },
+            )
+        ]
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor: User, report: Report, comment: str) -> Report:
+    """Send a submitted report back to the municipality with a comment."""
+    locked = _lock_reviewable(actor, report)
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": _("Skriv en kommentar, så kommunen ved, hvad der skal rettes.")}
+        )
+    return _review(
+        actor,
+        locked,
+        status=Report.Status.RETURNED,
+        action=ReportEvent.Action.RETURNED,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def report_approve(*, actor: User, report: Report, comment: str = "") -> Report:
+    """Approve a submitted report."""
+    locked = _lock_reviewable(actor, report)
+    return _review(
+        actor,
+        locked,
+        status=Report.Status.APPROVED,
+        action=ReportEvent.Action.APPROVED,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def report_extend_deadline(
+    *, actor: User, report: Report, deadline: datetime.date, reason: str
+) -> Report:
+    """Give one municipality a later deadline, with a reason."""
+    locked = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
+    if not Report.objects.reviewable_by(actor).filter(pk=locked.pk).exists():
+        raise PermissionDenied(_("Kun KKR'ets sekretariat kan forlænge fristen."))
+    if deadline <= locked.round.deadline:
+        raise ValidationError(
+            {"deadline": _("Den forlængede frist skal ligge efter rundens frist.")}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv en begrundelse for den forlængede frist.")})
+    locked.deadline_override = deadline
+    locked.deadline_override_reason = reason.strip()
+    locked.save(update_fields=["deadline_override", "deadline_override_reason", "updated_at"])
+    ReportEvent.objects.create(
+        report=locked,
+        action=ReportEvent.Action.DEADLINE_EXTENDED,
+        actor=actor,
+        comment=f"{deadline:%d.%m.%Y}: {reason.strip()}",
+    )
+    return locked

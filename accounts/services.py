@@ -5,9 +5,7 @@ from __future__ import annotations
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, User
 from accounts.permissions import can_grant, manageable_kkr_ids
 from accounts.tokens import invitation_token_generator
+from core import mail
 from municipalities.models import KKR, Municipality
 
 
@@ -30,7 +29,7 @@ def invitation_link(*, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = invitation_token_generator.make_token(user)
     path = reverse("accounts:invitation_accept", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return mail.site_url(path)
 
 
 @transaction.atomic
@@ -67,14 +66,10 @@ def user_invite(
         "membership": membership,
         "actor": actor,
         "link": invitation_link(user=user) if needs_password else None,
-        "login_url": f"{settings.SITE_URL.rstrip('/')}{reverse('accounts:login')}",
+        "login_url": mail.site_url(reverse("accounts:login")),
         "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    subject = _("Du er inviteret til Psykiatriportalen")
-    body = render_to_string("accounts/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    )
+    mail.send(to=[user.email], template="accounts/email/invitation", context=context)
     return membership
 
 

@@ -1,7 +1,8 @@
 """The one way the portal sends e-mail.
 
-Every message is rendered in Danish (the portal's language, whoever clicked) and handed to the
-mail backend only after the transaction that caused it has committed.
+`send()` renders a message's subject and body together from two templates, in the portal's
+language (Danish) whoever clicked, and hands it to the mail backend only after the
+transaction that caused it has committed.
 """
 
 from __future__ import annotations
@@ -14,28 +15,28 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import override
 
-Message = tuple[str, str, str, list[str]]
-
 
 def site_url(path: str) -> str:
     """An absolute link to a path of the portal, for e-mails."""
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def message(
-    *, recipients: Iterable[str], subject: str, template: str, context: dict
-) -> Message | None:
-    """One e-mail to the given addresses, or None when there is nobody to send it to."""
-    unique = sorted(set(recipients))
-    if not unique:
-        return None
+def render(*, template: str, context: dict) -> tuple[str, str]:
+    """Subject and body of `<template>_subject.txt` and `<template>.txt`, in Danish."""
     with override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, context)
-    return (subject, body, settings.DEFAULT_FROM_EMAIL, unique)
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    return subject, body
 
 
-def send_on_commit(messages: Iterable[Message | None]) -> None:
-    """Send the messages once the current transaction has committed."""
-    ready = [m for m in messages if m]
-    if ready:
-        transaction.on_commit(lambda: send_mass_mail(ready, fail_silently=False))
+def send(*, to: Iterable[str], template: str, context: dict) -> None:
+    """Send one e-mail to the given addresses once the current transaction has committed.
+
+    Nothing is sent when there is nobody to send it to.
+    """
+    recipients = sorted(set(to))
+    if not recipients:
+        return
+    subject, body = render(template=template, context=context)
+    message = (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))

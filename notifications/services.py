@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from accounts.models import User
 from accounts.selectors import coordinator_emails
@@ -38,16 +36,10 @@ class ReminderResult:
     without_coordinators: list[str]
 
 
-def _reminder_mail(report: Report, today: datetime.date, recipients: list[str]):
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Påmindelse: %(round)s – frist %(deadline)s") % {
-            "round": report.round.title,
-            "deadline": formats.date_format(report.deadline, "j. F Y"),
-        }
-    return mail.message(
-        recipients=recipients,
-        subject=subject,
-        template="notifications/email/reminder.txt",
+def _send_reminder(report: Report, today: datetime.date, recipients: list[str]) -> None:
+    mail.send(
+        to=recipients,
+        template="notifications/email/reminder",
         context={
             "report": report,
             "round": report.round,
@@ -86,7 +78,7 @@ def reminder_send(
     ReportEvent.objects.create(
         report=locked, action=ReportEvent.Action.REMINDED, actor=actor, comment=comment
     )
-    mail.send_on_commit([_reminder_mail(locked, today, recipients)])
+    _send_reminder(locked, today, recipients)
     return True
 
 
@@ -110,12 +102,12 @@ def _recently_reminded(report: Report, now: datetime.datetime) -> bool:
 
 def _record_manual(
     actor: User, report: Report, now: datetime.datetime, recipients: list[str]
-) -> tuple | None:
-    """Record a manual reminder in the report's history; returns the e-mail to send."""
+) -> None:
+    """Record a manual reminder in the report's history and send it."""
     ReportEvent.objects.create(
         report=report, action=ReportEvent.Action.REMINDED, actor=actor, at=now
     )
-    return _reminder_mail(report, timezone.localdate(now), recipients)
+    _send_reminder(report, timezone.localdate(now), recipients)
 
 
 @transaction.atomic
@@ -144,7 +136,7 @@ def reminder_send_manual(
             )
             % {"municipality": locked.municipality.name}
         )
-    mail.send_on_commit([_record_manual(actor, locked, now, recipients)])
+    _record_manual(actor, locked, now, recipients)
     return locked
 
 
@@ -171,7 +163,7 @@ def reminders_send_missing(
             at__gt=now - MANUAL_REMINDER_INTERVAL,
         ).values_list("report_id", flat=True)
     )
-    messages, recently_reminded, without_coordinators = [], [], []
+    sent, recently_reminded, without_coordinators = 0, [], []
     for report in reports:
         if report.pk in recent:
             recently_reminded.append(report.municipality.name)
@@ -180,10 +172,10 @@ def reminders_send_missing(
         if not recipients:
             without_coordinators.append(report.municipality.name)
             continue
-        messages.append(_record_manual(actor, report, now, recipients))
-    mail.send_on_commit(messages)
+        _record_manual(actor, report, now, recipients)
+        sent += 1
     return ReminderResult(
-        sent=len(messages),
+        sent=sent,
         recently_reminded=recently_reminded,
         without_coordinators=without_coordinators,
     )

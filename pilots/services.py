@@ -158,22 +158,17 @@ def pilot_invite(
         default_change_reason="invited",
     )
     link = mail.site_url(project.get_absolute_url())
-    mail.send_on_commit(
-        [
-            mail.message(
-                recipients=coordinator_emails(municipality.pk),
-                subject=_("Invitation til pilotprojektet %(title)s") % {"title": project.title},
-                template="pilots/email/pilot_invitation.txt",
-                context={
-                    "project": project,
-                    "municipality": municipality,
-                    "actor": actor,
-                    "link": link,
-                },
-            )
-            for municipality in municipalities
-        ]
-    )
+    for municipality in municipalities:
+        mail.send(
+            to=coordinator_emails(municipality.pk),
+            template="pilots/email/pilot_invitation",
+            context={
+                "project": project,
+                "municipality": municipality,
+                "actor": actor,
+                "link": link,
+            },
+        )
     return participations
 
 

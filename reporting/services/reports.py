@@ -139,16 +139,10 @@ def report_submit(*, actor: User, report: Report, expected_version: int) -> Repo
     locked.save()
     results_changed(round_id=locked.round_id)
     ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SUBMITTED, actor=actor)
-    mail.send_on_commit(
-        [
-            mail.message(
-                recipients=secretariat_emails(locked.municipality.kkr_id),
-                subject=_("%(municipality)s har indsendt sin rapport")
-                % {"municipality": locked.municipality.name},
-                template="reporting/email/report_submitted.txt",
-                context={"report": locked, "link": mail.site_url(locked.get_absolute_url())},
-            )
-        ]
+    mail.send(
+        to=secretariat_emails(locked.municipality.kkr_id),
+        template="reporting/email/report_submitted",
+        context={"report": locked, "link": mail.site_url(locked.get_absolute_url())},
     )
     return locked
 
@@ -172,28 +166,18 @@ def _review(actor: User, report: Report, *, status: str, action: str, comment: s
     results_changed(round_id=report.round_id)
     ReportEvent.objects.create(report=report, action=action, actor=actor, comment=comment)
     template = (
-        "reporting/email/report_returned.txt"
+        "reporting/email/report_returned"
         if status == Report.Status.RETURNED
-        else "reporting/email/report_approved.txt"
+        else "reporting/email/report_approved"
     )
-    subject = (
-        _("Rapporten for %(round)s er sendt retur")
-        if status == Report.Status.RETURNED
-        else _("Rapporten for %(round)s er godkendt")
-    ) % {"round": report.round.title}
-    mail.send_on_commit(
-        [
-            mail.message(
-                recipients=coordinator_emails(report.municipality_id),
-                subject=subject,
-                template=template,
-                context={
-                    "report": report,
-                    "comment": comment,
-                    "link": mail.site_url(report.get_absolute_url()),
-                },
-            )
-        ]
+    mail.send(
+        to=coordinator_emails(report.municipality_id),
+        template=template,
+        context={
+            "report": report,
+            "comment": comment,
+            "link": mail.site_url(report.get_absolute_url()),
+        },
     )
     return report
 

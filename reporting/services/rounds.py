@@ -213,20 +213,16 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
     round_.opened_at = timezone.now()
     round_.save(update_fields=["status", "opened_at", "updated_at"])
 
-    messages = [
-        mail.message(
-            recipients=coordinator_emails(report.municipality_id),
-            subject=_("Ny afrapportering: %(round)s") % {"round": round_.title},
-            template="reporting/email/round_opened.txt",
+    for report in reports:
+        mail.send(
+            to=coordinator_emails(report.municipality_id),
+            template="reporting/email/round_opened",
             context={
                 "round": round_,
                 "report": report,
                 "link": mail.site_url(report.get_absolute_url()),
             },
         )
-        for report in reports
-    ]
-    mail.send_on_commit(messages)
     return len(reports)
 
 

@@ -18,8 +18,10 @@ system-packages:
 	@# WeasyPrint (PDF handouts) renders with Pango.
 	@ldconfig -p | grep -q libpangoft2-1.0 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
+## browser-packages: Chromium for the browser tests, Java for the W3C Nu HTML checker (vnu-jar)
 browser-packages:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q default-jre-headless; }
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

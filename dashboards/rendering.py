@@ -50,8 +50,8 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
 
     `querystring` (with its leading "?", or empty) is kept on the municipality links."""
     missing = (
-        '<td class="level-none"><span aria-label="'
-        f'{escape(gettext("Ikke besvaret eller ikke indsendt"))}">·</span></td>'
+        '<td class="level-none" aria-label="'
+        f'{escape(gettext("Ikke besvaret eller ikke indsendt"))}">·</td>'
     )
     # value -> (CSS class, text in the cell, label), for mandatory and for pilot initiatives.
     # A level's label starts with the digit the cell shows, so that what is seen is also what
@@ -75,7 +75,7 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
         for value, (css, text, label) in values.items():
             if public:
                 pieces[column.code, value] = (
-                    f'<td class="{css}"><span aria-label="{code}: {label}">{text}</span></td>'
+                    f'<td class="{css}" aria-label="{code}: {label}">{text}</td>'
                 )
             else:
                 pieces[column.code, value] = (

@@ -1,0 +1,121 @@
+"""The W3C Nu HTML checker (vnu-jar from npm) finds no error on any main page, in any role.
+
+The pages are rendered with the demo data (`seed_demo`: three rounds of KKR Hovedstaden,
+pilot projects, political answers) as each role sees them, written to files and checked in
+one run of the checker, which is an independent implementation of the HTML standard.
+"""
+
+import io
+import json
+import shutil
+import subprocess
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from pilots.models import PilotProject
+from reporting.models import Report, ReportingRound
+
+pytestmark = pytest.mark.django_db
+
+VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+FRAMEWORK = "hovedstaden-psykiatri"
+PUBLIC = [
+    "/",
+    "/tilgaengelighed/",
+    "/rammer/",
+    f"/rammer/{FRAMEWORK}/",
+    f"/rammer/{FRAMEWORK}/indsatser/2.F3/",
+    "/kommuner/",
+    "/kommuner/101/",
+    "/konto/log-ind/",
+    "/konto/glemt-adgangskode/",
+]
+DASHBOARDS = [
+    "/overblik/",
+    f"/overblik/{FRAMEWORK}/",
+    f"/overblik/{FRAMEWORK}/statuskort/",
+    f"/overblik/{FRAMEWORK}/udvikling/",
+    f"/overblik/{FRAMEWORK}/nyt/",
+    f"/overblik/{FRAMEWORK}/pilotprojekter/",
+    f"/overblik/{FRAMEWORK}/indsatser/1.F1/",
+    f"/overblik/{FRAMEWORK}/kommuner/101/",
+]
+
+
+def _signed_in_pages(report: Report, round_: ReportingRound, project: PilotProject) -> list[str]:
+    return [
+        *DASHBOARDS,
+        reverse("notifications:tasks"),
+        reverse("reporting:round_list"),
+        round_.get_absolute_url(),
+        report.get_absolute_url(),
+        reverse("pilots:pilot_list"),
+        project.get_absolute_url(),
+        reverse("accounts:my_organisations"),
+        reverse("accounts:password_change"),
+    ]
+
+
+def _pages_by_role() -> dict[str, list[str]]:
+    open_round = ReportingRound.objects.get(status=ReportingRound.Status.OPEN)
+    own = open_round.reports.get(municipality__code="101")
+    project = PilotProject.objects.filter(lead_municipality__code="101").first()
+    assert project is not None
+    common = _signed_in_pages(own, open_round, project)
+    return {
+        "anonymous": PUBLIC,
+        "koordinator@kobenhavn.demo": [
+            *common,
+            reverse("reporting:report_edit", args=[own.pk]),
+            reverse("reporting:report_history", args=[own.pk]),
+            reverse("pilots:pilot_create"),
+            reverse("pilots:pilot_edit", args=[project.pk]),
+            reverse("pilots:pilot_invite", args=[project.pk]),
+        ],
+        "politiker@kkr-hovedstaden.demo": DASHBOARDS,
+        "sekretariat@kkr-hovedstaden.demo": [
+            *common,
+            f"/overblik/{FRAMEWORK}/statuskort/?kladder=1",
+            reverse("reporting:round_create"),
+            reverse("reporting:report_history", args=[own.pk]),
+            reverse("accounts:user_list"),
+            reverse("accounts:user_invite"),
+        ],
+    }
+
+
+def test_main_pages_have_no_html_errors(client, reference_data, tmp_path):
+    assert shutil.which("java"), "Java runs the checker; make test installs it"
+    assert VNU.exists(), "vnu-jar is installed from package-lock.json by make setup"
+    call_command("seed_demo", stdout=io.StringIO())
+    files: dict[str, str] = {}
+    for role, paths in _pages_by_role().items():
+        client.logout()
+        if role != "anonymous":
+            client.force_login(User.objects.get(email=role))
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == HTTPStatus.OK, (role, path, response.status_code)
+            name = f"{len(files):03d}.html"
+            (tmp_path / name).write_bytes(response.content)
+            files[name] = f"{role} {path}"
+
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(tmp_path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = sorted(
+        f"{files[Path(m['url']).name]}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error"
+    )
+    assert errors == [], f"{len(errors)} errors:\n" + "\n".join(errors[:60])

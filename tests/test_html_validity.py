@@ -22,7 +22,8 @@ from reporting.models import Report, ReportingRound
 
 pytestmark = pytest.mark.django_db
 
-VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+ROOT = Path(__file__).resolve().parents[1]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 FRAMEWORK = "hovedstaden-psykiatri"
 PUBLIC = [

@@ -3,11 +3,13 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.permissions import can_manage_users, get_memberships
+from accounts.permissions import can_manage_users, get_memberships, has_reporting_work
 
 
 def organisations(request: HttpRequest) -> dict:
     return {
         "user_memberships": SimpleLazyObject(lambda: get_memberships(request.user)),
         "can_manage_users": SimpleLazyObject(lambda: can_manage_users(request.user)),
+        # The menu shows each role what it can use: politicians have no tasks or reports.
+        "has_reporting_work": SimpleLazyObject(lambda: has_reporting_work(request.user)),
     }

@@ -112,3 +112,11 @@ def can_grant(user: User | AnonymousUser, *, kkr_id: int) -> bool:
     """May this user grant roles in organisations that belong to this KKR?"""
     kkr_ids = manageable_kkr_ids(user)
     return kkr_ids is None or kkr_id in kkr_ids
+
+
+def has_reporting_work(user: User | AnonymousUser) -> bool:
+    """Coordinators and secretariat staff have tasks and reports; politicians only read."""
+    if not user.is_authenticated:
+        return False
+    scope = get_scope(user)
+    return user.is_superuser or scope.is_coordinator or scope.is_secretariat

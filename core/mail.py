@@ -8,6 +8,7 @@ transaction that caused it has committed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -15,10 +16,18 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import override
 
+# The address the current request came in on (set by core.middleware.RequestSiteMiddleware),
+# used for links when SITE_URL is not configured: in development only, because a production
+# host header is whatever the client sent (check --deploy refuses an empty SITE_URL).
+request_site: ContextVar[str] = ContextVar("request_site", default="")
+
+DEVELOPMENT_SITE = "http://127.0.0.1:8000"
+
 
 def site_url(path: str) -> str:
     """An absolute link to a path of the portal, for e-mails."""
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    base = settings.SITE_URL or request_site.get() or DEVELOPMENT_SITE
+    return f"{base.rstrip('/')}{path}"
 
 
 def render(*, template: str, context: dict) -> tuple[str, str]:

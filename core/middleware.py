@@ -1,4 +1,5 @@
-"""Danish unless the user chose otherwise; sessions renewed while they are used."""
+"""Danish unless the user chose otherwise; sessions renewed while they are used; the request's
+address for e-mail links in development."""
 
 import time
 from collections.abc import Callable
@@ -6,6 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from core.mail import request_site
 
 
 class ChosenLanguageMiddleware:
@@ -52,3 +55,20 @@ class SessionRenewalMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_RENEWAL_SECONDS:
                 session[self.KEY] = now
         return response
+
+
+class RequestSiteMiddleware:
+    """Remember the address of the request, for e-mail links when SITE_URL is not set.
+
+    Only installed with DEBUG on (portal/settings.py): in production SITE_URL is required.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = request_site.set(request.build_absolute_uri("/"))
+        try:
+            return self.get_response(request)
+        finally:
+            request_site.reset(token)

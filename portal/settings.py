@@ -24,7 +24,9 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only"  # noqa: S105 - only ever used with DEBUG on
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's public address for links in e-mails; required in production (check --deploy).
+# Unset in development, links follow the address of the request that caused the e-mail.
+SITE_URL = env.str("SITE_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+if DEBUG:
+    MIDDLEWARE.insert(0, "core.middleware.RequestSiteMiddleware")
 
 # benchmarks/run.sh serves benchmarks.urls (the portal plus its reference pages).
 ROOT_URLCONF = env.str("ROOT_URLCONF", default="portal.urls")

@@ -1,0 +1,48 @@
+"""The main menu shows each role what it can use."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+TASKS = f'href="{reverse("notifications:tasks")}"'
+ROUNDS = f'href="{reverse("reporting:round_list")}"'
+PILOTS = f'href="{reverse("pilots:pilot_list")}"'
+
+
+def _menu(client, user) -> str:
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("commitments:framework_list"))
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    return content[
+        content.index('id="main-nav"') : content.index("</nav>", content.index('id="main-nav"'))
+    ]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "secretariat", "superuser"])
+def test_people_with_reporting_work_see_tasks_and_rounds(client, role, request):
+    menu = _menu(client, request.getfixturevalue(role))
+
+    assert TASKS in menu
+    assert ROUNDS in menu
+    assert PILOTS in menu
+
+
+def test_politicians_see_no_tasks_or_rounds_they_cannot_use(client, politician):
+    menu = _menu(client, politician)
+
+    assert TASKS not in menu
+    assert ROUNDS not in menu
+    assert PILOTS in menu  # pilot projects are there to be read
+
+
+def test_visitors_see_the_public_pages_only(client, reference_data):
+    menu = _menu(client, None)
+
+    assert TASKS not in menu
+    assert ROUNDS not in menu
+    assert PILOTS not in menu

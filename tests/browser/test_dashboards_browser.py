@@ -81,3 +81,35 @@ def test_heat_map_fits_a_phone(live_server, reported_round, page, login, screens
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 390
     screenshot(page, "statuskort-mobil")
+
+
+PHONE_PAGES = [
+    "/overblik/",
+    "/overblik/hovedstaden-psykiatri/",
+    "/overblik/hovedstaden-psykiatri/statuskort/",
+    "/overblik/hovedstaden-psykiatri/udvikling/",
+    "/overblik/hovedstaden-psykiatri/nyt/",
+    "/overblik/hovedstaden-psykiatri/pilotprojekter/",
+    "/overblik/hovedstaden-psykiatri/indsatser/1.F1/",
+    "/overblik/hovedstaden-psykiatri/kommuner/101/",
+]
+
+
+def test_every_dashboard_page_fits_a_phone(live_server, reported_round, page, login):
+    """WCAG 1.4.10 (reflow): at 390 px no page scrolls sideways; wide tables scroll inside."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    politician = MembershipFactory(
+        role=Membership.Role.POLITICIAN,
+        kkr=KKR.objects.get(slug="hovedstaden"),
+        municipality=None,
+    ).user
+    login(page, politician, TEST_PASSWORD)
+
+    too_wide = {}
+    for path in PHONE_PAGES:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    assert too_wide == {}

@@ -345,7 +345,8 @@ def heat_map(
     found: list[tuple[HeatRow, dict[str, str]]] = []
     seen: set[str] = set()
     for report_id, report_status, name, code, cells in reports:
-        # "1.F1:3,1.F2:" -> {"1.F1": "3", "1.F2": ""}; codes and values hold no "," or ":".
+        # "1.F1:3,1.F2:" -> {"1.F1": "3", "1.F2": ""}; values hold no "," or ":", and codes
+        # neither (the initiative_code_format constraint; lines copy their initiative's code).
         parts = cells.replace(",", ":").split(":")
         values = dict(zip(parts[::2], parts[1::2], strict=True))
         seen.update(values)
@@ -620,7 +621,6 @@ class Changes:
     current: ReportingRound
     previous: ReportingRound | None
     municipalities: list[MunicipalityChanges]
-    new_pilots: list[PilotProject]
 
     @property
     def ups(self) -> int:
@@ -637,13 +637,12 @@ def changes_since_previous(
     rounds: list[ReportingRound],
     statuses: tuple[str, ...],
     entries: QuerySet[ReportEntry],
-    pilots: QuerySet[PilotProject],
 ) -> Changes:
     """What moved between the previous round and this one in `entries` (the page's filters):
-    levels up or down, new narratives; and the new projects among `pilots`."""
+    levels up or down, new narratives."""
     before = previous_round(round_, rounds)
     if before is None:
-        return Changes(round_, None, [], [])
+        return Changes(round_, None, [])
     rows = (
         entries.filter(
             report__round__in=[round_, before],
@@ -691,18 +690,27 @@ def changes_since_previous(
             )
         if narrative_after.strip() and narrative_after != narrative_before:
             changes.new_narratives.append(i_code)
-    new_pilots = list(
-        pilots.filter(
-            initiative__framework_id=round_.framework_id, created_at__date__gte=before.opens_on
-        )
-        .select_related("lead_municipality", "initiative")
-        .order_by("title")
-    )
     municipalities = sorted(
         (m for m in by_municipality.values() if m.movements or m.new_narratives),
         key=lambda m: m.name,
     )
-    return Changes(round_, before, municipalities, new_pilots)
+    return Changes(round_, before, municipalities)
+
+
+def new_pilot_projects(
+    *, round_: ReportingRound, previous: ReportingRound | None, projects: QuerySet[PilotProject]
+) -> list[PilotProject]:
+    """The framework's projects among `projects` (those the viewer may see, narrowed by the
+    page's filters) started since the previous round opened; none without a previous round."""
+    if previous is None:
+        return []
+    return list(
+        projects.filter(
+            initiative__framework_id=round_.framework_id, created_at__date__gte=previous.opens_on
+        )
+        .select_related("lead_municipality", "initiative")
+        .order_by("title")
+    )
 
 
 def municipality_pilots(

@@ -330,10 +330,18 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
             rounds=dashboard.rounds,
             statuses=dashboard.statuses,
             entries=dashboard.filters.qs,
-            pilots=dashboard.filters.filter_pilots(PilotProject.objects.all()),
         ),
     )
-    return render(request, "dashboards/changes.html", {**dashboard.as_dict(), "changes": result})
+    # Not cached, like the overview's pilot figures: pilot projects change outside rounds (the
+    # key knows only the rounds' results), and which of them a viewer may see depends on who
+    # is looking.
+    new_pilots = selectors.new_pilot_projects(
+        round_=dashboard.round,
+        previous=result.previous,
+        projects=dashboard.filters.filter_pilots(PilotProject.objects.visible_to(request.user)),
+    )
+    context = {**dashboard.as_dict(), "changes": result, "new_pilots": new_pilots}
+    return render(request, "dashboards/changes.html", context)
 
 
 @login_not_required

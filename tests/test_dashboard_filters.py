@@ -122,10 +122,10 @@ def test_changes_filtered_by_municipality_show_only_its_movements_and_pilots(cli
     PilotProjectFactory(initiative=pilot_initiative, lead_municipality=towns[1])
     client.force_login(secretariat)
 
-    changes = client.get(_url("changes", framework), {"kommune": towns[0].code}).context["changes"]
+    response = client.get(_url("changes", framework), {"kommune": towns[0].code})
 
-    assert {m.code for m in changes.municipalities} == {towns[0].code}
-    assert changes.new_pilots == [own]
+    assert {m.code for m in response.context["changes"].municipalities} == {towns[0].code}
+    assert response.context["new_pilots"] == [own]
 
 
 def test_status_filter_and_sort_order(client):

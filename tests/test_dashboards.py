@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from reporting.models import Report, ReportEntry, ReportingRound
@@ -15,6 +16,7 @@ from tests.factories import (
     KKRFactory,
     MembershipFactory,
     MunicipalityFactory,
+    PilotProjectFactory,
     ReportEntryFactory,
     ReportFactory,
     ReportingRoundFactory,
@@ -316,7 +318,67 @@ def test_trend_and_changes_query_counts(client, django_assert_num_queries, name,
     choices = {"dashboards:trend": 1, "dashboards:changes": 2}[name]
     own = {"dashboards:trend": 1, "dashboards:changes": 2 if rounds > 1 else 0}[name]
     with django_assert_num_queries(5 + choices + own):
-        client.get(reverse(name, args=[framework.slug]))
+        response = client.get(reverse(name, args=[framework.slug]))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def _pilot_initiative(framework):
+    return InitiativeFactory(block=framework.areas.get(number=1).blocks.first(), pilot=True)
+
+
+def test_changes_show_visitors_only_pilot_projects_whose_results_are_shared(client):
+    framework, _rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    ReportingRound.objects.filter(framework=framework).update(published_at=timezone.now())
+    initiative = _pilot_initiative(framework)
+    shared = PilotProjectFactory(
+        initiative=initiative,
+        lead_municipality=towns[0],
+        title="Akutteam med delte erfaringer",
+        results="Færre indlæggelser.",
+        results_published=True,
+    )
+    unshared = PilotProjectFactory(
+        initiative=initiative, lead_municipality=towns[1], title="Udkast til fælles botilbud"
+    )
+    url = reverse("dashboards:changes", args=[framework.slug])
+
+    visitor = client.get(url)
+    client.force_login(politician_of(framework))
+    signed_in = client.get(url)
+
+    assert visitor.status_code == signed_in.status_code == HTTPStatus.OK
+    assert "Akutteam med delte erfaringer" in visitor.content.decode()
+    assert "Udkast til fælles botilbud" not in visitor.content.decode()
+    assert visitor.context["new_pilots"] == [shared]
+    assert signed_in.context["new_pilots"] == [shared, unshared]
+
+
+def test_changes_list_a_new_pilot_project_before_any_report_changes(
+    client, django_assert_num_queries
+):
+    framework, _rounds, towns, _items, secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    client.force_login(secretariat)
+    url = reverse("dashboards:changes", args=[framework.slug])
+    assert "Nye pilotprojekter" not in client.get(url).content.decode()  # fills the cache
+
+    project = PilotProjectFactory(
+        initiative=_pilot_initiative(framework),
+        lead_municipality=towns[0],
+        title="Nyt akuttilbud i to kommuner",
+    )
+    # session, user, memberships, framework, rounds, the form's areas and municipalities; the
+    # movements from the cache; the new pilot projects, never cached
+    with django_assert_num_queries(5 + 2 + 1):
+        response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Nyt akuttilbud i to kommuner" in response.content.decode()
+    assert response.context["new_pilots"] == [project]
 
 
 def test_secretariat_publishes_a_closed_round_for_visitors(client, reference_data):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -221,6 +222,17 @@ class Method(TimeStampedModel):
         return self.name
 
 
+# An initiative's code: the area's number, a letter for a further block of the area, a full
+# stop, F (forpligtende) or P (pilotprojekt) and a number: 1.F2, 1b.P1. The heat map joins
+# "code:value" pairs with commas, and URLs carry the code as a path segment, so nothing else
+# may appear in it. The same pattern is the field's validator and the database's constraint.
+INITIATIVE_CODE_PATTERN = r"^[0-9]+[a-z]?\.[FP][0-9]+$"
+INITIATIVE_CODE_MESSAGE = _(
+    "Koden skal bestå af områdets nummer, eventuelt et bogstav for blokken, et punktum, F "
+    "(forpligtende) eller P (pilotprojekt) og et nummer, fx 1.F2 eller 1b.P1."
+)
+
+
 class InitiativeQuerySet(models.QuerySet):
     def mandatory(self) -> InitiativeQuerySet:
         return self.filter(kind=Initiative.Kind.MANDATORY)
@@ -253,6 +265,7 @@ class Initiative(TimeStampedModel):
     code = models.CharField(
         _("kode"),
         max_length=20,
+        validators=[RegexValidator(INITIATIVE_CODE_PATTERN, INITIATIVE_CODE_MESSAGE)],
         help_text=_("En fast kort kode, fx 1.F2 for den anden forpligtende indsats."),
     )
     title = models.CharField(_("kort titel"), max_length=200)
@@ -276,11 +289,11 @@ class Initiative(TimeStampedModel):
                 violation_error_message=_("Rammepapiret har allerede en indsats med denne kode."),
             ),
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9A-Za-z.\-]+$"),
-                name="initiative_code_url_safe",
-                violation_error_message=_(
-                    "Koden må kun indeholde bogstaver, cifre, punktummer og bindestreger."
-                ),
+                # Python's "$" (SQLite's REGEXP) also matches before a final line break.
+                condition=models.Q(code__regex=INITIATIVE_CODE_PATTERN)
+                & ~models.Q(code__contains="\n"),
+                name="initiative_code_format",
+                violation_error_message=INITIATIVE_CODE_MESSAGE,
             ),
         ]
 

@@ -1,11 +1,15 @@
-"""Database-enforced invariants of the reference models."""
+"""Database-enforced invariants of the reference models, each matched by its constraint."""
+
+import json
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from accounts.models import Membership
-from commitments.models import Framework
+from commitments.models import Framework, Initiative
+from municipalities.models import Municipality
+from tests.constraints import violates, violates_unique
 from tests.factories import (
     FrameworkFactory,
     InitiativeBlockFactory,
@@ -17,16 +21,22 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CODE_MESSAGE = (
+    "Koden skal bestå af områdets nummer, eventuelt et bogstav for blokken, et punktum, F "
+    "(forpligtende) eller P (pilotprojekt) og et nummer, fx 1.F2 eller 1b.P1."
+)
+
 
 def test_duplicate_municipality_code_is_rejected():
     MunicipalityFactory(code="950")
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates_unique(Municipality, "code"):
         MunicipalityFactory(code="950")
 
 
 def test_municipality_code_must_be_three_digits_in_the_database():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates(Municipality, "municipality_code_three_digits"):
         MunicipalityFactory(code="12a")
 
 
@@ -42,7 +52,7 @@ def test_municipality_code_error_message_is_danish():
 def test_initiative_code_is_unique_within_a_framework():
     first = InitiativeFactory(code="1.F1")
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates(Initiative, "initiative_code_unique_in_framework"):
         InitiativeFactory(code="1.F1", block=first.block)
 
 
@@ -51,6 +61,49 @@ def test_same_initiative_code_is_allowed_in_another_framework():
     other = InitiativeFactory(code="1.F1")
 
     assert other.pk is not None
+
+
+def test_every_real_initiative_code_has_the_code_format():
+    codes = [
+        item["fields"]["code"]
+        for item in json.loads((FIXTURES / "frameworks.json").read_text())
+        if item["model"] == "commitments.initiative"
+    ]
+
+    for code in codes:
+        Initiative._meta.get_field("code").run_validators(code)
+    assert {"1.F1", "1b.F3", "4.P3"} <= set(codes)
+
+
+# ":" and "," would break the heat map's "code:value" pairs, "/", "?", "#", "." and ".." the
+# addresses that carry the code as a path segment.
+BAD_CODES = ["1:F3", "1,F3", "1/F3", "1.F3?", "1.F3#", ".", "..", "1.F3 ", "1.f3", "1.X3", ""]
+
+
+@pytest.mark.parametrize("code", BAD_CODES)
+def test_initiative_code_outside_the_format_is_refused_with_a_danish_message(code):
+    initiative = InitiativeFactory(code="1.F1")
+    initiative.code = code
+
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+
+    assert error.value.message_dict["code"] == [
+        "Dette felt kan ikke være tomt." if code == "" else CODE_MESSAGE
+    ]
+
+
+@pytest.mark.parametrize("code", [*BAD_CODES, "1.F3\n"])
+def test_initiative_code_outside_the_format_is_refused_by_the_database(code):
+    initiative = InitiativeFactory(code="1.F1")
+
+    with violates(Initiative, "initiative_code_format"):
+        Initiative.objects.filter(pk=initiative.pk).update(code=code)
+
+    initiative.code = code
+    with pytest.raises(ValidationError) as error:
+        initiative.validate_constraints()
+    assert error.value.messages == [CODE_MESSAGE]
 
 
 def test_initiative_block_must_belong_to_its_framework():
@@ -65,12 +118,12 @@ def test_initiative_block_must_belong_to_its_framework():
 
 
 def test_adopted_framework_needs_adoption_date():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates(Framework, "framework_adopted_has_date"):
         FrameworkFactory(status=Framework.Status.ADOPTED, adopted_on=None)
 
 
 def test_implementation_period_must_be_ordered():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates(Framework, "framework_implementation_period_ordered"):
         FrameworkFactory(implementation_start=2016, implementation_end=2014)
 
 
@@ -78,7 +131,7 @@ def test_membership_needs_exactly_one_organisation():
     user = UserFactory()
     municipality = MunicipalityFactory()
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates(Membership, "membership_exactly_one_organisation"):
         Membership.objects.create(
             user=user,
             role=Membership.Role.POLITICIAN,
@@ -88,7 +141,7 @@ def test_membership_needs_exactly_one_organisation():
 
 
 def test_secretariat_membership_belongs_to_a_kkr():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with violates(Membership, "membership_secretariat_belongs_to_kkr"):
         Membership.objects.create(
             user=UserFactory(),
             role=Membership.Role.SECRETARIAT,

@@ -1,21 +1,36 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import Membership, User
+from core.admin import KKRScopedAdmin, KKRScopedMixin, admin_kkr_ids
+
+# Only an administrator of every KKR makes administrators or grants Django permissions.
+ADMIN_RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
-class MembershipInline(admin.TabularInline):
+def _memberships_in(kkr_ids: frozenset[int]) -> Q:
+    return Q(kkr_id__in=kkr_ids) | Q(municipality__kkr_id__in=kkr_ids)
+
+
+class MembershipInline(KKRScopedMixin, admin.TabularInline):
     model = Membership
     fk_name = "user"
     fields = ["role", "kkr", "municipality"]
     autocomplete_fields = ["municipality"]
     extra = 0
 
+    def scope_queryset(self, queryset: QuerySet[Any], kkr_ids: frozenset[int]) -> QuerySet[Any]:
+        return queryset.filter(_memberships_in(kkr_ids))
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(KKRScopedAdmin, DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ["email"]
@@ -36,11 +51,25 @@ class UserAdmin(DjangoUserAdmin):
     )
     inlines = [MembershipInline]
 
+    def scope_queryset(self, queryset: QuerySet[Any], kkr_ids: frozenset[int]) -> QuerySet[Any]:
+        """Users with a membership in the KKRs (or their municipalities); one row each."""
+        holders = Membership.objects.filter(_memberships_in(kkr_ids)).values("user_id")
+        return queryset.filter(pk__in=holders)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = super().get_readonly_fields(request, obj)
+        if admin_kkr_ids(request) is None:
+            return readonly
+        return (*readonly, *ADMIN_RIGHTS_FIELDS)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(KKRScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "role", "kkr", "municipality"]
     list_filter = ["role", "kkr", "municipality__kkr"]
     search_fields = ["user__email", "user__full_name", "municipality__name", "kkr__name"]
     list_select_related = ["user", "kkr", "municipality"]
     autocomplete_fields = ["user", "municipality"]
+
+    def scope_queryset(self, queryset: QuerySet[Any], kkr_ids: frozenset[int]) -> QuerySet[Any]:
+        return queryset.filter(_memberships_in(kkr_ids))

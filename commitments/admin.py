@@ -9,6 +9,10 @@ from commitments.models import (
     OverarchingGoal,
     StrategicArea,
 )
+from core.admin import KKRScopedAdmin
+
+# Another KKR's draft frameworks are not even named in a filter.
+BY_FRAMEWORK = ("framework", admin.RelatedOnlyFieldListFilter)
 
 
 class OverarchingGoalInline(admin.TabularInline):
@@ -29,43 +33,50 @@ class InitiativeBlockInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(KKRScopedAdmin, SimpleHistoryAdmin):
+    kkr_lookup = "kkr_id"
     list_display = ["title", "kkr", "status", "adopted_on", "implementation_period"]
-    list_filter = ["status", "kkr"]
+    list_filter = ["status", ("kkr", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "subtitle", "introduction"]
+    list_select_related = ["kkr"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "adopted_on"
     inlines = [OverarchingGoalInline, StrategicAreaInline]
 
 
 @admin.register(StrategicArea)
-class StrategicAreaAdmin(SimpleHistoryAdmin):
+class StrategicAreaAdmin(KKRScopedAdmin, SimpleHistoryAdmin):
+    kkr_lookup = "framework__kkr_id"
     list_display = ["number", "title", "framework"]
-    list_filter = ["framework"]
+    list_filter = [BY_FRAMEWORK]
     search_fields = ["title", "description"]
     list_select_related = ["framework"]
     inlines = [InitiativeBlockInline]
 
 
 @admin.register(InitiativeBlock)
-class InitiativeBlockAdmin(admin.ModelAdmin):
+class InitiativeBlockAdmin(KKRScopedAdmin, admin.ModelAdmin):
+    kkr_lookup = "area__framework__kkr_id"
     list_display = ["__str__", "number", "area"]
-    list_filter = ["area__framework"]
+    list_filter = [("area__framework", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "area__title"]
     list_select_related = ["area__framework"]
 
 
 @admin.register(Method)
-class MethodAdmin(admin.ModelAdmin):
+class MethodAdmin(KKRScopedAdmin, admin.ModelAdmin):
+    kkr_lookup = "framework__kkr_id"
     list_display = ["name", "framework"]
-    list_filter = ["framework"]
+    list_filter = [BY_FRAMEWORK]
     search_fields = ["name", "description"]
+    list_select_related = ["framework"]
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(KKRScopedAdmin, SimpleHistoryAdmin):
+    kkr_lookup = "framework__kkr_id"
     list_display = ["code", "title", "kind", "block", "framework"]
-    list_filter = ["framework", "kind", "block__area"]
+    list_filter = [BY_FRAMEWORK, "kind", ("block__area", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "title", "text"]
     list_select_related = ["framework", "block__area"]
     filter_horizontal = ["methods"]
@@ -73,7 +84,9 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OverarchingGoal)
-class OverarchingGoalAdmin(admin.ModelAdmin):
+class OverarchingGoalAdmin(KKRScopedAdmin, admin.ModelAdmin):
+    kkr_lookup = "framework__kkr_id"
     list_display = ["number", "text", "framework"]
-    list_filter = ["framework"]
+    list_filter = [BY_FRAMEWORK]
     search_fields = ["text"]
+    list_select_related = ["framework"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import KKRScopedAdmin
 from municipalities.models import KKR, Municipality
 
 
@@ -11,7 +12,8 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(KKR)
-class KKRAdmin(admin.ModelAdmin):
+class KKRAdmin(KKRScopedAdmin, admin.ModelAdmin):
+    kkr_lookup = "id"
     list_display = ["name", "region", "slug"]
     search_fields = ["name", "region"]
     prepopulated_fields = {"slug": ["name"]}
@@ -19,9 +21,10 @@ class KKRAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(KKRScopedAdmin, admin.ModelAdmin):
+    kkr_lookup = "kkr_id"
     list_display = ["code", "name", "official_name", "kkr"]
-    list_filter = ["kkr"]
+    list_filter = [("kkr", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "official_name"]
     list_select_related = ["kkr"]
     ordering = ["code"]

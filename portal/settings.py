@@ -138,6 +138,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# The KKRs whose rows a user sees in the admin (core/admin.py): their secretariats' KKRs.
+ADMIN_KKR_SCOPE = "accounts.permissions.manageable_kkr_ids"
 
 # Sessions end after an hour without activity. A request renews the hour, but the session is
 # written at most once a minute (core.middleware.SessionRenewalMiddleware): writing it on every

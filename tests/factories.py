@@ -15,8 +15,9 @@ from commitments.models import (
     StrategicArea,
 )
 from municipalities.models import KKR, Municipality
+from notifications.models import ReminderSent
 from pilots.models import PilotParticipation, PilotProject
-from reporting.models import PoliticalQuestion, Report, ReportEntry, ReportingRound
+from reporting.models import Attachment, PoliticalQuestion, Report, ReportEntry, ReportingRound
 
 TEST_PASSWORD = "Korrekt-Hest-Batteri-42"
 
@@ -220,3 +221,24 @@ class ReportEntryFactory(DjangoModelFactory):
     area_title = factory.LazyAttribute(lambda o: o.initiative.block.area.title)
     block_title = factory.LazyAttribute(lambda o: o.initiative.block.title)
     position = factory.Sequence(lambda n: n + 1)
+
+
+class AttachmentFactory(DjangoModelFactory):
+    """An attachment's row; the file itself is not written (no test reads it back)."""
+
+    class Meta:
+        model = Attachment
+
+    entry = factory.SubFactory(ReportEntryFactory)
+    file = factory.Sequence(lambda n: f"rapporter/bilag-{n}.pdf")
+    original_name = factory.Sequence(lambda n: f"bilag-{n}.pdf")
+    size = 1024
+
+
+class ReminderSentFactory(DjangoModelFactory):
+    class Meta:
+        model = ReminderSent
+
+    report = factory.SubFactory(ReportFactory)
+    offset_days = -7
+    deadline = factory.LazyAttribute(lambda o: o.report.deadline)

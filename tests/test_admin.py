@@ -1,10 +1,45 @@
-"""The Django admin is the back office: every model's pages load for a superuser."""
+"""The Django admin is the back office: every model's pages load for a superuser, and a
+secretariat let into it sees only its own KKR."""
 
 from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
+
+from accounts.models import Membership, User
+from commitments.models import (
+    Framework,
+    Initiative,
+    InitiativeBlock,
+    Method,
+    OverarchingGoal,
+    StrategicArea,
+)
+from core.admin import KKRScopedAdmin
+from municipalities.models import KKR, Municipality
+from notifications.models import ReminderSent
+from pilots.models import PilotParticipation, PilotProject
+from reporting.models import Attachment, Report, ReportEntry, ReportingRound
+from tests.factories import (
+    AttachmentFactory,
+    FrameworkFactory,
+    InitiativeBlockFactory,
+    InitiativeFactory,
+    KKRFactory,
+    MembershipFactory,
+    MethodFactory,
+    MunicipalityFactory,
+    OverarchingGoalFactory,
+    PilotParticipationFactory,
+    PilotProjectFactory,
+    ReminderSentFactory,
+    ReportEntryFactory,
+    ReportFactory,
+    ReportingRoundFactory,
+    StrategicAreaFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +79,190 @@ def test_admin_is_in_danish(client, superuser, reference_data):
 
     assert "Psykiatriportalen – administration" in response.content.decode()
     assert "Rammer og indsatser" in response.content.decode()
+
+
+# --- the admin a secretariat could use is scoped to its own KKR ------------------------------
+
+PORTAL_APPS = ["municipalities", "accounts", "commitments", "pilots", "reporting", "notifications"]
+
+
+def _rows_of(kkr):
+    """One row of every model the portal's admin shows, all belonging to `kkr`."""
+    town = MunicipalityFactory(kkr=kkr)
+    framework = FrameworkFactory(kkr=kkr)
+    area = StrategicAreaFactory(framework=framework)
+    block = InitiativeBlockFactory(area=area)
+    initiative = InitiativeFactory(block=block)
+    round_ = ReportingRoundFactory(framework=framework, status=ReportingRound.Status.OPEN)
+    report = ReportFactory(round=round_, municipality=town)
+    entry = ReportEntryFactory(report=report, initiative=initiative)
+    project = PilotProjectFactory(
+        initiative=InitiativeFactory(block=block, pilot=True), lead_municipality=town
+    )
+    membership = MembershipFactory(municipality=town)
+    return {
+        KKR: kkr,
+        Municipality: town,
+        User: membership.user,
+        Membership: membership,
+        Framework: framework,
+        StrategicArea: area,
+        InitiativeBlock: block,
+        Initiative: initiative,
+        Method: MethodFactory(framework=framework),
+        OverarchingGoal: OverarchingGoalFactory(framework=framework),
+        ReportingRound: round_,
+        Report: report,
+        ReportEntry: entry,
+        Attachment: AttachmentFactory(entry=entry),
+        PilotProject: project,
+        PilotParticipation: PilotParticipationFactory(
+            project=project, municipality=MunicipalityFactory(kkr=kkr)
+        ),
+        ReminderSent: ReminderSentFactory(report=report),
+    }
+
+
+SCOPED_MODELS = [model for model in admin.site._registry if model._meta.app_label in PORTAL_APPS]
+
+
+@pytest.fixture
+def two_kkrs(db):
+    """Every model's row in two KKRs; a staff user in the first KKR's secretariat, with every
+    permission on the portal's models."""
+    own, foreign = KKRFactory(), KKRFactory()
+    staff = MembershipFactory(
+        role=Membership.Role.SECRETARIAT, kkr=own, municipality=None, user__is_staff=True
+    ).user
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label__in=PORTAL_APPS))
+    return staff, _rows_of(own), _rows_of(foreign)
+
+
+def _admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_of_the_portal_in_the_admin_is_checked_for_its_scope(two_kkrs):
+    _staff, own, _foreign = two_kkrs
+
+    assert set(SCOPED_MODELS) == set(own)
+    assert all(isinstance(admin.site._registry[model], KKRScopedAdmin) for model in SCOPED_MODELS)
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label_lower)
+def test_secretariat_staff_list_only_their_own_kkrs_rows(client, two_kkrs, superuser, model):
+    staff, own, foreign = two_kkrs
+    client.force_login(staff)
+
+    response = client.get(_admin_url(model, "changelist"))
+
+    assert response.status_code == HTTPStatus.OK
+    listed = set(response.context["cl"].queryset.values_list("pk", flat=True))
+    assert own[model].pk in listed
+    assert foreign[model].pk not in listed
+    client.force_login(superuser)
+    everything = client.get(_admin_url(model, "changelist")).context["cl"].queryset
+    assert {own[model].pk, foreign[model].pk} <= set(everything.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label_lower)
+def test_another_kkrs_row_answers_like_a_missing_one(client, two_kkrs, model):
+    staff, own, foreign = two_kkrs
+    client.force_login(staff)
+
+    assert client.get(_admin_url(model, "change", own[model].pk)).status_code == HTTPStatus.OK
+    assert (
+        client.get(_admin_url(model, "change", foreign[model].pk)).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+    assert (
+        client.get(_admin_url(model, "delete", foreign[model].pk)).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+    # django-simple-history finds the row among its historical records: refused there.
+    assert client.get(_admin_url(model, "history", foreign[model].pk)).status_code in {
+        HTTPStatus.NOT_FOUND,
+        HTTPStatus.FORBIDDEN,
+    }
+
+
+def test_a_foreign_history_record_is_refused_even_when_its_version_is_named(client, two_kkrs):
+    staff, _own, foreign = two_kkrs
+    client.force_login(staff)
+    framework = foreign[Framework]
+    version = framework.history.latest()
+
+    response = client.get(
+        reverse("admin:commitments_framework_simple_history", args=[framework.pk, version.pk])
+    )
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_choices_of_related_rows_come_only_from_the_own_kkr(client, two_kkrs):
+    staff, own, foreign = two_kkrs
+    client.force_login(staff)
+
+    form = client.get(_admin_url(Framework, "add")).context["adminform"].form
+    refused = client.post(
+        _admin_url(Method, "add"),
+        {"framework": foreign[Framework].pk, "name": "Metode i et fremmed KKR"},
+    )
+
+    assert list(form.fields["kkr"].queryset) == [own[KKR]]
+    assert refused.status_code == HTTPStatus.OK
+    assert "framework" in refused.context["adminform"].form.errors
+    assert not Method.objects.filter(name="Metode i et fremmed KKR").exists()
+
+
+def test_secretariat_staff_cannot_grant_administrator_rights(client, two_kkrs):
+    staff, own, _foreign = two_kkrs
+    client.force_login(staff)
+    user = own[User]
+
+    form = client.get(_admin_url(User, "change", user.pk)).context["adminform"].form
+
+    assert not {"is_staff", "is_superuser", "groups", "user_permissions"} & set(form.fields)
+    assert {"email", "full_name", "is_active"} <= set(form.fields)
+
+
+def test_reporting_pilots_and_reminders_are_read_only_in_the_admin(client, two_kkrs):
+    staff, own, _foreign = two_kkrs
+    client.force_login(staff)
+
+    for model in [ReportingRound, Report, ReportEntry, Attachment, PilotProject, ReminderSent]:
+        change = client.get(_admin_url(model, "change", own[model].pk))
+        assert change.status_code == HTTPStatus.OK, model
+        assert not change.context["has_change_permission"], model
+        assert client.get(_admin_url(model, "add")).status_code == HTTPStatus.FORBIDDEN, model
+
+
+def test_an_initiative_code_that_would_break_the_heat_map_is_refused(client, superuser):
+    initiative = InitiativeFactory(code="1.F3")
+    round_ = ReportingRoundFactory(
+        framework=initiative.framework, status=ReportingRound.Status.OPEN
+    )
+    ReportEntryFactory(report=ReportFactory(round=round_, submitted=True), initiative=initiative)
+    client.force_login(superuser)
+    form = {
+        "framework": initiative.framework_id,
+        "block": initiative.block_id,
+        "kind": initiative.kind,
+        "code": "1:F3",
+        "title": initiative.title,
+        "text": initiative.text,
+        "order": initiative.order,
+    }
+
+    response = client.post(_admin_url(Initiative, "change", initiative.pk), form)
+    heat_map = client.get(reverse("dashboards:heat_map", args=[initiative.framework.slug]))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["adminform"].form.errors["code"] == [
+        "Koden skal bestå af områdets nummer, eventuelt et bogstav for blokken, et punktum, F "
+        "(forpligtende) eller P (pilotprojekt) og et nummer, fx 1.F2 eller 1b.P1."
+    ]
+    initiative.refresh_from_db()
+    assert initiative.code == "1.F3"
+    assert heat_map.status_code == HTTPStatus.OK
+    assert [column.code for column in heat_map.context["grid"].columns] == ["1.F3"]

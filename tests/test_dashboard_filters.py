@@ -541,6 +541,7 @@ def test_coordinator_page_with_own_draft_query_count_does_not_grow_with_data(
     with django_assert_num_queries(COORDINATOR_PAGES[page]):
         response = client.get(_url(page, framework, *args))
 
+    assert response.status_code == HTTPStatus.OK
     assert DRAFT_MARK in response.content.decode()
 
 

@@ -262,6 +262,7 @@ def test_index_lists_frameworks_with_rounds(client, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = client.get(reverse("dashboards:index"))
 
+    assert response.status_code == HTTPStatus.OK
     assert list(response.context["frameworks"]) == [framework]
 
 
@@ -425,7 +426,9 @@ def test_warm_dashboard_reads_figures_from_the_cache(client, django_assert_num_q
 
     # session, user, memberships, framework, rounds, the form's areas, pilots (never cached)
     with django_assert_num_queries(5 + 1 + 1):
-        client.get(url)
+        response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_cached_figures_are_never_stale_after_submit_return_and_approve(

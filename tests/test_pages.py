@@ -69,7 +69,8 @@ def test_framework_page_query_count_is_constant(client, reference_data, django_a
     framework = Framework.objects.get(slug="hovedstaden-psykiatri")
     # framework, goals, areas, blocks, initiatives, methods (prefetch)
     with django_assert_num_queries(6):
-        client.get(framework.get_absolute_url())
+        response = client.get(framework.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_framework_list_query_count(client, reference_data, django_assert_num_queries):
@@ -162,3 +163,19 @@ def test_pages_are_danish_whatever_the_browser_prefers(client, reference_data):
 
     assert '<html lang="da">' in response.content.decode()
     assert response["Content-Language"] == "da"
+
+
+@pytest.mark.parametrize("frameworks", [0, 4])
+def test_home_page_query_count_is_constant(
+    client, coordinator, open_round, django_assert_num_queries, frameworks
+):
+    FrameworkFactory.create_batch(frameworks)
+    client.force_login(coordinator)
+
+    # session, user, memberships; the coordinator's tasks: open reports with round and
+    # municipality, invitations with projects; the frameworks with their KKR
+    with django_assert_num_queries(6):
+        response = client.get(reverse("home"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["frameworks"]) == 1 + frameworks

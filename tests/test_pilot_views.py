@@ -459,3 +459,21 @@ def test_coordinator_of_two_municipalities_can_lead_from_either(
 
     assert response.status_code == HTTPStatus.FOUND
     assert PilotProject.objects.get().lead_municipality == other_municipality
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_pilot_page_query_count_is_constant(
+    client, coordinator, project, django_assert_num_queries, count
+):
+    others = Municipality.objects.filter(kkr__slug="hovedstaden").exclude(code="101")
+    for municipality in others.order_by("code")[:count]:
+        PilotParticipationFactory(project=project, municipality=municipality)
+    client.force_login(coordinator)
+
+    # session, user; the project with initiative, framework, KKR, area and lead; its
+    # participations with municipalities; memberships (the scope, read for "is lead")
+    with django_assert_num_queries(5):
+        response = client.get(project.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["participations"]) == count

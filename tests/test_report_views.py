@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from core.validators import CPR_MESSAGE
 from reporting.forms.reports import ATTACHMENT_MAX_BYTES
-from reporting.models import Attachment, Report, ReportEntry
+from reporting.models import Attachment, Report, ReportEntry, ReportEvent
 from reporting.services import reports as report_services
-from tests.factories import PilotParticipationFactory, PilotProjectFactory
+from tests.factories import AttachmentFactory, PilotParticipationFactory, PilotProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -678,3 +678,28 @@ def test_history_is_for_the_secretariat_and_own_coordinators_only(
         client.force_login(user)
         assert client.get(submitted_report.get_absolute_url()).status_code == HTTPStatus.OK
         assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_report_page_query_count_does_not_grow_with_attachments_methods_and_events(
+    client, coordinator, own_report, django_assert_num_queries, size
+):
+    methods = list(own_report.round.framework.methods.order_by("name")[:2])
+    for entry in own_report.entries.order_by("position")[:size]:
+        entry.methods.set(methods)
+        AttachmentFactory.create_batch(2, entry=entry, uploaded_by=coordinator)
+    ReportEvent.objects.bulk_create(
+        ReportEvent(report=own_report, action=ReportEvent.Action.SAVED, actor=coordinator)
+        for _ in range(size)
+    )
+    client.force_login(coordinator)
+
+    # session, user, memberships; the report with round, framework, KKR and municipality;
+    # its entries with pilot projects, their methods, their attachments (prefetches); answers,
+    # their questions; events, their actors; "may edit"; "may see the history" (the review
+    # check needs no query: the coordinator reviews in no KKR)
+    with django_assert_num_queries(13):
+        response = client.get(own_report.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.content.decode().count("bilag-") >= 2 * size

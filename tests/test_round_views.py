@@ -119,6 +119,7 @@ def test_round_list_query_count_is_constant(client, django_assert_num_queries):
         # "may create" (adopted frameworks)
         with django_assert_num_queries(5):
             response = client.get(reverse("reporting:round_list"))
+        assert response.status_code == HTTPStatus.OK
         return response.content.decode().count('class="list-group-item"')
 
     assert count() == 2
@@ -366,6 +367,7 @@ def test_grid_query_count_is_constant(client, django_assert_num_queries):
         # round and last event times (one annotated query); questions
         with django_assert_num_queries(6):
             response = client.get(round_.get_absolute_url())
+        assert response.status_code == HTTPStatus.OK
         assert len(_grid_rows(response)) == rows
 
 
@@ -613,3 +615,25 @@ def test_refused_round_writes_leave_the_round_and_reports_untouched(
     assert own_report.deadline_override is None
     assert not ReportEvent.objects.filter(action=ReportEvent.Action.REMINDED).exists()
     assert not [m for m in mail.outbox if m.subject.startswith("Påmindelse")]
+
+
+@pytest.mark.parametrize("served", [1, 3])
+def test_round_page_for_a_coordinator_query_count_is_constant(
+    client, coordinator, open_round, django_assert_num_queries, served
+):
+    for municipality in open_round.framework.kkr.municipalities.exclude(code="101").order_by(
+        "code"
+    )[: served - 1]:
+        MembershipFactory(
+            user=coordinator, role=Membership.Role.COORDINATOR, municipality=municipality
+        )
+    client.force_login(coordinator)
+
+    # session, user, memberships; the round with framework and KKR; the round's reports
+    # counted by state; the coordinator's own reports with municipality and round; questions
+    with django_assert_num_queries(7):
+        response = client.get(open_round.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert not response.context["is_manager"]
+    assert len(response.context["own_reports"]) == served

@@ -210,6 +210,7 @@ def test_tasks_query_count_is_constant(
     # with projects, leads and initiatives
     with django_assert_num_queries(5):
         response = client.get(TASKS)
+    assert response.status_code == HTTPStatus.OK
     assert len(response.context["tasks"].municipalities) == served
 
 
@@ -219,7 +220,8 @@ def test_secretariat_tasks_query_count(client, secretariat, framework, django_as
     client.force_login(secretariat)
     # session, user, memberships; open rounds with counts
     with django_assert_num_queries(4):
-        client.get(TASKS)
+        response = client.get(TASKS)
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_home_page_shows_a_task_summary_to_coordinators_only(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, override
+from django.utils.translation import ngettext, override
 
 from accounts.selectors import coordinator_emails
 from notifications.selectors import describe_offset, reminders_due
@@ -14,10 +14,13 @@ from notifications.services import reminder_send
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Sender påmindelser til kommuner, der ikke har indsendt, på de dage i forhold til "
-        "fristen, som REMINDER_OFFSETS_DAYS angiver. Kan køres flere gange samme dag."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        # argparse takes only a str: a lazy translation as the class attribute crashed --help.
+        return _(
+            "Sender påmindelser til kommuner, der ikke har indsendt, på de dage i forhold til "
+            "fristen, som REMINDER_OFFSETS_DAYS angiver. Kan køres flere gange samme dag."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -9,6 +9,40 @@ from accounts.models import Membership
 from municipalities.models import KKR, Municipality
 from tests.factories import MembershipFactory, UserFactory
 
+# Seeding the demo takes a minute: it runs once per test run, for the tests of this module
+# together (tests/browser/test_demo_data.py), which therefore run one after another and on
+# one xdist worker.
+TOGETHER = "tests/browser/test_demo_data.py::"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django runs transactional tests after the others: the module's tests join its
+    browser test (transactional) there, in the module's order."""
+    positions = [n for n, item in enumerate(items) if item.nodeid.startswith(TOGETHER)]
+    if not positions:
+        return
+    together = [items[n] for n in positions]
+    rest = [item for n, item in enumerate(items) if n not in set(positions)]
+    anchor = positions[-1] - (len(positions) - 1)
+    items[:] = [*rest[:anchor], *together, *rest[anchor:]]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's default distribution, except that the module's tests are one unit of work.
+
+    (`--dist loadgroup` would do it with a marker, but pytest 9 ignores the group suffix
+    pytest-xdist 3.8 gives the test ids.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class TogetherScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return TOGETHER if nodeid.startswith(TOGETHER) else nodeid
+
+    return TogetherScheduling(config, log)
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -1,5 +1,6 @@
 """axe-core in the page: no critical or serious violations on the main pages."""
 
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,10 @@ SIGNED_IN_PAGES = [
 
 
 def serious_violations(page, live_server):
+    """axe-core's critical and serious violations on the page just loaded, which must have
+    loaded: axe finds nothing wrong with a 404 page, however the browser got there."""
+    status = page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus")
+    assert status == HTTPStatus.OK, f"{page.url} answered {status}"
     page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
@@ -70,7 +75,8 @@ def test_axe_file_is_installed():
 def test_public_pages_have_no_serious_violations(live_server, live_data, page):
     problems = {}
     for path in PUBLIC_PAGES:
-        page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == HTTPStatus.OK, path
         found = serious_violations(page, live_server)
         if found:
             problems[path] = found
@@ -84,7 +90,8 @@ def test_signed_in_pages_have_no_serious_violations(
     login(page, secretariat_with_round, TEST_PASSWORD)
     problems = {}
     for path in SIGNED_IN_PAGES:
-        page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == HTTPStatus.OK, path
         found = serious_violations(page, live_server)
         if found:
             problems[path] = found

@@ -1,13 +1,9 @@
 """A coordinator starts a pilot project and invites a neighbour, who accepts in "Mine opgaver"."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.models import Membership, User
-from demo.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import Membership
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation, PilotProject
 from tests.factories import TEST_PASSWORD, MembershipFactory
@@ -77,25 +73,3 @@ def test_pilot_created_invited_and_accepted(live_server, live_data, page, login,
     screenshot(page, "pilot-detalje")
     page.set_viewport_size({"width": 390, "height": 844})
     _no_horizontal_scroll(page)
-
-
-def test_demo_data_pages(live_server, live_data, page, login, screenshot):
-    call_command("seed_demo", stdout=io.StringIO())
-
-    login(page, User.objects.get(email="koordinator@kobenhavn.demo"), DEMO_PASSWORD)
-    expect(page.get_by_role("link", name="Gå til Mine opgaver")).to_be_visible()
-    screenshot(page, "pilot-forside-koordinator")
-    page.get_by_role("link", name="Gå til Mine opgaver").click()
-    expect(page.get_by_text("Sekretariatets kommentar:")).to_be_visible()
-    screenshot(page, "mine-opgaver-demo")
-    page.goto(f"{live_server.url}/pilotprojekter/")
-    screenshot(page, "pilot-oversigt-demo")
-    page.set_viewport_size({"width": 390, "height": 844})
-    _no_horizontal_scroll(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("button", name="Log ud").click()
-
-    login(page, User.objects.get(email="sekretariat@kkr-hovedstaden.demo"), DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/mine-opgaver/")
-    expect(page.get_by_text("7 rapporter venter på behandling")).to_be_visible()
-    screenshot(page, "mine-opgaver-sekretariat")

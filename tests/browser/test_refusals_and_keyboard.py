@@ -1,5 +1,7 @@
 """Refusal pages, the report form by keyboard alone, and axe on the reporting pages."""
 
+from http import HTTPStatus
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,7 +27,7 @@ def test_coordinator_of_another_municipality_is_refused(
 
     for path in [report.get_absolute_url(), f"{report.get_absolute_url()}rediger/"]:
         response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 404
+        assert response.status == HTTPStatus.NOT_FOUND
         expect(page.get_by_role("heading", level=1)).to_have_text("Siden findes ikke")
         expect(page.locator("html")).to_have_attribute("lang", "da")
 
@@ -90,7 +92,8 @@ def test_reporting_pages_have_no_serious_violations(
         page.context.clear_cookies()
         login(page, user, TEST_PASSWORD)
         for path in paths:
-            page.goto(f"{live_server.url}{path}")
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == HTTPStatus.OK, path
             found = serious_violations(page, live_server)
             if found:
                 problems[path] = found

@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_UPDATED := /tmp/.psykiatriportalen-apt-updated
 
-.PHONY: setup run test lint messages assets system-packages browser-packages demo clean
+.PHONY: setup run test lint typecheck messages assets system-packages browser-packages demo clean
 
 ## setup: install Python packages, front-end assets and compiled translations (idempotent)
 setup: system-packages $(VENV)/.installed static/vendor/.built locale-compiled
@@ -63,6 +63,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+## typecheck: mypy with django-stubs over the application code ([tool.mypy] in pyproject.toml)
+typecheck: $(VENV)/.installed
+	DEBUG=true $(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

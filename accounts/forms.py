@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -68,13 +70,17 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "---------"), *organisation_choices(actor)]
+        organisation = cast(OrganisationField, self.fields["organisation"])
+        organisation.choices = [("", "---------"), *organisation_choices(actor)]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         value = cleaned.get("organisation")
         if value:
-            kkr, municipality = self.fields["organisation"].organisation(value)
+            kkr, municipality = cast(OrganisationField, self.fields["organisation"]).organisation(
+                value
+            )
             cleaned["kkr"], cleaned["municipality"] = kkr, municipality
             role = cleaned.get("role")
             if role == Membership.Role.SECRETARIAT and kkr is None:

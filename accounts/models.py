@@ -7,6 +7,8 @@ hold several memberships, e.g. coordinator for two municipalities.
 
 from __future__ import annotations
 
+from typing import ClassVar, cast
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -31,7 +33,8 @@ class UserQuerySet(models.QuerySet):
         ).distinct()
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    # django-stubs cannot type a manager made from a queryset as a base class.
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
@@ -71,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("bruger")
@@ -179,9 +182,10 @@ class Membership(TimeStampedModel):
 
     @property
     def organisation(self) -> KKR | Municipality:
-        return self.kkr or self.municipality
+        # The membership_exactly_one_organisation constraint: a KKR, else a municipality.
+        return self.kkr or cast(Municipality, self.municipality)
 
     @property
     def owning_kkr_id(self) -> int:
         """The KKR this membership falls under (the KKR itself or the municipality's)."""
-        return self.kkr_id or self.municipality.kkr_id
+        return self.kkr_id or cast(Municipality, self.municipality).kkr_id

@@ -67,24 +67,24 @@ def get_scope(user: User | AnonymousUser) -> Scope:
     cached = getattr(user, _SCOPE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    secretariat, coordinator, politician_kkr, politician_mun, mun_kkr = (
-        set(),
-        set(),
-        set(),
-        set(),
-        set(),
-    )
+    secretariat: set[int] = set()
+    coordinator: set[int] = set()
+    politician_kkr: set[int] = set()
+    politician_mun: set[int] = set()
+    mun_kkr: set[int] = set()
+    # Each membership has exactly one organisation, a KKR or a municipality (its constraints).
     for membership in get_memberships(user):
-        if membership.municipality_id:
-            mun_kkr.add(membership.municipality.kkr_id)
-        if membership.role == Membership.Role.SECRETARIAT:
-            secretariat.add(membership.kkr_id)
-        elif membership.role == Membership.Role.COORDINATOR:
-            coordinator.add(membership.municipality_id)
-        elif membership.kkr_id:
-            politician_kkr.add(membership.kkr_id)
-        else:
-            politician_mun.add(membership.municipality_id)
+        kkr_id, municipality = membership.kkr_id, membership.municipality
+        if municipality is not None:
+            mun_kkr.add(municipality.kkr_id)
+        if membership.role == Membership.Role.SECRETARIAT and kkr_id is not None:
+            secretariat.add(kkr_id)
+        elif membership.role == Membership.Role.COORDINATOR and municipality is not None:
+            coordinator.add(municipality.pk)
+        elif kkr_id is not None:
+            politician_kkr.add(kkr_id)
+        elif municipality is not None:
+            politician_mun.add(municipality.pk)
     scope = Scope(
         secretariat_kkr_ids=frozenset(secretariat),
         coordinator_municipality_ids=frozenset(coordinator),

@@ -43,7 +43,12 @@ def user_invite(
     municipality: Municipality | None = None,
 ) -> Membership:
     """Give a person a role in an organisation, creating and inviting them if they are new."""
-    organisation_kkr_id = kkr.pk if kkr else municipality.kkr_id
+    if kkr is not None:
+        organisation_kkr_id = kkr.pk
+    elif municipality is not None:
+        organisation_kkr_id = municipality.kkr_id
+    else:
+        raise ValidationError(_("Vælg enten et KKR eller en kommune, ikke begge."), code="role")
     if not can_grant(actor, kkr_id=organisation_kkr_id):
         raise PermissionDenied(_("Du kan kun tildele roller i dit eget KKR."))
     _check_role_fits(role=role, kkr=kkr, municipality=municipality)

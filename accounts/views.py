@@ -22,6 +22,7 @@ from accounts.forms import (
     InvitationForm,
     MembershipRoleForm,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Membership, User
 from accounts.permissions import can_manage_users
 from accounts.tokens import invitation_token_generator
@@ -47,7 +48,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @require_safe
-def my_organisations(request: HttpRequest) -> HttpResponse:
+def my_organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("kkr", "municipality__kkr").order_by(
         "role"
     )
@@ -60,7 +61,7 @@ def _require_user_manager(request: HttpRequest) -> None:
 
 
 @require_safe
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_user_manager(request)
     memberships = Membership.objects.manageable_by(request.user).select_related(
         "kkr", "municipality"
@@ -73,7 +74,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_user_manager(request)
     form = InvitationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +105,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_user_manager(request)
     person = get_object_or_404(User.objects.manageable_by(request.user), pk=pk)
     memberships = (
@@ -123,7 +124,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_detail.html", context)
 
 
-def _managed_membership(request: HttpRequest, pk: int) -> Membership:
+def _managed_membership(request: AuthenticatedHttpRequest, pk: int) -> Membership:
     _require_user_manager(request)
     return get_object_or_404(
         Membership.objects.manageable_by(request.user).select_related("user"), pk=pk
@@ -141,7 +142,7 @@ def _run(request: HttpRequest, action, success: str) -> None:
 
 
 @require_POST
-def membership_change_role(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_change_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _managed_membership(request, pk)
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
@@ -158,7 +159,7 @@ def membership_change_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _managed_membership(request, pk)
     _run(
         request,
@@ -176,7 +177,7 @@ def _managed_user(request: HttpRequest, pk: int) -> User:
 
 
 @require_POST
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_user(request, pk)
     _run(
         request,
@@ -187,7 +188,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_user(request, pk)
     _run(
         request,
@@ -198,7 +199,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_user(request, pk)
     _run(
         request,

@@ -9,6 +9,9 @@ gets a Danish error next to its field while the page shows that field's default
 
 from __future__ import annotations
 
+import builtins
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -48,8 +51,9 @@ class DashboardFilterForm(forms.Form):
 
     defaults: dict[str, object] = {}  # set per filter set, in DashboardFilter.get_form_class
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name, default in self.defaults.items():
             if name in self.fields and data.get(name) in (None, ""):
                 data[name] = default
@@ -141,6 +145,9 @@ class DashboardFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput(attrs={"value": "1", "class": "form-check-input"}),
     )
 
+    # FilterSet.__init__ copies the declared filters per instance; __init__ keeps the page's.
+    filters: dict[str, Any]
+
     class Meta:
         model = ReportEntry
         fields: list[str] = []
@@ -186,7 +193,8 @@ class DashboardFilter(django_filters.FilterSet):
                 .values_list("code", "name")
             )
 
-    def get_form_class(self) -> type[DashboardFilterForm]:
+    # builtins.type: the filter set's own "type" filter hides the builtin in the class body.
+    def get_form_class(self) -> builtins.type[DashboardFilterForm]:
         form_class = super().get_form_class()
         form_class.defaults = self.defaults
         return form_class
@@ -199,7 +207,7 @@ class DashboardFilter(django_filters.FilterSet):
         kind = KINDS[value]
         return queryset if kind is None else queryset.filter(initiative_kind=kind)
 
-    def value(self, name: str) -> object:
+    def value(self, name: str) -> Any:
         """The field's valid value, or its default (also for a field this page lacks)."""
         self.form.is_valid()  # validates once; cleaned_data then holds the defaults too
         return self.form.cleaned_data.get(name, self.defaults.get(name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -38,6 +39,9 @@ from reporting.models import (
     ReportEntry,
     ReportingRound,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Level = ReportEntry.ImplementationStatus
 LEVELS = list(Level)
@@ -249,7 +253,7 @@ class HeatRow:
 
     @property
     def cells(self) -> list[HeatCell]:
-        labels = {level.value: str(level.label) for level in LEVELS}
+        labels: dict[int | str | None, str] = {level.value: str(level.label) for level in LEVELS}
         labels.update((p.value, str(p.label)) for p in PARTICIPATIONS)
         return [HeatCell(code, level, labels.get(level, "")) for code, level in self.levels]
 
@@ -524,7 +528,10 @@ def municipality_profile(
         .annotate(avg=Avg(Cast("status", FloatField())))
         .order_by()
     )
-    labels = {**dict(Level.choices), **dict(ReportEntry.Participation.choices)}
+    labels: dict[object, StrOrPromise] = {
+        **dict(Level.choices),
+        **dict(ReportEntry.Participation.choices),
+    }
     ordered_rounds = sorted(rounds, key=lambda r: r.opens_on)
     rows = []
     codes = sorted(titles, key=lambda c: (titles[c][1], c))
@@ -667,7 +674,7 @@ def changes_since_previous(
         answers[(m_code, i_code)][round_id] = (level, narrative)
         names[m_code] = name
         titles[i_code] = i_title
-    labels = dict(Level.choices)
+    labels: dict[int | None, StrOrPromise] = dict(Level.choices)
     by_municipality: dict[str, MunicipalityChanges] = {}
     for (m_code, i_code), per_round in answers.items():
         if round_.pk not in per_round:
@@ -820,8 +827,8 @@ def pilot_overview(
     initiatives = Initiative.objects.pilots().filter(framework=framework)
     if area is not None:
         initiatives = initiatives.filter(block__area__number=area)
-    initiatives = initiatives.in_display_order().values_list("pk", "code", "title")
-    groups = {pk: PilotInitiativeGroup(code, title, []) for pk, code, title in initiatives}
+    rows = initiatives.in_display_order().values_list("pk", "code", "title")
+    groups = {pk: PilotInitiativeGroup(code, title, []) for pk, code, title in rows}
     scoped = projects.filter(initiative__in=list(groups)).order_by("title")
     for project in pilot_projects_for_list(scoped):
         participants = [

@@ -8,14 +8,23 @@ docs/performance.md). These widgets produce equivalent markup from the same cont
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
-class _CompactOptions:
-    def render(self, name, value, attrs=None, renderer=None) -> str:
+class _CompactOptions(forms.Select):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         options = "".join(
             f'<option value="{escape(option["value"])}"'
@@ -31,7 +40,7 @@ class _CompactOptions:
         )
 
 
-class CompactSelect(_CompactOptions, forms.Select):
+class CompactSelect(_CompactOptions):
     pass
 
 

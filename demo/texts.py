@@ -3,6 +3,28 @@
 Demo content, not user interface: these strings are data and are not translated.
 """
 
+from typing import TypedDict
+
+
+class PilotSpec(TypedDict):
+    """A demo pilot project: who leads it, who was asked and answered what, what it found."""
+
+    initiative: str
+    title: str
+    lead: str
+    accepted: list[str]
+    invited: list[str]
+    declined: list[str]
+    status: str
+    starts_on: tuple[int, int, int]
+    ends_on: tuple[int, int, int]
+    description: str
+    results: str
+    results_published: bool
+    since: int
+    contact: tuple[str, str]
+
+
 # Openings per strategic area of the Hovedstaden framework; {kommune} and {nabo} vary them.
 AREA_OPENINGS = {
     1: [
@@ -144,7 +166,7 @@ RETURN_COMMENTS = [
 
 # Pilot projects: initiative code, title, lead, accepted, invited, declined, status, start,
 # end, description, results (empty: none yet), results shared, round index it began in.
-PILOTS = [
+PILOTS: list[PilotSpec] = [
     {
         "initiative": "2.P2",
         "title": "Fælles akuttilbud i Nordsjælland",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -17,6 +18,18 @@ from municipalities.models import Municipality
 from notifications.models import ReminderSent
 from pilots.models import PilotParticipation
 from reporting.models import Report, ReportingRound
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class RoundCounts(TypedDict):
+    """A round's reports counted by state, as annotated on it for the secretariat's tasks."""
+
+    awaiting_review: int
+    not_submitted: int
+    approved: int
+    total: int
 
 
 @dataclass
@@ -48,7 +61,7 @@ class MunicipalityTasks:
 @dataclass
 class Tasks:
     municipalities: list[MunicipalityTasks]
-    rounds: list[ReportingRound]
+    rounds: list[WithAnnotations[ReportingRound, RoundCounts]]
 
     @property
     def count(self) -> int:
@@ -67,7 +80,8 @@ def tasks_for(user: User) -> Tasks:
     scope = get_scope(user)
     municipalities = sorted(
         {
-            m.municipality_id: m.municipality
+            # A coordinator's membership is in a municipality (its constraint).
+            m.municipality_id: cast(Municipality, m.municipality)
             for m in get_memberships(user)
             if m.municipality_id in scope.coordinator_municipality_ids
         }.values(),
@@ -96,7 +110,7 @@ def tasks_for(user: User) -> Tasks:
         )
         for invitation in invitations:
             by_id[invitation.municipality_id].invitations.append(invitation)
-    rounds: list[ReportingRound] = []
+    rounds: list[WithAnnotations[ReportingRound, RoundCounts]] = []
     if scope.secretariat_kkr_ids:
         rounds = list(
             ReportingRound.objects.filter(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import get_scope
 from core.views import run_service
 from notifications import services
@@ -41,7 +42,7 @@ def _reviewable_report(request: HttpRequest, pk: int) -> Report:
 
 
 @require_POST
-def round_remind_all(request: HttpRequest, slug: str) -> HttpResponse:
+def round_remind_all(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     try:
         result = services.reminders_send_missing(actor=request.user, round_=round_)
@@ -77,7 +78,7 @@ def round_remind_all(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def round_remind_one(request: HttpRequest, pk: int) -> HttpResponse:
+def round_remind_one(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _reviewable_report(request, pk)
     run_service(
         request,
@@ -91,7 +92,7 @@ def round_remind_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def tasks(request: HttpRequest) -> HttpResponse:
+def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     context = {
         "tasks": tasks_for(request.user),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -57,15 +59,17 @@ class PilotProjectCreateForm(_PilotFieldsForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = pilot_initiatives_for(actor).in_display_order()
-        lead = self.fields["lead_municipality"]
+        initiative = cast(forms.ModelChoiceField, self.fields["initiative"])
+        initiative.queryset = pilot_initiatives_for(actor).in_display_order()
+        lead = cast(forms.ModelChoiceField, self.fields["lead_municipality"])
         lead.queryset = Municipality.objects.filter(
             pk__in=get_scope(actor).coordinator_municipality_ids
         ).order_by("name")
         lead.empty_label = None
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         initiative, lead = data.get("initiative"), data.get("lead_municipality")
         if initiative and lead and initiative.framework.kkr_id != lead.kkr_id:
             self.add_error(
@@ -108,4 +112,5 @@ class PilotInviteForm(forms.Form):
 
     def __init__(self, *args, project: PilotProject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipalities"].queryset = invitable_municipalities(project)
+        municipalities = cast(forms.ModelMultipleChoiceField, self.fields["municipalities"])
+        municipalities.queryset = invitable_municipalities(project)

@@ -54,7 +54,7 @@ class PilotProject(TimeStampedModel):
         related_name="led_pilot_projects",
         verbose_name=_("tovholderkommune"),
     )
-    participants = models.ManyToManyField(
+    participants: models.ManyToManyField[Municipality, PilotParticipation] = models.ManyToManyField(
         Municipality,
         through="PilotParticipation",
         related_name="pilot_projects",

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import get_scope
 from pilots import services as pilot_services
 from pilots.filters import PilotProjectFilter
@@ -30,7 +31,7 @@ def _editable_project(request: HttpRequest, pk: int) -> PilotProject:
 
 
 @require_safe
-def pilot_list(request: HttpRequest) -> HttpResponse:
+def pilot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     projects = PilotProject.objects.visible_to(request.user)
     filterset = PilotProjectFilter(request.GET or None, queryset=projects)
     if filterset.is_bound and filterset.is_valid():
@@ -44,7 +45,7 @@ def pilot_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pilot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         pilot_projects_for_list(PilotProject.objects.visible_to(request.user)), pk=pk
     )
@@ -70,7 +71,7 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pilots/pilot_detail.html", context)
 
 
-def pilot_create(request: HttpRequest) -> HttpResponse:
+def pilot_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not get_scope(request.user).is_coordinator:
         raise PermissionDenied
     form = PilotProjectCreateForm(request.POST or None, actor=request.user)
@@ -89,7 +90,7 @@ def pilot_create(request: HttpRequest) -> HttpResponse:
     return render(request, "pilots/pilot_form.html", {"form": form, "project": None})
 
 
-def pilot_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def pilot_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _editable_project(request, pk)
     form = PilotProjectEditForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +104,7 @@ def pilot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pilots/pilot_form.html", {"form": form, "project": project})
 
 
-def pilot_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def pilot_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = _editable_project(request, pk)
     form = PilotInviteForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +127,7 @@ def pilot_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def pilot_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def pilot_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participation = get_object_or_404(
         PilotParticipation.objects.filter(
             project__in=PilotProject.objects.visible_to(request.user)

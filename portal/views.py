@@ -16,8 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
     frameworks = (
         Framework.objects.visible_to(request.user).select_related("kkr").order_by("-adopted_on")
     )
-    scope = get_scope(request.user)
-    tasks = tasks_for(request.user) if scope.is_coordinator or scope.is_secretariat else None
+    user, scope = request.user, get_scope(request.user)
+    tasks = (
+        tasks_for(user)
+        if user.is_authenticated and (scope.is_coordinator or scope.is_secretariat)
+        else None
+    )
     return render(request, "home.html", {"frameworks": frameworks, "tasks": tasks})
 
 

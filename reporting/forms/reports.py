@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.utils.formats import date_format
@@ -76,7 +78,7 @@ class _ComparableForm(forms.Form):
             return ", ".join(str(choices.get(v, v)) for v in sorted(value, key=str))
         return str(choices.get(value, value))
 
-    def compare_with_saved(self, saved: dict) -> None:
+    def compare_with_saved(self, saved: Mapping[str, Any]) -> None:
         """Remember the saved value of every field where it differs from the typed value."""
         for name in self.fields:
             if name not in saved or name not in self.cleaned_data:
@@ -226,7 +228,8 @@ class AnswerForm(_ComparableForm):
     )
 
     def __init__(self, *args, answer, **kwargs):
-        self.answer = answer
+        # Not self.answer: that name is the form's field.
+        self.political_answer = answer
         kwargs.setdefault("initial", {"answer": answer.answer})
         super().__init__(*args, **kwargs)
         self.fields["answer"].label = f"{answer.question.number}. {answer.question.text}"
@@ -283,7 +286,7 @@ class ReportEditForm:
         return [form.to_entry_data() for form in self.entry_forms]
 
     def answers(self) -> dict[int, str]:
-        return {form.answer.pk: form.cleaned_data["answer"] for form in self.answer_forms}
+        return {form.political_answer.pk: form.cleaned_data["answer"] for form in self.answer_forms}
 
     def compare_with_saved(self, saved: ReportEditForm) -> None:
         """Mark every field where the database (`saved`, unbound) differs from what was typed."""
@@ -293,7 +296,7 @@ class ReportEditForm:
 
     def error_links(self) -> list[tuple[str, str, str]]:
         """(anchor, label, message) of every field error, in page order, for the summary."""
-        links = []
+        links: list[tuple[str, str, str]] = []
         for form in self.forms:
             title = _entry_title(form)
             for name, errors in form.errors.items():
@@ -302,7 +305,7 @@ class ReportEditForm:
                 field = form[name]
                 label = f"{title}: {field.label}" if title else str(field.label)
                 for message in errors:
-                    links.append((field.auto_id, label, message))
+                    links.append((field.auto_id, label, str(message)))
         return links
 
 
@@ -310,7 +313,9 @@ def _entry_title(form) -> str:
     if isinstance(form, EntryForm):
         return form.entry.initiative_code
     if isinstance(form, AnswerForm):
-        return _("Politisk spørgsmål %(number)s") % {"number": form.answer.question.number}
+        return _("Politisk spørgsmål %(number)s") % {
+            "number": form.political_answer.question.number
+        }
     return ""
 
 

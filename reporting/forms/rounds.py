@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,8 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instance = instance
         if instance is None:
-            self.fields["framework"].queryset = Framework.objects.editable_by(actor).filter(
+            framework = cast(forms.ModelChoiceField, self.fields["framework"])
+            framework.queryset = Framework.objects.editable_by(actor).filter(
                 status=Framework.Status.ADOPTED
             )
         else:
@@ -63,8 +66,9 @@ class RoundForm(forms.Form):
             del self.fields["framework"]
             del self.fields["slug"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         opens_on, deadline = data.get("opens_on"), data.get("deadline")
         if opens_on and deadline and deadline < opens_on:
             self.add_error("deadline", _("Fristen skal ligge på eller efter åbningsdatoen."))
@@ -123,7 +127,8 @@ QuestionFormSet = forms.formset_factory(
 
 def question_formset(data=None, *, questions: list[str]) -> BaseQuestionFormSet:
     """The questions as textareas, with two blank ones for new questions."""
-    return QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions])
+    formset = QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions])
+    return cast(BaseQuestionFormSet, formset)
 
 
 class ExtendDeadlineForm(forms.Form):

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy
 
 from reporting.models import Report, ReportEvent, ReportingRound
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class FollowUpState:
     key: str  # as in the address: ?tilstand=<key>
-    label: str
+    label: StrOrPromise
 
 
 FOLLOW_UP_STATES = [

@@ -18,10 +18,10 @@ def attachment_add(*, actor: User, entry: ReportEntry, upload: UploadedFile) -> 
     report_lock_editable(actor, entry.report_id)
     if not entry.is_mandatory:
         raise ValidationError(_("Der kan kun vedhæftes filer til forpligtende indsatser."))
-    attachment = Attachment(
-        entry=entry, original_name=upload.name[:255], size=upload.size, uploaded_by=actor
-    )
-    attachment.file.save(upload.name, upload, save=False)
+    # A file from a form always has a name and a size (Django's stubs allow neither).
+    name, size = upload.name or "", upload.size or 0
+    attachment = Attachment(entry=entry, original_name=name[:255], size=size, uploaded_by=actor)
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment
 

@@ -121,7 +121,7 @@ def _previous_entries(municipality_ids: list[int], round_: ReportingRound) -> di
         .exclude(round=round_)
         .order_by("municipality_id", "-round__opens_on")
     )
-    report_ids = {}
+    report_ids: dict[int, int] = {}
     for report in latest.only("id", "municipality_id"):
         report_ids.setdefault(report.municipality_id, report.pk)
     previous: dict[tuple[int, int], ReportEntry] = {}

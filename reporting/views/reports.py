@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from reporting.forms.reports import (
     ATTACHMENT_CONTENT_TYPES,
     AttachmentForm,
@@ -74,13 +75,13 @@ def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
 
 
 @require_safe
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
     return render(request, "reporting/report_detail.html", _detail_context(request, report))
 
 
 @require_safe
-def report_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_history_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The history holds every draft value: only the KKR's secretariat and the municipality's
     # own coordinators read it; for everyone else the page does not exist.
     report = get_object_or_404(
@@ -174,7 +175,7 @@ def _saved_flag(pk: int) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
     _check_editable(request, report)
     if request.method != "POST":
@@ -233,7 +234,9 @@ def _entry_anchor(report: Report, entry: ReportEntry) -> str:
 
 
 @require_POST
-def report_attachment_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def report_attachment_upload(
+    request: AuthenticatedHttpRequest, pk: int, entry_pk: int
+) -> HttpResponse:
     report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
     entry = get_object_or_404(report.entries.all(), pk=entry_pk)
     _check_editable(request, report)
@@ -269,7 +272,9 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment
 
 
 @require_POST
-def report_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def report_attachment_delete(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
     attachment = _attachment(request, pk, attachment_pk)
     report, entry = attachment.entry.report, attachment.entry
     _check_editable(request, report)
@@ -279,7 +284,9 @@ def report_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) 
 
 
 @require_safe
-def report_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def report_attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> FileResponse:
     # Served through this view, never from MEDIA_URL, so that the report's scope applies.
     attachment = _attachment(request, pk, attachment_pk)
     extension = attachment_extension(attachment.original_name)
@@ -301,7 +308,7 @@ def report_attachment_download(request: HttpRequest, pk: int, attachment_pk: int
 
 
 @require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
     _check_reviewable(request, report)
     form = ReturnForm(request.POST)
@@ -328,7 +335,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
     _check_reviewable(request, report)
     try:

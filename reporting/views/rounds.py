@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import get_scope
 from commitments.models import Framework
 from core.views import run_service
@@ -59,7 +60,7 @@ def _can_create(user) -> bool:
 
 
 @require_safe
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds = list(selectors.rounds_for_list(user=request.user, today=timezone.localdate()))
     for round_ in rounds:
         round_.is_managed = can_manage_round(request.user, round_)
@@ -67,7 +68,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/round_list.html", context)
 
 
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _can_create(request.user):
         raise PermissionDenied
     form = RoundForm(request.POST or None, actor=request.user)
@@ -103,7 +104,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/round_form.html", context)
 
 
-def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     if round_.status != ReportingRound.Status.DRAFT:
         messages.error(request, _("Kun en runde, der ikke er åbnet endnu, kan redigeres."))
@@ -140,7 +141,7 @@ def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _visible_round(request, slug)
     is_manager = can_manage_round(request.user, round_)
     context = {"round": round_, "questions": round_.questions.all(), "is_manager": is_manager}
@@ -163,7 +164,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def round_open(request: HttpRequest, slug: str) -> HttpResponse:
+def round_open(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     run_service(
         request,
@@ -181,7 +182,7 @@ def round_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def round_close(request: HttpRequest, slug: str) -> HttpResponse:
+def round_close(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     run_service(
         request,
@@ -194,7 +195,7 @@ def round_close(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+def round_reopen(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     run_service(
         request,
@@ -204,7 +205,7 @@ def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(round_)
 
 
-def report_extend_deadline_form(request: HttpRequest, pk: int) -> HttpResponse:
+def report_extend_deadline_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _reviewable_report(request, pk)
     form = ExtendDeadlineForm(
         request.POST or None,
@@ -242,14 +243,14 @@ def _publishing(request: HttpRequest, slug: str, action, done: str) -> HttpRespo
 
 
 @require_POST
-def round_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def round_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _publishing(
         request, slug, services.round_publish, _("Rundens godkendte resultater er nu offentlige.")
     )
 
 
 @require_POST
-def round_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+def round_unpublish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _publishing(
         request,
         slug,

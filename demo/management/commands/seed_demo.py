@@ -103,6 +103,12 @@ def _mail_slug(name: str) -> str:
     return name.lower().translate(table)
 
 
+class _Pilot(texts.PilotSpec):
+    """A demo pilot project's spec with the project made from it."""
+
+    project: PilotProject
+
+
 class Command(BaseCommand):
     help = "Opretter demobrugere og et års demodata for KKR Hovedstaden (kan køres flere gange)."
 
@@ -137,6 +143,7 @@ class Command(BaseCommand):
         rows = []
         for email, name, role, kind, key in DEMO_USERS:
             user = self._user(email, name)
+            organisation: KKR | Municipality
             if kind == "kkr":
                 organisation = KKR.objects.get(slug=key)
                 Membership.objects.get_or_create(user=user, role=role, kkr=organisation)
@@ -217,7 +224,7 @@ class Command(BaseCommand):
         pilots = self._pilots(framework)
         for index, spec in enumerate(specs):
             round_ = self._round(framework, spec, index, pilots)
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for report in round_.reports.all():
             counts[report.progress] += 1
         open_counts = ", ".join(
@@ -230,10 +237,10 @@ class Command(BaseCommand):
             f"({open_counts})."
         )
 
-    def _pilots(self, framework: Framework) -> list[dict]:
+    def _pilots(self, framework: Framework) -> list[_Pilot]:
         """Pilot projects made, shared and answered through the services, like real users."""
         initiatives = {i.code: i for i in Initiative.objects.filter(framework=framework)}
-        made = []
+        made: list[_Pilot] = []
         for spec in texts.PILOTS:
             lead_code = spec["lead"]
             lead_user = self.coordinators[lead_code]
@@ -284,7 +291,7 @@ class Command(BaseCommand):
         return made
 
     def _round(
-        self, framework: Framework, spec: RoundSpec, index: int, pilots: list[dict]
+        self, framework: Framework, spec: RoundSpec, index: int, pilots: list[_Pilot]
     ) -> ReportingRound:
         round_ = round_services.round_create(
             actor=self.secretariat,
@@ -331,7 +338,7 @@ class Command(BaseCommand):
         entries: list[ReportEntry],
         plan: str,
         index: int,
-        pilots: list[dict],
+        pilots: list[_Pilot],
     ) -> None:
         """Take one report through the workflow its plan describes."""
         if plan == "not_started":
@@ -385,7 +392,7 @@ class Command(BaseCommand):
             report_services.report_approve(actor=self.secretariat, report=report)
 
     def _entry_data(
-        self, code: str, entry: ReportEntry, index: int, pilots: list[dict], partial: bool
+        self, code: str, entry: ReportEntry, index: int, pilots: list[_Pilot], partial: bool
     ) -> report_services.EntryData:
         methods = self.methods[entry.initiative_id]
         keep = report_services.EntryData(
@@ -443,7 +450,7 @@ class Command(BaseCommand):
         )
 
     def _participation(
-        self, code: str, entry: ReportEntry, index: int, pilots: list[dict]
+        self, code: str, entry: ReportEntry, index: int, pilots: list[_Pilot]
     ) -> tuple[str, int | None]:
         choices = ReportEntry.Participation
         for pilot in pilots:
@@ -459,7 +466,7 @@ class Command(BaseCommand):
                 return choices.CONSIDERING, project.pk
         return self.rng.choice([choices.NOT_PARTICIPATING] * 3 + [choices.CONSIDERING]), None
 
-    def _answer(self, code: str, number: int, pilots: list[dict]) -> str:
+    def _answer(self, code: str, number: int, pilots: list[_Pilot]) -> str:
         name = self.by_code[code].name
         if number == 2:
             mine = [p for p in pilots if code == p["lead"] or code in p["accepted"]]

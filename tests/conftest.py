@@ -160,31 +160,9 @@ def _closed_port() -> int:
 
 
 @pytest.fixture
-def use_broker():
-    """Point the Celery app at a real broker URL for one test, then back to running eagerly.
-
-    Celery reads its configuration once, so the test settings cannot change it; the app's
-    connection pools are dropped so the next task is sent to the new URL.
-    """
-    from portal.celery import app
-
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    def use(url: str, **conf):
-        app.conf.update(task_always_eager=False, broker_url=url, **conf)
-        reset_pools()
-        return app
-
-    yield use
-    app.conf.update(saved)
-    reset_pools()
-
-
-@pytest.fixture
-def broker_down(use_broker):
+def broker_down():
     """Celery configured with a Redis broker on a port where nothing listens."""
-    return use_broker(f"redis://127.0.0.1:{_closed_port()}/0")
+    from tests.brokers import celery_broker
+
+    with celery_broker(f"redis://127.0.0.1:{_closed_port()}/0") as app:
+        yield app

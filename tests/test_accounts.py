@@ -74,6 +74,18 @@ def test_my_organisations_lists_every_role(client, reference_data):
     assert content.count("<td>Kommunal koordinator</td>") == 2
 
 
+def test_the_invitation_is_danish_when_the_secretariat_reads_english(invite, client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = invite()
+
+    assert response.status_code == HTTPStatus.FOUND
+    [message] = mail.outbox
+    assert message.subject == "Du er inviteret til Psykiatriportalen"
+    assert "Kommunal koordinator" in message.body
+    assert "Venlig hilsen" in message.body
+
+
 def test_secretariat_invites_a_new_coordinator_who_sets_a_password(invite, client, secretariat):
     response = invite()
 

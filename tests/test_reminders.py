@@ -311,4 +311,5 @@ def test_the_daily_task_sends_todays_reminders_once(django_capture_on_commit_cal
     assert (first, second) == (1, 0)
     assert [m.to for m in mail.outbox] == [[f"koordinator.{report.municipality.code}@example.dk"]]
     assert mail.outbox[0].subject == "Påmindelse: Statusopfølgning 2026 – frist 15. december 2026"
-    assert report.events.get(action="reminded").comment == "Automatisk påmindelse 7 dage før fristen"
+    event = report.events.get(action="reminded")
+    assert event.comment == "Automatisk påmindelse 7 dage før fristen"

@@ -68,7 +68,7 @@ def test_the_progress_partial_polls_while_the_job_runs(client, coordinator):
 
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
-    assert f'hx-get="/jobs/{job.pk}/fremdrift/" hx-trigger="every 1s"' in content
+    assert f'data-hx-get="/jobs/{job.pk}/fremdrift/" data-hx-trigger="every 1s"' in content
     assert 'max="100" value="25"' in content
     assert "Jobbet kører. Tæller 2" in content
     assert "2 af 8 trin (25 %)" in content

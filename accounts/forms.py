@@ -7,7 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from accounts.permissions import manageable_kkr_ids
+from core import mail
 from municipalities.models import KKR, Municipality
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's password reset, its e-mail sent through the outbox like every other."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        mail.send(to=[to_email], template="accounts/email/password_reset", context=context)
 
 
 class EmailAuthenticationForm(AuthenticationForm):

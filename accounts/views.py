@@ -21,6 +21,7 @@ from accounts.forms import (
     InvitationAcceptForm,
     InvitationForm,
     MembershipRoleForm,
+    PasswordResetForm,
 )
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Membership, User
@@ -38,8 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

@@ -4,6 +4,7 @@ Every value can be set by an environment variable or a `.env` file (see `.env.ex
 the defaults give a working development site on SQLite.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -42,9 +43,13 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "post_office",
+    "django_celery_beat",
+    "django_celery_results",
     "core",
     "municipalities",
     "accounts",
+    "jobs",
     "commitments",
     "pilots",
     "reporting",
@@ -198,6 +203,44 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Psykiatriportalen <noreply@example.dk>")
 
+# The mail outbox (django-post-office, decision 12): core.mail.send() stores each message, and
+# delivery hands it to EMAIL_BACKEND later. A message the mail server refuses is tried again
+# every RETRY_INTERVAL, MAX_RETRIES times (two hours), then shown as failed in the admin.
+POST_OFFICE = {
+    "MAX_RETRIES": 24,
+    "RETRY_INTERVAL": datetime.timedelta(minutes=5),
+    "LOG_LEVEL": 1,  # keep a log row for failures only
+    "THREADS_PER_PROCESS": 2,
+    "BATCH_SIZE": 100,
+}
+
+# Background jobs on Celery (decision 12). With no broker configured (`make run`, the test
+# suite) every task runs in the process that starts it, right after the commit that caused it.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never used for sending; keeps Celery off its AMQP default
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
+CELERY_RESULT_EXTENDED = True
+# Only failures and retries are stored (django-celery-results, shown in the admin); a
+# successful run every minute would fill the table with nothing to look at.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+CELERY_RESULT_EXPIRES = datetime.timedelta(days=30)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that cannot reach the broker gives up within about a second instead of
+# hanging: the outbox and the job table keep the work, and beat hands it out again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
 # Automatic reminders to municipalities that have not submitted: days relative to the
 # (possibly extended) deadline, negative before it and positive after it.
 REMINDER_OFFSETS_DAYS = env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[-7, -1, 1, 7])
@@ -226,4 +269,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # post-office installs its own DEBUG handler unless its logger is configured here.
+    "loggers": {"post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -173,3 +173,30 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """The real SMTP backend pointed at a port on this machine where nothing listens."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _closed_port()
+    settings.EMAIL_TIMEOUT = 2
+    return settings
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down():
+    """Celery configured with a Redis broker on a port where nothing listens."""
+    from tests.brokers import celery_broker
+
+    with celery_broker(f"redis://127.0.0.1:{_closed_port()}/0") as app:
+        yield app

@@ -6,10 +6,12 @@ from http import HTTPStatus
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from post_office.models import STATUS, Email
 
 from accounts.models import Membership, User
 from accounts.tokens import invitation_token_generator
@@ -70,6 +72,18 @@ def test_my_organisations_lists_every_role(client, reference_data):
     assert "København" in content
     assert "Frederiksberg" in content
     assert content.count("<td>Kommunal koordinator</td>") == 2
+
+
+def test_the_invitation_is_danish_when_the_secretariat_reads_english(invite, client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = invite()
+
+    assert response.status_code == HTTPStatus.FOUND
+    [message] = mail.outbox
+    assert message.subject == "Du er inviteret til Psykiatriportalen"
+    assert "Kommunal koordinator" in message.body
+    assert "Venlig hilsen" in message.body
 
 
 def test_secretariat_invites_a_new_coordinator_who_sets_a_password(invite, client, secretariat):
@@ -245,11 +259,18 @@ def test_password_change_signs_out_other_sessions(client, coordinator):
     assert elsewhere.get(reverse("accounts:my_organisations")).status_code == HTTPStatus.FOUND
 
 
-def test_password_reset_sends_a_danish_email(client, coordinator):
-    client.post(reverse("accounts:password_reset"), {"email": coordinator.email})
+def test_password_reset_sends_a_danish_email_through_the_outbox(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    assert mail.outbox[0].subject == "Nulstil din adgangskode til Psykiatriportalen"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": coordinator.email})
+
+    assert [m.subject for m in mail.outbox] == ["Nulstil din adgangskode til Psykiatriportalen"]
     assert "/konto/nulstil/" in mail.outbox[0].body
+    assert "Du (eller en anden) har bedt om at nulstille adgangskoden" in mail.outbox[0].body
+    assert Email.objects.get().status == STATUS.sent
 
 
 def test_session_expires_after_an_hour_of_inactivity():

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from jobs.models import Job
 from pilots.models import PilotProject
 from reporting.models import Report, ReportingRound
 
@@ -69,6 +70,14 @@ def _pages_by_role() -> dict[str, list[str]]:
     project = PilotProject.objects.filter(lead_municipality__code="101").first()
     assert project is not None
     common = _signed_in_pages(own, open_round, project)
+    # A running job, so that its page has the progress bar and the polling partial.
+    job = Job.objects.create(
+        kind="reporting.meeting_report",
+        created_by=User.objects.get(email="koordinator@kobenhavn.demo"),
+        status=Job.Status.RUNNING,
+        progress_done=1,
+        progress_total=4,
+    )
     return {
         "anonymous": PUBLIC,
         "koordinator@kobenhavn.demo": [
@@ -78,6 +87,7 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("pilots:pilot_create"),
             reverse("pilots:pilot_edit", args=[project.pk]),
             reverse("pilots:pilot_invite", args=[project.pk]),
+            job.get_absolute_url(),
         ],
         "politiker@kkr-hovedstaden.demo": DASHBOARDS,
         "sekretariat@kkr-hovedstaden.demo": [

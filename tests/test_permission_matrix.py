@@ -10,8 +10,10 @@ from http import HTTPStatus
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.timezone import now
 
 from accounts.models import Membership, User
+from jobs.models import Job
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation
 from reporting.models import Attachment, Report
@@ -117,6 +119,9 @@ OWN_REPORT_READ = {
 }
 OWN_REPORT_WRITE = {**OWN_REPORT_READ, "secretariat": FORBIDDEN}
 OWN_REPORT_REVIEW = {**OWN_REPORT_READ, "coordinator": FORBIDDEN, "secretariat": FOUND}
+
+# A job is its starter's own: everyone else gets 404, as for a job that does not exist.
+JOB_OWNER = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "coordinator": OK}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -272,6 +277,10 @@ MATRIX = {
         {**PILOT_LEAD_ONLY, "coordinator": FORBIDDEN, "other_coordinator": FOUND},
     ),
     "notifications:tasks": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # --- jobs: the world's job is København's coordinator's, done, with a file ---
+    "jobs:job_detail": ("job", JOB_OWNER, SIGNED_IN_NOT_ALLOWED),
+    "jobs:job_progress": ("job", JOB_OWNER, SIGNED_IN_NOT_ALLOWED),
+    "jobs:job_download": ("job", JOB_OWNER, SIGNED_IN_NOT_ALLOWED),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -335,6 +344,10 @@ def world(reference_data, coordinator, own_municipality):
     entry = report.entries.get()
     attachment = Attachment(entry=entry, original_name="plan.pdf", size=9)
     attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    job = Job.objects.create(
+        kind="tests.count", created_by=coordinator, status=Job.Status.DONE, finished_at=now()
+    )
+    job.result.save("tal.txt", ContentFile(b"1\n2\n3"), save=True)
     return {
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
@@ -352,6 +365,7 @@ def world(reference_data, coordinator, own_municipality):
         "bad_token": {"uidb64": "MQ", "token": "set-password"},
         "target_user": {"pk": target.pk},
         "target_membership": {"pk": membership.pk},
+        "job": {"pk": job.pk},
     }
 
 

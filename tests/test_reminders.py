@@ -2,6 +2,7 @@
 
 import datetime
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from accounts.models import Membership
 from notifications import selectors as reminder_selectors
 from notifications import services as reminders
 from notifications.models import ReminderSent
+from notifications.tasks import send_reminders
 from reporting.models import Report, ReportEvent, ReportingRound
 from tests.factories import MembershipFactory, MunicipalityFactory, ReportFactory
 
@@ -293,3 +295,21 @@ def secretariat_of():
         ).user
 
     return make
+
+
+def test_the_daily_task_sends_todays_reminders_once(django_capture_on_commit_callbacks):
+    report = _report()
+    today = datetime.date(2026, 12, 8)  # seven days before the deadline
+
+    with (
+        mock.patch("django.utils.timezone.localdate", return_value=today),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        first = send_reminders.delay().get()
+        second = send_reminders.delay().get()
+
+    assert (first, second) == (1, 0)
+    assert [m.to for m in mail.outbox] == [[f"koordinator.{report.municipality.code}@example.dk"]]
+    assert mail.outbox[0].subject == "Påmindelse: Statusopfølgning 2026 – frist 15. december 2026"
+    event = report.events.get(action="reminded")
+    assert event.comment == "Automatisk påmindelse 7 dage før fristen"

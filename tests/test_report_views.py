@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from post_office.models import STATUS, Email
 
 from core.validators import CPR_MESSAGE
 from reporting.forms.reports import ATTACHMENT_MAX_BYTES
@@ -277,6 +278,48 @@ def test_submitting_a_complete_report_sends_it_to_the_secretariat(
     assert "Redigér rapport" not in page
 
 
+def test_mail_to_the_secretariat_is_danish_when_the_coordinator_reads_english(
+    client, coordinator, own_report, secretariat, django_capture_on_commit_callbacks, settings
+):
+    own_report = _fill_all(own_report, coordinator)
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = _load(client, own_report)
+    data["action"] = "submit"
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_edit_url(own_report), data, follow=True)
+
+    assert "The report has been submitted to the KKR secretariat." in response.content.decode()
+    [message] = mail.outbox
+    assert message.subject == "København har indsendt sin rapport"
+    assert 'København har indsendt sin rapport i "Statusopfølgning 2026".' in message.body
+    assert "Venlig hilsen" in message.body
+
+
+def test_submitting_with_the_mail_server_down_succeeds_and_the_mail_waits_in_the_outbox(
+    client, coordinator, own_report, secretariat, django_capture_on_commit_callbacks, smtp_down
+):
+    own_report = _fill_all(own_report, coordinator)
+    client.force_login(coordinator)
+    data = _load(client, own_report)
+    data["action"] = "submit"
+    Email.objects.all().delete()  # the round's opening e-mails
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_edit_url(own_report), data, follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Rapporten er indsendt til KKR-sekretariatet." in response.content.decode()
+    own_report.refresh_from_db()
+    assert own_report.status == Report.Status.SUBMITTED
+    email = Email.objects.get()
+    assert email.to == [secretariat.email]
+    assert email.status == STATUS.requeued
+    assert email.logs.get().exception_type == "ConnectionRefusedError"
+
+
 def test_a_report_that_is_visible_but_not_editable_answers_403(
     client, coordinator, other_coordinator, own_report, other_report
 ):
@@ -500,9 +543,10 @@ def test_attachments_of_a_submitted_report_cannot_be_changed(
 
 
 @pytest.fixture
-def submitted_report(own_report, coordinator):
+def submitted_report(own_report, coordinator, django_capture_on_commit_callbacks):
     report = _fill_all(own_report, coordinator)
-    return report_services.report_submit(actor=coordinator, report=report, expected_version=2)
+    with django_capture_on_commit_callbacks(execute=True):  # deliver the submission's e-mail
+        return report_services.report_submit(actor=coordinator, report=report, expected_version=2)
 
 
 def test_secretariat_sees_review_forms_on_a_submitted_report(

@@ -1,12 +1,16 @@
 """The reporting workflow as services: opening, saving, submitting, reviewing."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from post_office.models import STATUS, Email
 
 from commitments.models import Initiative
+from core.tasks import deliver_outbox
 from core.validators import contains_cpr_number
 from reporting.models import Report, ReportEntry, ReportEvent, ReportingRound
 from reporting.services import reports as report_services
@@ -224,6 +228,38 @@ def test_full_workflow_submit_return_resubmit_approve(
         "submitted",
         "approved",
     ]
+
+
+def test_submit_with_the_mail_server_down_keeps_the_mail_and_the_next_run_delivers_it(
+    own_report, coordinator, secretariat, django_capture_on_commit_callbacks, smtp_down, settings
+):
+    saved = _save(coordinator, own_report, _complete(own_report))
+    Email.objects.all().delete()  # the round's opening e-mails
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = report_services.report_submit(
+            actor=coordinator, report=saved, expected_version=saved.version
+        )
+
+    assert submitted.status == Report.Status.SUBMITTED
+    email = Email.objects.get()
+    assert (email.status, email.number_of_retries) == (STATUS.requeued, 1)
+    retry_at = timezone.now() + settings.POST_OFFICE["RETRY_INTERVAL"]
+    assert abs(email.scheduled_time - retry_at) < datetime.timedelta(minutes=1)
+    assert deliver_outbox() == 0  # not due yet
+    assert mail.outbox == []
+
+    # Later, with the mail server back: the next delivery run sends it.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = email.scheduled_time + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert deliver_outbox() == 1
+
+    email.refresh_from_db()
+    assert email.status == STATUS.sent
+    [message] = mail.outbox
+    assert message.to == [secretariat.email]
+    assert message.subject == "København har indsendt sin rapport"
 
 
 def test_illegal_transitions_are_refused(own_report, coordinator, secretariat, foreign_secretariat):

@@ -1,0 +1,168 @@
+"""The mail outbox: every e-mail is stored first, then delivered; a failing server loses none."""
+
+import logging
+from http import HTTPStatus
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+from post_office.models import STATUS, Email
+
+from core import mail as portal_mail
+from core.tasks import OUTBOX_LOCK, deliver_outbox
+from municipalities.models import Municipality
+from pilots.services import pilot_invite
+from portal.celery import app
+from tests.factories import PilotProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = "accounts/email/password_reset"
+
+
+def _context(user) -> dict:
+    return {
+        "user": user,
+        "protocol": "https",
+        "domain": "psykiatri.example.dk",
+        "uid": "MQ",
+        "token": "t",
+    }
+
+
+def test_an_email_is_stored_in_the_transaction_and_delivered_after_the_commit(
+    coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
+        email = Email.objects.get()
+        assert email.status == STATUS.queued
+        assert mail.outbox == []
+
+    assert len(callbacks) == 1
+    email.refresh_from_db()
+    assert email.status == STATUS.sent
+    [message] = mail.outbox
+    assert message.to == [coordinator.email]
+    assert message.from_email == "Psykiatriportalen <noreply@example.dk>"
+    assert message.subject == "Nulstil din adgangskode til Psykiatriportalen"
+
+
+def test_an_action_that_rolls_back_queues_no_email(coordinator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
+        transaction.set_rollback(True)
+
+    assert callbacks == []
+    assert not Email.objects.exists()
+
+
+def test_nobody_to_send_to_queues_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        portal_mail.send(to=[], template=TEMPLATE, context={})
+
+    assert callbacks == []
+    assert not Email.objects.exists()
+
+
+def test_a_title_with_a_line_break_cannot_inject_a_header(
+    coordinator, other_coordinator, own_municipality, django_capture_on_commit_callbacks
+):
+    project = PilotProjectFactory(
+        lead_municipality=own_municipality, title="Fælles\r\nBcc: ond@example.dk\n akuttilbud"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pilot_invite(
+            actor=coordinator,
+            project=project,
+            municipalities=[Municipality.objects.get(code="147")],
+        )
+
+    assert Email.objects.get().status == STATUS.sent
+    [message] = mail.outbox
+    assert message.subject == "Invitation til pilotprojektet Fælles Bcc: ond@example.dk akuttilbud"
+    assert message.recipients() == [other_coordinator.email]
+    assert message.bcc == []
+    assert message.message()["Bcc"] is None
+
+
+def test_render_joins_the_subject_into_one_line_and_keeps_the_body_as_written(coordinator):
+    subject, body = portal_mail.render(
+        template="pilots/email/pilot_invitation",
+        context={"project": PilotProjectFactory.build(title="To\nlinjer\t i titlen")},
+    )
+
+    assert subject == "Invitation til pilotprojektet To linjer i titlen"
+    assert "\n\n" in body
+
+
+def test_delivery_is_one_run_at_a_time(coordinator, django_capture_on_commit_callbacks):
+    cache.add(OUTBOX_LOCK, "locked", 60)  # another worker is delivering
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
+
+    assert Email.objects.get().status == STATUS.queued
+    cache.delete(OUTBOX_LOCK)
+    assert deliver_outbox() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_management_command_delivers_the_outbox(coordinator):
+    with transaction.atomic():  # queued, and the delivery after the commit is not run here
+        portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
+    out = StringIO()
+
+    call_command("deliver_mail", stdout=out)
+
+    assert out.getvalue() == "1 e-mail sendt.\n"
+    assert Email.objects.get().status == STATUS.sent
+    assert len(mail.outbox) == 1
+
+
+def test_a_broker_that_cannot_be_reached_leaves_the_mail_in_the_outbox(
+    coordinator, django_capture_on_commit_callbacks, broker_down, caplog
+):
+    with (
+        caplog.at_level(logging.WARNING, logger="core.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
+
+    assert Email.objects.get().status == STATUS.queued
+    assert "Could not reach the broker for core.tasks.deliver_outbox" in caplog.text
+
+
+def test_the_outbox_is_in_the_admin(client, superuser, coordinator):
+    portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:post_office_email_changelist"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Nulstil din adgangskode til Psykiatriportalen" in response.content.decode()
+
+
+def test_beat_schedules_every_periodic_task_by_a_name_the_worker_knows():
+    schedules = {task.task: task for task in PeriodicTask.objects.filter(enabled=True)}
+
+    assert set(schedules) >= {
+        "core.tasks.deliver_outbox",
+        "notifications.tasks.send_reminders",
+        "jobs.tasks.requeue_waiting",
+    }
+    assert all(name in app.tasks for name in schedules)
+    delivery = schedules["core.tasks.deliver_outbox"].interval
+    assert (delivery.every, delivery.period) == (1, "minutes")
+    reminders = schedules["notifications.tasks.send_reminders"].crontab
+    assert (reminders.minute, reminders.hour, str(reminders.timezone)) == (
+        "0",
+        "7",
+        "Europe/Copenhagen",
+    )

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_lazy, ngettext, override
+from django.utils.translation import ngettext, override
 
 from core.tasks import deliver_outbox
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Sender de e-mails, der venter i udbakken. Uden Celery kan den køres hvert minut "
         "fra cron eller en systemd-timer."
     )

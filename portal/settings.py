@@ -21,7 +21,8 @@ if not SECRET_KEY:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only"  # noqa: S105 - only ever used with DEBUG on
+    # Only ever used with DEBUG on.
+    SECRET_KEY = "django-insecure-development-only"  # noqa: S105  # nosec B105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's public address for links in e-mails; required in production (check --deploy).

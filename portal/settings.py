@@ -47,6 +47,7 @@ if not DEBUG and not SECURE_HTTPS and not all(map(_is_loopback, ALLOWED_HOSTS)):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECURE_HTTPS=false is for 127.0.0.1 and localhost only.")
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's public address for links in e-mails; required in production (check --deploy).
 # Unset in development, links follow the address of the request that caused the e-mail.
@@ -202,9 +203,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
-# The reverse proxies in front of gunicorn (nginx, a load balancer), each appending the
-# address it saw to X-Forwarded-For and setting X-Forwarded-Proto. With 0 neither header is
-# believed: a client can send both. Never count a proxy that does not overwrite them.
+# How many reverse proxies stand in front of gunicorn (nginx, a load balancer). Each appends
+# the address it saw to X-Forwarded-For, and the outermost one sets X-Forwarded-Proto over
+# whatever the client sent. With 0 neither header is believed: a client can send both.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 

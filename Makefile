@@ -7,7 +7,9 @@ MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_UPDATED := /tmp/.psykiatriportalen-apt-updated
 
-.PHONY: setup run test lint typecheck messages assets system-packages browser-packages demo clean
+LOCK := requirements.lock
+
+.PHONY: setup lock audit run test lint typecheck messages assets system-packages browser-packages demo clean
 
 ## setup: install Python packages, front-end assets and compiled translations (idempotent)
 setup: system-packages $(VENV)/.installed static/vendor/.built locale-compiled
@@ -23,10 +25,34 @@ browser-packages:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q default-jre-headless; }
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package comes from the lock with its hash checked (docs/decisions/0011); the
+# project itself adds only its metadata. `pip check` catches a lock that misses a package
+# pyproject.toml asks for.
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; echo "$(LOCK) does not match pyproject.toml: run 'make lock'" >&2; exit 1; }
 	@touch $@
+
+## lock: regenerate requirements.lock (every package, pinned with hashes) from pyproject.toml
+# The build backend ([build-system] requires) is locked too, so that the project installs
+# without fetching anything unchecked. uv comes from the lock itself: a venv that has none
+# yet installs the current lock first. Versions already locked are kept unless asked:
+# `make lock LOCK_FLAGS=--upgrade` (everything) or `LOCK_FLAGS="--upgrade-package NAME"`.
+LOCK_FLAGS ?=
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+	  | $(BIN)/uv pip compile pyproject.toml - --extra dev --universal --python-version 3.11 \
+	      --generate-hashes --custom-compile-command "make lock" --quiet --output-file $(LOCK) \
+	      $(LOCK_FLAGS)
+
+## audit: known vulnerabilities in the locked packages (pip-audit) and in the code (bandit)
+audit: $(VENV)/.installed
+	$(BIN)/python scripts/audit_dependencies.py $(LOCK)
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive . && echo "bandit: no issues"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

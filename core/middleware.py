@@ -1,14 +1,24 @@
 """Danish unless the user chose otherwise; sessions renewed while they are used; the request's
-address for e-mail links in development."""
+address for e-mail links in development; requests no view could read refused early;
+signed-in pages kept out of caches."""
 
 import time
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from core.mail import request_site
+
+
+def chosen_language(request: HttpRequest) -> str:
+    """The language picked with the language switch, else Danish."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class ChosenLanguageMiddleware:
@@ -22,8 +32,7 @@ class ChosenLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
@@ -72,3 +81,49 @@ class RequestSiteMiddleware:
             return self.get_response(request)
         finally:
             request_site.reset(token)
+
+
+class MalformedRequestMiddleware:
+    """Answer 400 (the portal's own page) to a request that no view could read.
+
+    - A NUL byte in the path or the query string: PostgreSQL refuses it in any query, so a
+      page looking up a path segment or filtering by a parameter would fail with a 500.
+    - A form post in another charset than UTF-8: Django refuses to decode it, but its error
+      views read the body again to check the CSRF token, fail again, and end in a bare 500.
+      Refused here, before the CSRF check, nothing reads the body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "\x00" in unquote(query):
+            raise BadRequest("NUL byte in the URL")
+        if (
+            request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding
+            and request.encoding.lower() != "utf-8"
+        ):
+            raise BadRequest(f"Form data in {request.encoding}, not UTF-8")
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in user.
+
+    A signed-in user's pages may show drafts (a report, its history, the round's follow-up,
+    dashboards with drafts, the PDF handout, attachments) and always show their name: no
+    shared proxy and no browser cache may keep them after the user has left. Public pages
+    for anonymous visitors show only published figures and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

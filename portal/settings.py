@@ -1,10 +1,13 @@
 """Settings for Psykiatriportalen, read from the environment (12-factor).
 
 Every value can be set by an environment variable or a `.env` file (see `.env.example`);
-the defaults give a working development site on SQLite.
+the defaults give a working development site on SQLite. With DEBUG off this is the
+production profile: HTTPS only, behind TRUSTED_PROXY_COUNT reverse proxies, and
+`manage.py check --deploy` silent (docs/decisions/0019-security-production-profile.md).
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -22,8 +25,30 @@ if not SECRET_KEY:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-only"  # noqa: S105 - only ever used with DEBUG on
+    # Only ever used with DEBUG on.
+    SECRET_KEY = "django-insecure-development-only"  # noqa: S105  # nosec B105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# HTTPS whenever DEBUG is off. SECURE_HTTPS=false is the switch for plain HTTP on loopback
+# only (benchmarks/run.sh, the test suite): it is refused for any other host.
+SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+if not DEBUG and not SECURE_HTTPS and not all(map(_is_loopback, ALLOWED_HOSTS)):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECURE_HTTPS=false is for 127.0.0.1 and localhost only.")
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's public address for links in e-mails; required in production (check --deploy).
 # Unset in development, links follow the address of the request that caused the e-mail.
@@ -60,6 +85,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the URL or the body: a NUL byte or an unreadable charset is a
+    # 400, not a database error or an error page that fails to read the body again.
+    "core.middleware.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SessionRenewalMiddleware",
@@ -68,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A signed-in user's pages (drafts, their own name) are never kept by a cache.
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -113,9 +144,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # The cache is an optimisation: with Redis down, pages are computed without it
+            # and the outage is logged once (core/cache.py).
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "psykiatriportalen",
+            "OPTIONS": {
+                # An unreachable host must not hold a page for long.
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
+            },
         }
     }
 else:
@@ -152,14 +190,55 @@ ADMIN_KKR_SCOPE = "accounts.permissions.manageable_kkr_ids"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=3600)
 SESSION_RENEWAL_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS: plain-HTTP requests are redirected, and browsers are told to use HTTPS only for a
+# year. HSTS includes subdomains of the portal's own host and asks to be preloaded; the
+# preload list only takes a domain its owner submits. SECURE_HSTS_SECONDS=300 is the
+# cautious first step of a new deployment.
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if SECURE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# How many reverse proxies stand in front of gunicorn (nginx, a load balancer). Each appends
+# the address it saw to X-Forwarded-For, and the outermost one sets X-Forwarded-Proto over
+# whatever the client sent. With 0 neither header is believed: a client can send both.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+
+# Browser features the portal never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # django-axes: lock an account + address pair after repeated failed logins.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -169,6 +248,17 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address axes counts failures for: the socket's peer, or behind TRUSTED_PROXY_COUNT
+# proxies the entry the first of them appended to X-Forwarded-For (the client may prepend
+# anything; ipware counts from the right). django-ipware counts the proxies listed in the
+# header, which leaves out the last one: it is REMOTE_ADDR.
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# The test client and the browser tests' live server speak plain HTTP on loopback;
+# tests/test_security.py checks the HTTPS profile itself.
+os.environ.setdefault("SECURE_HTTPS", "false")
 
 from portal.settings import *  # noqa: F403
 
@@ -11,7 +14,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-SECURE_SSL_REDIRECT = False
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
 # Query counts measure a page, not the session renewal that a signed-in session gets at most

@@ -10,6 +10,9 @@ admin.site.site_header = _("Psykiatriportalen – administration")
 admin.site.site_title = _("Psykiatriportalen")
 admin.site.index_title = _("Administration")
 
+handler400 = "portal.views.bad_request"
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),

@@ -1,12 +1,19 @@
 """Pages that belong to the portal as a whole rather than to one app."""
 
+import sys
+from http import HTTPStatus
+
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import get_scope
 from commitments.models import Framework
+from core.middleware import chosen_language
 from notifications.selectors import tasks_for
 
 
@@ -29,3 +36,29 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+# --- error pages -----------------------------------------------------------------------------
+# Rendered without the request's context: no session, user or database, and never the
+# request body again (Django's own error views re-read it for the CSRF token, which fails
+# again for a body that could not be read the first time).
+
+
+def _error_page(request: HttpRequest, template: str, status: HTTPStatus) -> HttpResponse:
+    translation.activate(chosen_language(request))
+    response = HttpResponse(loader.get_template(template).render(), status=status)
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "400.html", HTTPStatus.BAD_REQUEST)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database cannot be reached: that passes, so try again soon."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = _error_page(request, "503.html", HTTPStatus.SERVICE_UNAVAILABLE)
+        response["Retry-After"] = "30"
+        return response
+    return _error_page(request, "500.html", HTTPStatus.INTERNAL_SERVER_ERROR)

@@ -19,6 +19,9 @@ from reporting.models import ATTACHMENT_EXTENSIONS, Report, ReportEntry
 from reporting.services.reports import EntryData
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# An upload request whose Content-Length passes this holds a file over the limit: the form
+# around the file is a few hundred bytes. Such a request is refused before its body is read.
+ATTACHMENT_MAX_REQUEST_BYTES = ATTACHMENT_MAX_BYTES + 64 * 1024
 
 # What a file of each type starts with. Office Open XML and OpenDocument files are zip files;
 # text files have no signature. Enough to refuse a renamed executable, not a virus scan.
@@ -338,6 +341,12 @@ class ReturnForm(forms.Form):
     )
 
 
+def attachment_too_large_message() -> str:
+    return _("Filen er for stor. En fil må højst fylde %(megabytes)s MB.") % {
+        "megabytes": ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    }
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Vedhæft fil"),
@@ -354,11 +363,7 @@ class AttachmentForm(forms.Form):
                 code="extension",
             )
         if upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Filen er for stor. En fil må højst fylde %(megabytes)s MB.")
-                % {"megabytes": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-                code="size",
-            )
+            raise forms.ValidationError(attachment_too_large_message(), code="size")
         upload.seek(0)
         head = upload.read(16)
         upload.seek(0)

@@ -51,7 +51,7 @@ def _who(record) -> str:
     return (user.get_full_name() or user.email) if user else ""
 
 
-def _changes(records, model, fields, subject, names, *, labels=None, extra=None):
+def _changes(records, model, fields, subject, names, *, labels=None, more_changes=None):
     """Rows for one model's history records: creation values, then each record's diff."""
     rows: list[tuple[tuple, HistoryRow]] = []
     previous: dict[int, object] = {}
@@ -67,8 +67,8 @@ def _changes(records, model, fields, subject, names, *, labels=None, extra=None)
             # In the order of `fields`, so that status comes first.
             ordered = sorted(delta.changes, key=lambda c: fields.index(c.field))
             changes = [(c.field, c.old, c.new) for c in ordered]
-        if extra:
-            changes += extra(before, record)
+        if more_changes:
+            changes += more_changes(before, record)
         for name, old, new in changes:
             old_text = _display(model, name, old, names)
             new_text = _display(model, name, new, names)
@@ -128,7 +128,7 @@ def report_history(report: Report) -> list[HistoryRow]:
             lambda r: f"{r.initiative_code} {r.initiative_title}",
             entry_names,
             labels={"methods": ReportEntry._meta.get_field("methods").verbose_name},
-            extra=methods_changed,
+            more_changes=methods_changed,
         ),
         *_changes(
             answer_records,

@@ -12,16 +12,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from reporting.forms.reports import (
     ATTACHMENT_CONTENT_TYPES,
+    ATTACHMENT_MAX_REQUEST_BYTES,
     AttachmentForm,
     EntryForm,
     ReportEditForm,
     ReturnForm,
     attachment_extension,
+    attachment_too_large_message,
     pilot_choices_by_initiative,
 )
 from reporting.models import Attachment, Report, ReportEntry
@@ -233,6 +236,16 @@ def _entry_anchor(report: Report, entry: ReportEntry) -> str:
     return f"{reverse('reporting:report_edit', kwargs={'pk': report.pk})}#indsats-{entry.pk}"
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+# CsrfViewMiddleware would read the whole body to find the token before the view runs, so
+# the size is checked first, from Content-Length, and the CSRF check follows (csrf_protect).
+@csrf_exempt
 @require_POST
 def report_attachment_upload(
     request: AuthenticatedHttpRequest, pk: int, entry_pk: int
@@ -240,6 +253,15 @@ def report_attachment_upload(
     report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
     entry = get_object_or_404(report.entries.all(), pk=entry_pk)
     _check_editable(request, report)
+    if _declared_length(request) > ATTACHMENT_MAX_REQUEST_BYTES:
+        reason = {"reason": attachment_too_large_message()}
+        messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % reason)
+        return redirect(_entry_anchor(report, entry))
+    return _attachment_upload(request, report, entry)
+
+
+@csrf_protect
+def _attachment_upload(request: HttpRequest, report: Report, entry: ReportEntry) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for message in form.errors.get("file", []):

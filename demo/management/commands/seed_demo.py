@@ -34,7 +34,8 @@ from reporting.models import (
 from reporting.services import reports as report_services
 from reporting.services import rounds as round_services
 
-DEMO_PASSWORD = "Psykiatri-demo-2026"  # noqa: S105 - printed on purpose: demo logins only
+# Printed on purpose: the demo logins are for trying the portal out.
+DEMO_PASSWORD = "Psykiatri-demo-2026"  # noqa: S105  # nosec B105
 
 # (e-mail, name, role, organisation kind, organisation key)
 DEMO_USERS = [
@@ -204,7 +205,7 @@ class Command(BaseCommand):
             return "Demodata for KKR Hovedstaden findes allerede: intet er ændret."
         framework = Framework.objects.get(slug=FRAMEWORK_SLUG)
         municipalities = list(framework.kkr.municipalities.order_by("code"))
-        rng = random.Random(2026)
+        rng = random.Random(2026)  # nosec B311  # repeatable demo data, not a secret
         self.rng = rng
         self.by_code = {m.code: m for m in municipalities}
         self.coordinators = self._coordinators(rng, municipalities)

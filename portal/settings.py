@@ -215,7 +215,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 
 # Browser features the portal never uses are switched off for it and anything it embeds.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in [
         "accelerometer",
@@ -252,6 +252,7 @@ AXES_VERBOSE = False
 # proxies the entry the first of them appended to X-Forwarded-For (the client may prepend
 # anything; ipware counts from the right). django-ipware counts the proxies listed in the
 # header, which leaves out the last one: it is REMOTE_ADDR.
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...]
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1

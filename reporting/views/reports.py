@@ -261,7 +261,9 @@ def report_attachment_upload(
 
 
 @csrf_protect
-def _attachment_upload(request: HttpRequest, report: Report, entry: ReportEntry) -> HttpResponse:
+def _attachment_upload(
+    request: AuthenticatedHttpRequest, report: Report, entry: ReportEntry
+) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for message in form.errors.get("file", []):

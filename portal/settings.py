@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pilots",
     "reporting",
     "notifications",
+    "privacy",
     "dashboards",
     "demo",
 ]

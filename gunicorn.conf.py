@@ -66,8 +66,13 @@ logconfig_dict = {
             "stream": "ext://sys.stdout",
         },
     },
+    "root": {"level": "WARNING", "handlers": ["error_console"]},
     "loggers": {
-        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"]},
+        "gunicorn.error": {
+            "level": loglevel.upper(),
+            "handlers": ["error_console"],
+            "propagate": False,
+        },
     },
 }
 

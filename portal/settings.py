@@ -182,7 +182,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # In production (DEBUG off) static files are served by WhiteNoise under hashed names, with
 # gzip and Brotli copies made by `collectstatic`, which the deployment runs on every release
 # (docs/deployment.md). Development serves them unhashed straight from the finders.

@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import logging.config
 import os
 import re
 import runpy
@@ -186,6 +187,26 @@ def test_gunicorn_config_takes_workers_and_trusted_proxies_from_the_environment(
     assert config["forwarded_allow_ips"] == "10.0.0.2,10.0.0.3"
     assert config["accesslog"] is None
     assert config["timeout"] == 30
+
+
+def test_gunicorn_logs_json_with_its_config(capsys, settings):
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    values = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    config = Config()
+    for name, value in values.items():
+        if name in config.settings:
+            config.set(name, value)
+    try:
+        Logger(config).error("worker %s stopped", 7)
+    finally:
+        logging.config.dictConfig(settings.LOGGING)  # back to Django's logging
+
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert line["logger"] == "gunicorn.error"
+    assert line["level"] == "ERROR"
+    assert line["message"] == "worker 7 stopped"
 
 
 def test_gunicorn_config_defaults_to_two_workers_per_core(monkeypatch):

@@ -8,13 +8,14 @@
 #
 # Builds the database psyk_ops (drop, migrate, reference data, seed_demo) unless SKIP_SETUP=1,
 # serves the portal with production settings from two gunicorn instances (127.0.0.1:8801 and
-# :8802, gunicorn.conf.py, two workers each) behind HAProxy on 127.0.0.1:8800, runs
+# :8802, gunicorn.conf.py, three workers each) behind HAProxy on 127.0.0.1:8800, runs
 # benchmarks/saves.py through the balancer and checks the database afterwards. Traffic goes
 # to 127.0.0.1 only. The postgres and redis runs restart services that other programs on this
 # machine share: run them rarely; the service is started again at once.
 #
 # Knobs (environment): DURATION=60 (seconds of load)  FAULT_AT=20 (seconds into the load)
-#   REDIS_DOWN=10 (seconds)  WORKERS=2 (per instance)  SKIP_SETUP=1  PG_VERSION=15
+#   REDIS_DOWN=10 (seconds)  WORKERS=2 (page workers per instance, plus one for the health
+#   check)  SKIP_SETUP=1  PG_VERSION=15
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,7 +79,8 @@ stop_all() {
 trap stop_all EXIT
 
 start_instance() { # name port
-  setsid "$GUNICORN" portal.wsgi -c gunicorn.conf.py --bind "127.0.0.1:$2" --workers "$WORKERS" \
+  # One worker more than the balancer sends pages to: the health check never waits behind one.
+  setsid "$GUNICORN" portal.wsgi -c gunicorn.conf.py --bind "127.0.0.1:$2" --workers "$((WORKERS + 1))" \
     >"$OUT/$1.log" 2>&1 &
   pids+=($!)
   echo $! >"$OUT/$1.pid"
@@ -95,7 +97,7 @@ defaults
     timeout client 60s
     timeout server 35s
     timeout http-request 10s
-    timeout queue 30s
+    timeout queue 60s
     timeout check 5s
     retries 2
     option redispatch 1
@@ -134,7 +136,7 @@ log "instances a (8801) and b (8802) up behind HAProxy ($LB); health: $(curl -s 
 
 faults=()
 case "$FAULT" in
-kill) faults=(--fault-at "$FAULT_AT" --fault-cmd "kill -KILL -- -$(cat "$OUT/b.pid")") ;;
+kill) faults=(--fault-at "$FAULT_AT" --fault-cmd "/bin/kill -s KILL -- -$(cat "$OUT/b.pid")") ;;
 postgres)
   faults=(--fault-at "$FAULT_AT"
     --fault-cmd "pg_ctlcluster --skip-systemctl-redirect $PG_VERSION main restart")

@@ -47,6 +47,7 @@ ROUND_SLUG = "statusopfoelgning-2026"
 DASHBOARD = "/overblik/hovedstaden-psykiatri/statuskort/"
 REQUEST_TIMEOUT = 120  # about as patient as a browser
 GRACE = 300  # seconds after the end for a coordinator to finish the step under way
+THINK = float(os.environ.get("THINK", 2))  # seconds a coordinator pauses between pages
 
 
 # --- the form ------------------------------------------------------------------------------
@@ -262,8 +263,10 @@ class Coordinator:
     def _post(self, action: str) -> str:
         """Save (or submit) once: 'ack', 'conflict', 'locked' (already submitted) or 'failed'."""
         path = f"/afrapportering/rapporter/{self.report_id}/rediger/"
+        time.sleep(THINK)
         page = self.client.request(path)
         self.tally.record(page, "form")
+        time.sleep(THINK)  # reading and typing
         if page.status == 403:  # submitted by an earlier request whose answer was lost
             return "locked"
         if page.status != 200:

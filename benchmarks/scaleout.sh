@@ -14,6 +14,7 @@
 # machine share: run them rarely; the service is started again at once.
 #
 # Knobs (environment): DURATION=60 (seconds of load)  FAULT_AT=20 (seconds into the load)
+#   THINK=2 (seconds a coordinator pauses before and after loading the form)
 #   REDIS_DOWN=10 (seconds)  WORKERS=2 (page workers per instance, plus one for the health
 #   check)  SKIP_SETUP=1  PG_VERSION=15
 set -euo pipefail
@@ -99,7 +100,7 @@ defaults
     timeout http-request 10s
     timeout queue 60s
     timeout check 5s
-    retries 2
+    retries 3
     option redispatch 1
     retry-on conn-failure empty-response
     option http-buffer-request
@@ -115,7 +116,7 @@ backend portal
     option httpchk
     http-check send meth GET uri /sundhed/instans/ ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
-    default-server inter 1s fall 3 rise 2 maxconn $WORKERS
+    default-server inter 1s fall 3 rise 2 maxconn $WORKERS observe layer4 error-limit 1 on-error mark-down
     server a 127.0.0.1:8801 check
     server b 127.0.0.1:8802 check
 EOF

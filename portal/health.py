@@ -54,10 +54,15 @@ def _broker_client() -> RedisClient:
 NAMES: dict[type[HealthCheck], str] = {Database: "database", Cache: "cache", Broker: "broker"}
 
 
+def broker_configured() -> bool:
+    """A Redis broker is set; without one (or with Celery's in-memory stand-in) nothing to ping."""
+    return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+
+
 def all_checks() -> list[HealthCheck]:
-    """The database, the cache, and the broker when CELERY_BROKER_URL is set."""
+    """The database, the cache, and the broker when one is configured."""
     checks: list[HealthCheck] = [Database(), Cache()]
-    if settings.CELERY_BROKER_URL:
+    if broker_configured():
         checks.append(Broker(client_factory=_broker_client))
     return checks
 

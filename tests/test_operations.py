@@ -27,8 +27,9 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 # --- health pages --------------------------------------------------------------------------
 
 
-def test_health_page_answers_ok_without_login_and_without_a_broker(client, settings):
-    settings.CELERY_BROKER_URL = ""
+@pytest.mark.parametrize("broker", ["", "memory://"])
+def test_health_page_answers_ok_without_login_and_without_a_broker(client, settings, broker):
+    settings.CELERY_BROKER_URL = broker  # memory://: the task queue's stand-in without a broker
 
     response = client.get(reverse("health"))
 

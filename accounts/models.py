@@ -60,6 +60,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 
 
 class User(AbstractBaseUser, PermissionsMixin):
+    # A departed user's row is kept, so that history still points at it, under an address in
+    # the reserved .invalid domain that no real person has (privacy.services.user_anonymise).
+    ANONYMISED_DOMAIN = "anonymiseret.invalid"
+
     email = models.EmailField(_("e-mailadresse"), unique=True)
     full_name = models.CharField(_("fulde navn"), max_length=150, blank=True)
     is_staff = models.BooleanField(
@@ -82,13 +86,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.is_anonymised:
+            return str(_("Slettet bruger"))
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
+        if self.is_anonymised:
+            return str(_("Slettet bruger"))
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.email.endswith(f"@{self.ANONYMISED_DOMAIN}")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 """Danish unless the user chose otherwise; sessions renewed while they are used; the request's
 address for e-mail links in development; requests no view could read refused early;
-signed-in pages kept out of caches."""
+signed-in pages kept out of caches; one log line per request."""
 
+import logging
 import time
 from collections.abc import Callable
 from urllib.parse import unquote
@@ -11,6 +12,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject, empty
 
 from core.mail import request_site
 
@@ -127,3 +129,49 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+request_log = logging.getLogger("core.requests")
+
+
+class RequestLogMiddleware:
+    """Write one log line per request: method, path, status, duration and the user's id.
+
+    The path is logged without its query string, which can hold a search for a person's name;
+    the user is given by id only, never by e-mail or name. The request id is added to the line
+    by the log filter of django-guid (settings.LOGGING).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = (time.perf_counter() - started) * 1000
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(duration_ms, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id if the request already looked the user up, else None.
+
+    Looking the user up here would cost a query on pages that never needed one (static files,
+    the health check) and would fail while the database is down.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user is not None and user.is_authenticated else None

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "post_office",
     "django_celery_beat",
     "django_celery_results",
+    "django_guid",
     "core",
     "municipalities",
     "accounts",
@@ -79,11 +80,16 @@ INSTALLED_APPS = [
     "pilots",
     "reporting",
     "notifications",
+    "privacy",
     "dashboards",
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id and the request line times
+    # everything after it (docs/decisions/0015-operations.md).
+    "django_guid.middleware.guid_middleware",
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything reads the URL or the body: a NUL byte or an unreadable charset is a
@@ -198,6 +204,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer asks for the health page over plain HTTP on the instance's own port.
+SECURE_REDIRECT_EXEMPT = [r"^sundhed/"]
 
 # HTTPS: plain-HTTP requests are redirected, and browsers are told to use HTTPS only for a
 # year. HSTS includes subdomains of the portal's own host and asks to be preloaded; the
@@ -270,13 +278,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# In production (DEBUG off) static files are served by WhiteNoise under hashed names, with
+# gzip and Brotli copies made by `collectstatic`, which the deployment runs on every release
+# (docs/deployment.md). Development serves them unhashed straight from the finders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
-            default="django.contrib.staticfiles.storage.StaticFilesStorage",
+            default="django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
 }
@@ -355,11 +368,57 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The message broker of the task queue; the health check pings it only when one is configured.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+
+# Request ids (django-guid): a proxy's X-Request-ID is kept when it is a UUID (the proxy in
+# front must overwrite any the client sent, docs/deployment.md), otherwise one is made; it is
+# returned in the response's X-Request-ID and put on every log record of the request.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+}
+
+# Logs go to standard output, one JSON object per line (python-json-logger), with the request
+# id of the request that wrote them; one line per request from core.middleware.RequestLogMiddleware
+# (logger "core.requests"). LOG_FORMAT=text gives plain lines, the default with DEBUG on.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+        "request_without_query": {"()": "core.logging.RequestWithoutQuery"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "request_without_query"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     # post-office installs its own DEBUG handler unless its logger is configured here.
-    "loggers": {"post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "core.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+        # django-guid says at INFO whether each request brought an id.
+        "django_guid": {"level": "WARNING"},
+    },
 }

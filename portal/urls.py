@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from portal import views
+from portal import health, views
 
 admin.site.site_header = _("Psykiatriportalen – administration")
 admin.site.site_title = _("Psykiatriportalen")
@@ -26,4 +26,6 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("sundhed/", health.health, name="health"),
+    path("sundhed/instans/", health.health_instance, name="health_instance"),
 ]

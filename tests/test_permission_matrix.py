@@ -128,6 +128,9 @@ MATRIX = {
     "home": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "accessibility": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "set_language": (None, dict.fromkeys(ROLES, FOUND), dict.fromkeys(ROLES, FOUND)),
+    # The load balancer's and monitoring's health pages: no login, nothing but OK or "fejl".
+    "health": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "health_instance": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "commitments:framework_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "commitments:framework_detail": ("framework", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "commitments:initiative_detail": ("initiative", EVERYONE_OK, EVERYONE_NOT_ALLOWED),

@@ -1,0 +1,14 @@
+"""Who may export and anonymise a person's data: the portal's superusers (the data controller's
+administrators), and nobody their own account."""
+
+from __future__ import annotations
+
+from accounts.models import User
+
+
+def can_export_user_data(actor: User, user: User) -> bool:
+    return actor.is_active and actor.is_superuser
+
+
+def can_anonymise_user(actor: User, user: User) -> bool:
+    return actor.is_active and actor.is_superuser and actor.pk != user.pk

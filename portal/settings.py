@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "dashboards",
+    "exports",
     "demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pilotprojekter/", include("pilots.urls")),
     path("", include("notifications.urls")),
     path("overblik/", include("dashboards.urls")),
+    path("", include("exports.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -221,7 +221,8 @@ def test_workbook_layout_headers_dates_and_levels(states, open_round, secretaria
     assert gentofte[7].value == 3
     assert gentofte[8].value == "Implementeret"
     assert gentofte[13].value == "Godkendt"
-    assert gentofte[14].is_date and gentofte[14].number_format == "dd-mm-yyyy"
+    assert gentofte[14].is_date
+    assert gentofte[14].number_format == "dd-mm-yyyy"
     assert gentofte[15].value.date() == timezone.localdate()
     follow_up = book["Indsendelse"]
     assert [c.value for c in follow_up[1]][:6] == [
@@ -493,7 +494,9 @@ def test_dashboards_and_round_page_link_to_the_files(published, politician, clie
     )
 
     xlsx = reverse("exports:round_xlsx", args=[published.slug])
-    assert "Hent som Excel" in overview.text and xlsx in overview.text
+    assert "Hent som Excel" in overview.text
+    assert xlsx in overview.text
     assert reverse("exports:open_data_json", args=[published.slug]) in overview.text
-    assert xlsx in round_page.text and "Importér svar" not in round_page.text
+    assert xlsx in round_page.text
+    assert "Importér svar" not in round_page.text
     assert reverse("exports:municipality_xlsx", args=[APPROVED]) in profile.text

@@ -100,8 +100,9 @@ def _decode(data: bytes) -> str:
 def _delimiter(first_line: str, names: dict[str, c.Column]) -> str:
     """The separator that splits the header into the most known column names."""
 
-    def known(separator: str) -> int:
-        return sum(1 for part in first_line.split(separator) if _normalised(part) in names)
+    def known(separator: str) -> tuple[int, int]:
+        parts = first_line.split(separator)
+        return sum(1 for part in parts if _normalised(part) in names), len(parts)
 
     return ";" if known(";") > known(",") else ","
 
@@ -115,7 +116,7 @@ def _too_many_rows() -> ValidationError:
 
 def _csv_rows(data: bytes, names: dict[str, c.Column]) -> list[tuple[int, list[object]]]:
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line, names))
     rows = []
     try:
@@ -280,6 +281,7 @@ def read_table(name: str, data: bytes) -> Table:
     _header_number, header = raw[0]
     found, problems = _header_columns(header, names)
     _refuse(problems)
+    read = {i: column for i, column in found.items() if column in c.IMPORT_COLUMNS}
     rows = []
     for number, values in raw[1:]:
         extra = [v for i, v in enumerate(values) if i not in found and i >= len(header)]
@@ -288,13 +290,13 @@ def read_table(name: str, data: bytes) -> Table:
                 _("Række %(row)s har flere celler end der er overskrifter.") % {"row": number}
             )
             continue
-        rows.append((number, {found[i].key: v for i, v in enumerate(values) if i in found}))
+        rows.append((number, {read[i].key: v for i, v in enumerate(values) if i in read}))
     if len(rows) > MAX_ROWS:
         raise _too_many_rows()
     _refuse(problems[:SHOWN_PROBLEMS])
     if not rows:
         raise ValidationError(_("Filen har ingen rækker under overskrifterne."))
-    return Table(columns=[col.key for col in found.values()], rows=rows)
+    return Table(columns=[col.key for col in read.values()], rows=rows)
 
 
 # --- the dry run ------------------------------------------------------------------------

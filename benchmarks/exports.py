@@ -53,12 +53,13 @@ def main(slug: str) -> None:
     from accounts.models import User
     from exports import services, views
     from exports.models import ImportFile
+    from exports.spreadsheets import csv_lines
     from reporting.models import ReportEntry, ReportingRound
 
     round_ = ReportingRound.objects.select_related("framework__kkr").get(slug=slug)
     user = User.objects.get(email="sekretariat@benchmark-kkr.demo")
     entries = ReportEntry.objects.filter(report__round=round_).count()
-    factory = RequestFactory()
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
 
     def get(view, *args, **params):
         request = factory.get("/", params)
@@ -99,8 +100,7 @@ def main(slug: str) -> None:
         row[label] = None
         if number % 3 == 0:
             row[level] = ((row[level] or 0) + 1) % 5
-    text = "\r\n".join(";".join("" if v is None else str(v) for v in row) for row in rows)
-    import_csv = ("\ufeff" + text).encode()
+    import_csv = b"".join(csv_lines(rows[0], rows[1:]))
 
     def store() -> ImportFile:
         return services.import_file_store(

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Literal
 
+from defusedxml.ElementTree import iterparse as defused_iterparse
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.text import Truncator
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from commitments.models import Initiative
 from exports import columns as c
@@ -171,33 +173,47 @@ def _open_workbook(data: bytes, *, read_only: bool) -> tuple[Workbook, str]:
     return workbook, next((titles[t] for t in wanted if t in titles), workbook.sheetnames[0])
 
 
+def _merged_cells(workbook: Workbook, sheet: ReadOnlyWorksheet) -> list[str]:
+    """The sheet's merged ranges. A read-only sheet does not parse them, so its XML member is
+    scanned for them with defusedxml (the sheet's path is openpyxl's, pinned in
+    pyproject.toml)."""
+    merged = []
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        for _event, element in defused_iterparse(source, events=("start",)):
+            if element.tag.endswith("}mergeCell"):
+                merged.append(element.get("ref", ""))
+    return merged
+
+
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
     _check_zip(data)
-    # Counted first in read-only mode, which reads rows lazily and stops at the limit; only
-    # then loaded whole, which is what knows merged cells.
+    # Read-only: rows are parsed lazily, so reading stops at the row limit, and a 5,880-row
+    # sheet is read once (a full load costs as much again).
     workbook, title = _open_workbook(data, read_only=True)
-    for count, _row in enumerate(workbook[title].iter_rows(values_only=True)):
-        if count > MAX_ROWS:
-            workbook.close()
-            raise _too_many_rows()
-    workbook.close()
-    workbook, title = _open_workbook(data, read_only=False)
-    sheet = workbook[title]
+    try:
+        sheet = workbook[title]
+        rows, formulas = [], []
+        for cells in sheet.iter_rows():
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+            values = []
+            for cell in cells:
+                if cell.data_type == "f":
+                    formulas.append(cell.coordinate)
+                values.append(cell.value)
+            # A blank row is all EmptyCells, which have no row number.
+            number = next((cell.row for cell in cells if hasattr(cell, "row")), None)
+            if number is not None:
+                rows.append((number, values))
+        merged = _merged_cells(workbook, sheet)
+    finally:
+        workbook.close()
     problems = []
-    merged = [str(r) for r in sheet.merged_cells.ranges]
     if merged:
         problems.append(
             _("Arket »%(sheet)s« har flettede celler (%(cells)s). Ophæv fletningen, og prøv igen.")
             % {"sheet": title, "cells": ", ".join(merged[:SHOWN_PROBLEMS])}
         )
-    rows, formulas = [], []
-    for cells in sheet.iter_rows():
-        values = []
-        for cell in cells:
-            if cell.data_type == "f":
-                formulas.append(cell.coordinate)
-            values.append(cell.value)
-        rows.append((cells[0].row, values))
     if formulas:
         problems.append(
             ngettext(

@@ -40,6 +40,8 @@ PAGE_FIELDS = {
     "changes": ("runde", "omraade", "kommune", "kladder"),
     "pilots": ("runde", "omraade", "kommune"),
     "handout_pdf": ("runde", "kladder"),
+    # The round's Excel and CSV files (exports.views); the round is in their address.
+    "export": ("omraade", "kommune", "kladder"),
 }
 
 _SMALL_SELECT = {"class": "form-select form-select-sm"}

@@ -24,7 +24,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
     # Served through this view, never from MEDIA_URL, so that only its owner gets it.
     job = _job(request, pk)
     if job.status != Job.Status.DONE or not job.result:

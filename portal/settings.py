@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "notifications",
     "privacy",
     "dashboards",
+    "exports",
     "demo",
 ]
 

@@ -434,6 +434,7 @@ class ReportEvent(models.Model):
         APPROVED = "approved", _("Godkendt")
         DEADLINE_EXTENDED = "deadline_extended", _("Frist forlænget")
         REMINDED = "reminded", _("Påmindelse sendt")
+        IMPORTED = "imported", _("Importeret")
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("rapport")

@@ -5,6 +5,7 @@ URLs are discovered from the URL conf, so a new view without a row here fails
 nothing was written.
 """
 
+import hashlib
 from http import HTTPStatus
 
 import pytest
@@ -13,10 +14,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.timezone import now
 
 from accounts.models import Membership, User
+from exports.models import ImportFile
 from jobs.models import Job
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation
-from reporting.models import Attachment, Report
+from reporting.models import Attachment, Report, ReportEntry
 from tests.factories import (
     PilotParticipationFactory,
     PilotProjectFactory,
@@ -122,6 +124,9 @@ OWN_REPORT_REVIEW = {**OWN_REPORT_READ, "coordinator": FORBIDDEN, "secretariat":
 
 # A job is its starter's own: everyone else gets 404, as for a job that does not exist.
 JOB_OWNER = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "coordinator": OK}
+# --- exports: the bulk import
+ROUND_IMPORT = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK}
+IMPORT_FILE_READ = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "secretariat": OK}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -284,6 +289,37 @@ MATRIX = {
     "jobs:job_detail": ("job", JOB_OWNER, SIGNED_IN_NOT_ALLOWED),
     "jobs:job_progress": ("job", JOB_OWNER, SIGNED_IN_NOT_ALLOWED),
     "jobs:job_download": ("job", JOB_OWNER, SIGNED_IN_NOT_ALLOWED),
+    # --- exports: a round's files show what its dashboards show (visitors: published only);
+    # a municipality's file holds what the user may see of it (visitors: nothing here yet).
+    "exports:round_xlsx": ("open_round", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "exports:round_csv": ("open_round", PUBLIC_DASHBOARD, EVERYONE_NOT_ALLOWED),
+    "exports:municipality_xlsx": ("municipality", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "exports:municipality_csv": ("municipality", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    # Open data: public addresses, but only for a published round (the world's is not).
+    "exports:open_data_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "exports:open_data_schema": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "exports:open_data_csv": ("open_round", dict.fromkeys(ROLES, NOT_FOUND), EVERYONE_NOT_ALLOWED),
+    "exports:open_data_json": (
+        "open_round",
+        dict.fromkeys(ROLES, NOT_FOUND),
+        EVERYONE_NOT_ALLOWED,
+    ),
+    # The bulk import: the round's own secretariat only; an empty upload re-shows the form.
+    "exports:import_template": ("open_round", ROUND_IMPORT, SIGNED_IN_NOT_ALLOWED),
+    "exports:import_upload": ("open_round", ROUND_IMPORT, ROUND_IMPORT),
+    # An uploaded file exists only for the round's secretariat; a confirmation without the
+    # preview's digest is refused with a message (302); discarding redirects to the upload.
+    "exports:import_preview": ("import_file", IMPORT_FILE_READ, SIGNED_IN_NOT_ALLOWED),
+    "exports:import_confirm": (
+        "import_file",
+        SIGNED_IN_NOT_ALLOWED,
+        {**IMPORT_FILE_READ, "secretariat": FOUND},
+    ),
+    "exports:import_discard": (
+        "import_file",
+        SIGNED_IN_NOT_ALLOWED,
+        {**IMPORT_FILE_READ, "secretariat": FOUND},
+    ),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -345,6 +381,14 @@ def world(reference_data, coordinator, own_municipality):
     # --- reporting: rounds --- (a draft round without questions, so opening it is refused)
     draft_round = ReportingRoundFactory(framework=initiative.framework, slug="kladde-2027")
     entry = report.entries.get()
+    csv_file = b"Kommunekode;Indsatskode;Status (0-4)\r\n101;1.F1;3\r\n"
+    import_file = ImportFile(
+        round=report.round,
+        original_name="svar.csv",
+        size=len(csv_file),
+        sha256=hashlib.sha256(csv_file).hexdigest(),
+    )
+    import_file.file.save("svar.csv", ContentFile(csv_file), save=True)
     attachment = Attachment(entry=entry, original_name="plan.pdf", size=9)
     attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     job = Job.objects.create(
@@ -362,6 +406,7 @@ def world(reference_data, coordinator, own_municipality):
         "own_entry": {"pk": report.pk, "entry_pk": entry.pk},
         "own_attachment": {"pk": report.pk, "attachment_pk": attachment.pk},
         "own_report": {"pk": report.pk},
+        "import_file": {"pk": import_file.pk},
         "framework": {"slug": Framework.objects.get(slug="hovedstaden-psykiatri").slug},
         "initiative": {"slug": "hovedstaden-psykiatri", "code": initiative.code},
         "municipality": {"code": own_municipality.code},
@@ -379,6 +424,8 @@ def _state():
         list(User.objects.order_by("pk").values_list("pk", "is_active", "password")),
         list(Report.objects.order_by("pk").values_list("pk", "status", "version")),
         list(Attachment.objects.order_by("pk").values_list("pk", "entry_id")),
+        list(ImportFile.objects.order_by("pk").values_list("pk", "status")),
+        list(ReportEntry.objects.order_by("pk").values_list("pk", "status")),
     )
 
 

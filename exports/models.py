@@ -1,0 +1,69 @@
+"""Uploaded import files, kept between the dry run and the confirmation.
+
+The confirmation imports the stored file, checked against its SHA-256, and only if the rows
+it would write are exactly those the secretariat saw in the preview (exports.services).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.models import TimeStampedModel
+from reporting.models import ReportingRound
+
+
+def import_path(instance: ImportFile, filename: str) -> str:
+    """A name of its own, never the uploader's: the original name is kept in a field."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"importer/{instance.round_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ImportFileQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> ImportFileQuerySet:
+        """Files loaded into the rounds the user manages: the KKR's secretariat's."""
+        return self.filter(round__in=ReportingRound.objects.managed_by(user))
+
+
+class ImportFile(TimeStampedModel):
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Afventer bekræftelse")
+        IMPORTED = "imported", _("Importeret")
+
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        related_name="import_files",
+        verbose_name=_("runde"),
+    )
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("fil"), upload_to=import_path)
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    overwrite_approved = models.BooleanField(_("overskriv godkendte rapporter"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    imported_at = models.DateTimeField(_("importeret"), null=True, blank=True)
+    imported_count = models.PositiveIntegerField(_("importerede linjer"), default=0)
+
+    objects = ImportFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("importfil")
+        verbose_name_plural = _("importfiler")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("exports:import_preview", kwargs={"pk": self.pk})

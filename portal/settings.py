@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "commitments",
     "pilots",
     "reporting",
+    "meetings",
     "notifications",
+    "calendars",
     "dashboards",
     "demo",
 ]

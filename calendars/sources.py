@@ -46,7 +46,8 @@ class Entry:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.day, self.starts is not None, self.starts or datetime.datetime.min, self.title)
+        start = self.starts.time() if self.starts else datetime.time.min
+        return (self.day, self.starts is not None, start, self.title)
 
 
 KIND_LABELS: dict[str, Callable[[], str]] = {

@@ -331,7 +331,7 @@ def meeting_attachment_path(instance: MeetingAttachment, filename: str) -> str:
 
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user: User | AnonymousUser) -> AgendaItemQuerySet:
-        """Items of a published agenda for everyone who sees the meeting; drafts for its secretariat."""
+        """A published agenda for everyone who sees the meeting; a draft for its secretariat."""
         meetings = Meeting.objects.visible_to(user)
         return self.filter(meeting__in=meetings).filter(
             models.Q(meeting__agenda_published_at__isnull=False)

@@ -37,13 +37,6 @@ THIRD_MEMBER_REFUSED = (
 
 
 @pytest.fixture
-def kl_secretariat(db):
-    user = UserFactory(full_name="Karen KL")
-    OrganisationFactory().staff.add(user)
-    return user
-
-
-@pytest.fixture
 def group(kl_secretariat):
     return GroupFactory(owner_organisation=OrganisationFactory())
 

@@ -49,8 +49,7 @@ def test_dialogue_group_from_terms_of_reference_to_the_members_calendars(
     OrganisationFactory().staff.add(kl)
     kkrs = list(KKR.objects.order_by("name").values_list("name", flat=True))
     members = {
-        kkr: [UserFactory(full_name=f"{area} {kkr}") for area in ("Børn", "Voksen")]
-        for kkr in kkrs
+        kkr: [UserFactory(full_name=f"{area} {kkr}") for area in ("Børn", "Voksen")] for kkr in kkrs
     }
     first_member = members["KKR Hovedstaden"][0]
     year = timezone.localdate().year + 1

@@ -520,6 +520,27 @@ def item_move(*, actor: User, item: AgendaItem, up: bool) -> AgendaItem:
 
 
 @transaction.atomic
+def item_delete(*, actor: User, item: AgendaItem) -> None:
+    """Take an item off a draft agenda; proposals it came from wait for a new decision."""
+    meeting = _lock_meeting(actor, item.meeting)
+    if meeting.agenda_published_at:
+        raise ValidationError(
+            _("Dagsordenen er offentliggjort: ret punktet i stedet for at slette det."),
+            code="published",
+        )
+    item = AgendaItem.objects.get(pk=item.pk)
+    item.proposals.update(
+        status=AgendaProposal.Status.PROPOSED, agenda_item=None, decided_by=None, decided_at=None
+    )
+    position = item.position
+    item.delete()
+    # Close the gap one item at a time, in order, so that positions stay unique throughout.
+    for later in meeting.items.filter(position__gt=position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position", "updated_at"])
+
+
+@transaction.atomic
 def agenda_publish(*, actor: User, meeting: Meeting) -> Meeting:
     """Publish the agenda to the members (and to everyone who reads the meeting)."""
     meeting = _lock_meeting(actor, meeting)

@@ -25,5 +25,6 @@ urlpatterns = [
     path("forslag/<int:pk>/bilag/", views.proposal_attachment, name="proposal_attachment"),
     path("punkter/<int:pk>/rediger/", views.item_edit, name="item_edit"),
     path("punkter/<int:pk>/flyt/", views.item_move, name="item_move"),
+    path("punkter/<int:pk>/slet/", views.item_delete, name="item_delete"),
     path("punkter/<int:pk>/dokument/", views.item_document, name="item_document"),
 ]

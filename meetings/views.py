@@ -414,6 +414,18 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{item.meeting.get_absolute_url()}#punkt-{item.pk}")
 
 
+@require_POST
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _managed_item(request, pk)
+    meeting = item.meeting
+    run_service(
+        request,
+        lambda: services.item_delete(actor=request.user, item=item),
+        lambda _none: _("Punktet %(title)s er slettet fra dagsordenen.") % {"title": item.title},
+    )
+    return redirect(meeting)
+
+
 @require_safe
 def item_document(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.visible_to(request.user), pk=pk)

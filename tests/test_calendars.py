@@ -189,6 +189,26 @@ def test_calendar_queries_do_not_grow(
 # --- the feed -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("count", [1, 6])
+def test_feed_queries_do_not_grow(
+    client, coordinator, own_municipality, dialogue_group, count, django_assert_num_queries
+):
+    GroupMemberFactory(group=dialogue_group, user=coordinator)
+    for n in range(count):
+        day = datetime.date(2027, 3, 1 + n)
+        MeetingFactory(group=dialogue_group, date=day)
+        round_ = ReportingRoundFactory(status=ReportingRound.Status.OPEN, deadline=day)
+        ReportFactory(round=round_, municipality=own_municipality)
+        PilotProjectFactory(lead_municipality=own_municipality, starts_on=day)
+    token = services.feed_renew(actor=coordinator).token
+    # the feed with its user, memberships, reports with rounds, meeting scope, meetings with
+    # groups, pilot projects
+    with django_assert_num_queries(6):
+        response = client.get(reverse("calendars:feed", kwargs={"token": token}))
+    assert response.status_code == HTTPStatus.OK
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 4 * count
+
+
 def test_the_feed_has_the_three_meetings_and_their_deadlines_in_copenhagen_time(
     client, member, meetings_2019
 ):

@@ -306,6 +306,28 @@ def test_the_secretariat_accepts_merges_declines_and_orders(kl_secretariat, memb
         services.proposal_accept(actor=kl_secretariat, proposal=third)
 
 
+def test_deleting_a_draft_item_closes_the_gap_and_reopens_its_proposal(
+    kl_secretariat, member, meeting
+):
+    proposal = AgendaProposalFactory(meeting=meeting, proposed_by=member, title="Andet")
+    first = services.item_create(actor=kl_secretariat, meeting=meeting, title="Første")
+    second = services.proposal_accept(actor=kl_secretariat, proposal=proposal)
+    third = services.item_create(actor=kl_secretariat, meeting=meeting, title="Tredje")
+
+    services.item_delete(actor=kl_secretariat, item=second)
+
+    assert list(meeting.items.values_list("position", "title")) == [(1, "Første"), (2, "Tredje")]
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.agenda_item) == (AgendaProposal.Status.PROPOSED, None)
+    services.agenda_publish(actor=kl_secretariat, meeting=meeting)
+    with pytest.raises(ValidationError) as refused:
+        services.item_delete(actor=kl_secretariat, item=third)
+    assert refused.value.messages == [
+        "Dagsordenen er offentliggjort: ret punktet i stedet for at slette det."
+    ]
+    assert first.pk in meeting.items.values_list("pk", flat=True)
+
+
 def test_a_member_cannot_decide_on_proposals(member, meeting):
     proposal = AgendaProposalFactory(meeting=meeting, proposed_by=member)
 

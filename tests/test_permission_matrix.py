@@ -351,6 +351,7 @@ MATRIX = {
     "meetings:proposal_attachment": ("proposal", OWN_PROPOSAL_READ, SIGNED_IN_NOT_ALLOWED),
     "meetings:item_edit": ("agenda_item", DRAFT_ITEM_READ, DRAFT_ITEM_READ),
     "meetings:item_move": ("agenda_item", SIGNED_IN_NOT_ALLOWED, DRAFT_ITEM_WRITE),
+    "meetings:item_delete": ("agenda_item", SIGNED_IN_NOT_ALLOWED, DRAFT_ITEM_WRITE),
     "meetings:item_document": ("agenda_item", DRAFT_ITEM_READ, SIGNED_IN_NOT_ALLOWED),
     # --- calendars: everyone's own page; the feed answers to its token, not to a login ---
     "calendars:calendar": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),

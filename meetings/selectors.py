@@ -72,17 +72,16 @@ def meeting_tasks_for(user: User, *, today: datetime.date) -> list[MeetingTask]:
     """Upcoming meetings of the user's groups: items to propose, agendas to read.
 
     For a group's secretariat, also how many proposals wait for a decision. One query (the
-    meeting scope is read once per request).
+    meeting scope is read once per request). Administrators see their own groups here, not
+    every group's.
     """
     scope = get_meeting_scope(user)
     managed = Q(group__owner_kkr_id__in=scope.secretariat_kkr_ids) | Q(
         group__owner_organisation_id__in=scope.organisation_ids
     )
-    mine = Q(group_id__in=scope.member_group_ids) | managed
-    if not scope.member_group_ids and not scope.runs_a_secretariat:
+    if not (scope.member_group_ids or scope.secretariat_kkr_ids or scope.organisation_ids):
         return []
-    if scope.is_superuser:
-        mine = Q(group_id__in=scope.member_group_ids)
+    mine = Q(group_id__in=scope.member_group_ids) | managed
     meetings = (
         Meeting.objects.filter(mine, date__gte=today, status=Meeting.Status.PLANNED)
         .select_related("group")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -75,7 +76,7 @@ def _managed_item(request: HttpRequest, pk: int) -> AgendaItem:
     return item
 
 
-def _file_response(field, name: str) -> FileResponse:
+def _file_response(field: FieldFile, name: str) -> FileResponse:
     # Served through a view, never from MEDIA_URL, so that the object's scope applies.
     try:
         handle = field.open("rb")

@@ -290,3 +290,53 @@ LAST_NAMES = [
     "Andersen", "Berg", "Christensen", "Dahl", "Eriksen", "Frandsen", "Hansen", "Jensen",
     "Kjær", "Larsen", "Madsen", "Nielsen", "Olsen", "Poulsen", "Rasmussen", "Sørensen",
 ]  # fmt: skip
+
+
+# Seed 003, "Formål og indhold", as written.
+DIALOGUE_GROUP_PURPOSE = (
+    "For at styrke dialogen og vidensdelingen på tværs af de enkelte KKR'er etableres en "
+    "national strategisk dialoggruppe bestående af kommunale repræsentanter og KL's "
+    "sekretariat.\n\n"
+    "Den strategiske gruppe på psykiatriområdet vil have som formål at understøtte "
+    "tværkommunal erfaringsudveksling og strategi for udvikling af psykiatriområdet.\n\n"
+    "Dagsordenen vil primært være rettet imod arbejdet med udvikling og udmøntning af "
+    "sundhedsaftaler, sekundært ift. det tværsektorielle samarbejde om psykiatrien og den til "
+    "enhver tid gældende nationale dagsorden på området."
+)
+
+# The three 2019 meetings' agendas, after the three purposes the seed gives the meetings.
+DIALOGUE_AGENDA = [
+    [
+        ("Velkommen og gensidig præsentation", "Medlemmerne og KL's sekretariat præsenterer sig."),
+        (
+            "Erfaringer med arbejdet med sundhedsaftalerne",
+            "Organisering, udfordringer mv. i forbindelse med arbejdet med sundhedsaftalerne.",
+        ),
+        ("Mødeplan og mødesteder", "Møderne afholdes på skift i KL-huset og rundt i landet."),
+    ],
+    [
+        (
+            "Fælleskommunale synspunkter",
+            "Udviklingen af og samarbejdet om indsatsen for mennesker med psykiske vanskeligheder.",
+        ),
+        (
+            "Psykiatrihandlingsplanen",
+            "Status på udmøntningen af regeringens psykiatrihandlingsplan.",
+        ),
+    ],
+    [
+        (
+            "Det nære sundhedsvæsen og psykiatrien",
+            "Hvordan der i udviklingen af sundhedsvæsenet også tages højde for psykiatriområdet.",
+        ),
+        (
+            "Strategisk sparring til KL's sekretariat",
+            "Igangværende temaer af relevans for området.",
+        ),
+    ],
+]
+
+DIALOGUE_MINUTES = (
+    "Gruppen drøftede punkterne på dagsordenen. Medlemmerne sender forslag til næste mødes "
+    "dagsorden til KL's sekretariat inden fristen."
+)

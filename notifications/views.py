@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import get_scope
 from core.views import run_service
+from meetings.selectors import meeting_tasks_for
 from notifications import services
 from notifications.selectors import tasks_for
 from reporting.models import Report, ReportingRound
@@ -96,6 +98,7 @@ def tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     context = {
         "tasks": tasks_for(request.user),
+        "meeting_tasks": meeting_tasks_for(request.user, today=timezone.localdate()),
         "is_coordinator": scope.is_coordinator,
         "is_secretariat": scope.is_secretariat,
         "tasks_url": reverse("notifications:tasks"),

@@ -126,6 +126,16 @@ def politician(hovedstaden):
 
 
 @pytest.fixture
+def kl_secretariat(db):
+    """Staff of KL's secretariat (an organisation outside the KKRs), with no KKR role."""
+    from tests.factories import OrganisationFactory
+
+    user = UserFactory(full_name="Karen KL")
+    OrganisationFactory().staff.add(user)
+    return user
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
 

@@ -14,6 +14,14 @@ from commitments.models import (
     OverarchingGoal,
     StrategicArea,
 )
+from meetings.models import (
+    AgendaItem,
+    AgendaProposal,
+    Group,
+    GroupMember,
+    Meeting,
+    Organisation,
+)
 from municipalities.models import KKR, Municipality
 from notifications.models import ReminderSent
 from pilots.models import PilotParticipation, PilotProject
@@ -242,3 +250,78 @@ class ReminderSentFactory(DjangoModelFactory):
     report = factory.SubFactory(ReportFactory)
     offset_days = -7
     deadline = factory.LazyAttribute(lambda o: o.report.deadline)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = "KL"
+    secretariat_name = "KL's sekretariat"
+
+
+class GroupFactory(DjangoModelFactory):
+    """The national dialogue group of seed 003 (owned by KL, two seats per KKR)."""
+
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Tværkommunal strategisk dialoggruppe {n}")
+    slug = factory.Sequence(lambda n: f"dialoggruppe-{n}")
+    owner_organisation = factory.SubFactory(OrganisationFactory)
+    owner_kkr = None
+    purpose = "At understøtte tværkommunal erfaringsudveksling på psykiatriområdet."
+    terms_date = datetime.date(2019, 3, 18)
+    case_number = "SAG-2018-05062"
+    kkr_seats = True
+
+    class Params:
+        kkr_meeting = factory.Trait(
+            owner_organisation=None,
+            owner_kkr=factory.SubFactory(KKRFactory),
+            kkr_seats=False,
+            name=factory.Sequence(lambda n: f"KKR-møde {n}"),
+        )
+
+
+class GroupMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = GroupMember
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    kkr = None
+    seat = None
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(GroupFactory)
+    title = "Møde i dialoggruppen"
+    date = datetime.date(2027, 4, 24)
+    starts_at = datetime.time(10, 0)
+    ends_at = datetime.time(13, 0)
+    place = "KL-huset, Weidekampsgade 10, 2300 København S"
+    proposal_deadline = factory.LazyAttribute(lambda o: o.date - datetime.timedelta(days=14))
+
+
+class AgendaItemFactory(DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Punkt {n}")
+
+
+class AgendaProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = AgendaProposal
+
+    meeting = factory.SubFactory(MeetingFactory)
+    proposed_by = factory.SubFactory(UserFactory)
+    title = "Erfaringer med sundhedsaftalerne"
+    description = "Kort oplæg om organiseringen af arbejdet med sundhedsaftalerne."

@@ -5,26 +5,43 @@ URLs are discovered from the URL conf, so a new view without a row here fails
 nothing was written.
 """
 
+import datetime
 import hashlib
 from http import HTTPStatus
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.timezone import now
 
 from accounts.models import Membership, User
+from calendars.models import CalendarFeed
 from exports.models import ImportFile
 from jobs.models import Job
+from meetings.models import (
+    AgendaItem,
+    AgendaProposal,
+    Group,
+    GroupMember,
+    Meeting,
+    MeetingAttachment,
+)
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation
 from reporting.models import Attachment, Report, ReportEntry
 from tests.factories import (
+    AgendaItemFactory,
+    AgendaProposalFactory,
+    GroupFactory,
+    GroupMemberFactory,
+    MeetingFactory,
     PilotParticipationFactory,
     PilotProjectFactory,
     ReportEntryFactory,
     ReportFactory,
     ReportingRoundFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +54,8 @@ ROLES = [
     "politician",  # politician of KKR Hovedstaden
     "secretariat",  # secretariat of KKR Hovedstaden
     "foreign_secretariat",  # secretariat of KKR Midtjylland
+    "group_member",  # member of the national dialogue group (Hovedstaden's seat), no other role
+    "kl_secretariat",  # staff of KL's secretariat, which owns the dialogue group; no KKR role
 ]
 
 OK = HTTPStatus.OK
@@ -58,6 +77,8 @@ SECRETARIAT_ONLY = {
     "politician": FORBIDDEN,
     "secretariat": OK,
     "foreign_secretariat": OK,
+    "group_member": FORBIDDEN,
+    "kl_secretariat": FORBIDDEN,
 }
 OWN_KKR_SECRETARIAT_WRITES = {
     **SECRETARIAT_ONLY,
@@ -80,6 +101,8 @@ PILOT_COORDINATORS = {
     "politician": FORBIDDEN,
     "secretariat": FORBIDDEN,
     "foreign_secretariat": FORBIDDEN,
+    "group_member": FORBIDDEN,
+    "kl_secretariat": FORBIDDEN,
 }
 PILOT_LEAD_ONLY = {
     **PILOT_COORDINATORS,
@@ -118,6 +141,8 @@ OWN_REPORT_READ = {
     "politician": NOT_FOUND,
     "secretariat": OK,
     "foreign_secretariat": NOT_FOUND,
+    "group_member": NOT_FOUND,
+    "kl_secretariat": NOT_FOUND,
 }
 OWN_REPORT_WRITE = {**OWN_REPORT_READ, "secretariat": FORBIDDEN}
 OWN_REPORT_REVIEW = {**OWN_REPORT_READ, "coordinator": FORBIDDEN, "secretariat": FOUND}
@@ -127,6 +152,27 @@ JOB_OWNER = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "coordinator
 # --- exports: the bulk import
 ROUND_IMPORT = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK}
 IMPORT_FILE_READ = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "secretariat": OK}
+# --- meetings: the world's dialogue group is owned by KL; its meeting's agenda is a draft
+NO_ONE_BUT = {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND}
+GROUP_CREATORS = {**NO_ONE_BUT, "secretariat": OK, "foreign_secretariat": OK, "kl_secretariat": OK}
+GROUP_MANAGER = {**NO_ONE_BUT, "kl_secretariat": OK}
+GROUP_MANAGER_WRITES = {**NO_ONE_BUT, "kl_secretariat": FOUND}
+# Seed 003: every KKR secretariat appoints to its own KKR's seats, KL's secretariat to all.
+APPOINTERS = {**GROUP_CREATORS}
+# The group member holds Hovedstaden's seat: KL and Hovedstaden's secretariat may free it.
+SEAT_REMOVERS = {**NO_ONE_BUT, "secretariat": FOUND, "kl_secretariat": FOUND}
+PROPOSERS = {**NO_ONE_BUT, "group_member": OK, "kl_secretariat": OK}
+# The member's proposal: seen by its proposer and KL's secretariat, by no one else (404).
+OWN_PROPOSAL_READ = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "group_member": OK,
+    "kl_secretariat": OK,
+}
+OWN_PROPOSAL_DECIDE = {**OWN_PROPOSAL_READ, "group_member": FORBIDDEN, "kl_secretariat": FOUND}
+# An item of the unpublished agenda: only the group's secretariat knows it exists.
+DRAFT_ITEM_READ = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "kl_secretariat": OK}
+DRAFT_ITEM_WRITE = {**DRAFT_ITEM_READ, "kl_secretariat": FOUND}
 
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
@@ -207,6 +253,8 @@ MATRIX = {
             "politician": NOT_FOUND,
             "secretariat": OK,
             "foreign_secretariat": NOT_FOUND,
+            "group_member": NOT_FOUND,
+            "kl_secretariat": NOT_FOUND,
         },
         SIGNED_IN_NOT_ALLOWED,
     ),
@@ -320,6 +368,42 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
         {**IMPORT_FILE_READ, "secretariat": FOUND},
     ),
+    # --- meetings ---
+    "meetings:group_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # An empty POST re-shows the form with errors (200) and writes nothing.
+    "meetings:group_create": (None, GROUP_CREATORS, GROUP_CREATORS),
+    "meetings:group_detail": ("group", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "meetings:group_edit": ("group", GROUP_MANAGER, GROUP_MANAGER),
+    "meetings:member_appoint": ("group", APPOINTERS, APPOINTERS),
+    "meetings:member_remove": ("group_member", SIGNED_IN_NOT_ALLOWED, SEAT_REMOVERS),
+    "meetings:meeting_create": ("group", GROUP_MANAGER, GROUP_MANAGER),
+    "meetings:meeting_detail": ("meeting", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "meetings:meeting_edit": ("meeting", GROUP_MANAGER, GROUP_MANAGER),
+    "meetings:meeting_cancel": ("meeting", SIGNED_IN_NOT_ALLOWED, GROUP_MANAGER_WRITES),
+    "meetings:proposal_create": ("meeting", PROPOSERS, PROPOSERS),
+    "meetings:item_create": ("meeting", GROUP_MANAGER, GROUP_MANAGER),
+    "meetings:agenda_publish": ("meeting", SIGNED_IN_NOT_ALLOWED, GROUP_MANAGER_WRITES),
+    "meetings:minutes_edit": ("meeting", GROUP_MANAGER, GROUP_MANAGER),
+    # The world's meeting has no minutes: publishing them is refused with a message (302).
+    "meetings:minutes_publish": ("meeting", SIGNED_IN_NOT_ALLOWED, GROUP_MANAGER_WRITES),
+    # A POST without a file redirects back with an error message.
+    "meetings:attachment_upload": ("meeting", SIGNED_IN_NOT_ALLOWED, GROUP_MANAGER_WRITES),
+    "meetings:attachment_download": (
+        "meeting_attachment",
+        SIGNED_IN_OK,
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    # An empty POST is no decision: a message and a redirect.
+    "meetings:proposal_decide": ("proposal", SIGNED_IN_NOT_ALLOWED, OWN_PROPOSAL_DECIDE),
+    "meetings:proposal_attachment": ("proposal", OWN_PROPOSAL_READ, SIGNED_IN_NOT_ALLOWED),
+    "meetings:item_edit": ("agenda_item", DRAFT_ITEM_READ, DRAFT_ITEM_READ),
+    "meetings:item_move": ("agenda_item", SIGNED_IN_NOT_ALLOWED, DRAFT_ITEM_WRITE),
+    "meetings:item_delete": ("agenda_item", SIGNED_IN_NOT_ALLOWED, DRAFT_ITEM_WRITE),
+    "meetings:item_document": ("agenda_item", DRAFT_ITEM_READ, SIGNED_IN_NOT_ALLOWED),
+    # --- calendars: everyone's own page; the feed answers to its token, not to a login ---
+    "calendars:calendar": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "calendars:feed_renew": (None, SIGNED_IN_NOT_ALLOWED, dict.fromkeys(ROLES, FOUND)),
+    "calendars:feed": ("feed", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
 }
 
 # POST bodies that would change something if the request were allowed.
@@ -355,7 +439,12 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def world(reference_data, coordinator, own_municipality):
+def group_member(db):
+    return UserFactory(full_name="Dorte Dialoggruppe")
+
+
+@pytest.fixture
+def world(reference_data, coordinator, own_municipality, group_member, kl_secretariat):
     from commitments.models import Framework, Initiative
 
     target = User.objects.create_user("maal@example.dk", "Et-godt-kodeord-123")
@@ -395,7 +484,37 @@ def world(reference_data, coordinator, own_municipality):
         kind="tests.count", created_by=coordinator, status=Job.Status.DONE, finished_at=now()
     )
     job.result.save("tal.txt", ContentFile(b"1\n2\n3"), save=True)
+    # --- meetings: KL's dialogue group, a member on Hovedstaden's first seat, a meeting with
+    # a draft agenda, the member's proposal, a meeting attachment; the member's calendar feed
+    group = GroupFactory(owner_organisation=kl_secretariat.meeting_organisations.get())
+    seat = GroupMemberFactory(
+        group=group, user=group_member, kkr=own_municipality.kkr, seat=1, area="adults"
+    )
+    today = timezone.localdate()
+    meeting = MeetingFactory(
+        group=group,
+        date=today + datetime.timedelta(days=30),
+        proposal_deadline=today + datetime.timedelta(days=10),
+    )
+    item = AgendaItemFactory(meeting=meeting, position=1)
+    item.document.save("punkt.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    item.document_name = "punkt.pdf"
+    item.save()
+    proposal = AgendaProposalFactory(meeting=meeting, proposed_by=group_member)
+    proposal.attachment.save("forslag.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    proposal.attachment_name = "forslag.pdf"
+    proposal.save()
+    meeting_attachment = MeetingAttachment(meeting=meeting, original_name="bilag.pdf", size=9)
+    meeting_attachment.file.save("bilag.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    feed = CalendarFeed.objects.create(user=group_member)
     return {
+        "group": {"slug": group.slug},
+        "group_member": {"pk": seat.pk},
+        "meeting": {"pk": meeting.pk},
+        "agenda_item": {"pk": item.pk},
+        "proposal": {"pk": proposal.pk},
+        "meeting_attachment": {"pk": meeting_attachment.pk},
+        "feed": {"token": feed.token},
         "dashboard": {"slug": "hovedstaden-psykiatri"},
         "dashboard_initiative": {"slug": "hovedstaden-psykiatri", "code": "1.F1"},
         "dashboard_municipality": {"slug": "hovedstaden-psykiatri", "code": "101"},
@@ -426,6 +545,17 @@ def _state():
         list(Attachment.objects.order_by("pk").values_list("pk", "entry_id")),
         list(ImportFile.objects.order_by("pk").values_list("pk", "status")),
         list(ReportEntry.objects.order_by("pk").values_list("pk", "status")),
+        list(Group.objects.order_by("pk").values_list("pk", "name", "kkr_seats")),
+        list(GroupMember.objects.order_by("pk").values_list("pk", "user_id", "seat")),
+        list(
+            Meeting.objects.order_by("pk").values_list(
+                "pk", "status", "sequence", "agenda_published_at", "minutes", "minutes_published_at"
+            )
+        ),
+        list(AgendaItem.objects.order_by("pk").values_list("pk", "position", "title")),
+        list(AgendaProposal.objects.order_by("pk").values_list("pk", "status", "agenda_item_id")),
+        list(MeetingAttachment.objects.order_by("pk").values_list("pk", "meeting_id")),
+        list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
     )
 
 

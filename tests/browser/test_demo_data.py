@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from demo.management.commands.seed_demo import DEMO_PASSWORD
+from meetings.models import Group, Meeting
+from meetings.selectors import meeting_tasks_for
 from municipalities.models import KKR
 from notifications.selectors import tasks_for
 from pilots.models import PilotProject
@@ -57,6 +59,7 @@ def test_seeded_portal_looks_a_year_into_use(demo, db):
     _narratives_name_the_methods_and_pilot_entries_point_to_projects()
     _pilot_projects_have_different_leads_and_some_shared_results()
     _demo_coordinators_have_something_to_do()
+    _the_dialogue_group_has_seed_003s_meetings()
 
 
 def _two_closed_rounds_with_every_report_approved_and_one_open_in_every_state():
@@ -144,3 +147,24 @@ def test_demo_data_pages(demo, live_server, page, login, screenshot):
     page.goto(f"{live_server.url}/mine-opgaver/")
     expect(page.get_by_text("7 rapporter venter på behandling")).to_be_visible()
     screenshot(page, "mine-opgaver-sekretariat")
+
+
+def _the_dialogue_group_has_seed_003s_meetings():
+    group = Group.objects.get(slug="dialoggruppe-psykiatri")
+    meetings_2019 = group.meetings.filter(date__year=2019)
+
+    assert group.owner_organisation.secretariat_name == "KL's sekretariat"
+    assert (group.case_number, group.terms_date.isoformat()) == ("SAG-2018-05062", "2019-03-18")
+    assert [(m.date.isoformat(), m.starts_at.hour, m.ends_at.hour) for m in meetings_2019] == [
+        ("2019-04-24", 10, 13),
+        ("2019-08-29", 10, 13),
+        ("2019-12-03", 10, 13),
+    ]
+    assert meetings_2019.first().place.startswith("KL-huset")
+    assert all(m.agenda_published_at and m.minutes_published_at for m in meetings_2019)
+    assert group.members.filter(kkr__slug="hovedstaden").count() == 2
+    member = User.objects.get(email="dialoggruppe-voksen@frederiksberg.demo")
+    assert [t.can_propose for t in meeting_tasks_for(member, today=timezone.localdate())] == [True]
+    kkr_item = Meeting.objects.get(group__slug="kkr-hovedstaden").items.get()
+    assert kkr_item.reporting_round.slug == "statusopfoelgning-2026"
+    assert kkr_item.recommendation.startswith("Det indstilles, at KKR Hovedstaden")

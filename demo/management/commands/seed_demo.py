@@ -22,6 +22,8 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from commitments.models import Framework, Initiative
 from demo import texts
+from meetings import services as meeting_services
+from meetings.models import Group, GroupMember, Organisation
 from municipalities.models import KKR, Municipality
 from pilots import services as pilot_services
 from pilots.models import PilotProject
@@ -47,6 +49,24 @@ DEMO_USERS = [
     ("sekretariat@kkr-midtjylland.demo", "Jens Sekretær", "secretariat", "kkr", "midtjylland"),
 ]
 ADMIN_EMAIL = "admin@psykiatriportalen.demo"
+KL_EMAIL = "sekretariat@kl.demo"
+DIALOGUE_GROUP_SLUG = "dialoggruppe-psykiatri"
+# Seed 003's dialogue group: (municipality code, area, e-mail or None for a new demo member).
+DIALOGUE_MEMBERS = [
+    ("101", GroupMember.Area.CHILDREN, "koordinator@kobenhavn.demo"),
+    ("147", GroupMember.Area.ADULTS, None),
+    ("751", GroupMember.Area.CHILDREN, None),
+    ("751", GroupMember.Area.ADULTS, None),
+    ("461", GroupMember.Area.ADULTS, None),
+    ("851", GroupMember.Area.CHILDREN, None),
+]
+# Seed 003: "Mødedatoer 2019", all 10.00-13.00, the first in KL-huset.
+DIALOGUE_MEETINGS_2019 = [
+    datetime.date(2019, 4, 24),
+    datetime.date(2019, 8, 29),
+    datetime.date(2019, 12, 3),
+]
+KL_HOUSE = "KL-huset, Weidekampsgade 10, 2300 København S"
 FRAMEWORK_SLUG = "hovedstaden-psykiatri"
 
 # Where the demo coordinators' reports stand in the open round (the rest are drawn at random).
@@ -121,7 +141,10 @@ class Command(BaseCommand):
         ):
             rows = self._demo_users()
             summary = self._demo_history()
+            meeting_rows, meetings_summary = self._meetings()
+            rows += meeting_rows
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
+        self.stdout.write(self.style.SUCCESS(meetings_summary))
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD})")
         )
@@ -196,6 +219,131 @@ class Command(BaseCommand):
             )
             coordinators[municipality.code] = user
         return coordinators
+
+    # Meetings ----------------------------------------------------------------------------
+
+    def _meetings(self) -> tuple[list[tuple[str, str]], str]:
+        """Seed 003's dialogue group with its 2019 meetings, and a KKR Hovedstaden meeting."""
+        kl, _ = Organisation.objects.get_or_create(
+            name="KL", defaults={"secretariat_name": "KL's sekretariat"}
+        )
+        kl_staff = self._user(KL_EMAIL, "Kirsten Larsen")
+        kl.staff.add(kl_staff)
+        rows = [(KL_EMAIL, "KL's sekretariat (den nationale dialoggruppe)")]
+        names = random.Random(2019)
+        members = []
+        for code, area, email in DIALOGUE_MEMBERS:
+            municipality = Municipality.objects.get(code=code)
+            if email is None:
+                prefix = (
+                    "dialoggruppe-voksen" if area == GroupMember.Area.ADULTS else "dialoggruppe"
+                )
+                email = f"{prefix}@{_mail_slug(municipality.name)}.demo"
+                name = f"{names.choice(texts.FIRST_NAMES)} {names.choice(texts.LAST_NAMES)}"
+                self._user(email, name)
+            members.append((municipality, area, email))
+        rows.append((members[1][2], "Medlem af dialoggruppen (voksenområdet, KKR Hovedstaden)"))
+        if Group.objects.filter(slug=DIALOGUE_GROUP_SLUG).exists():
+            return rows, "Møder findes allerede: intet er ændret."
+        group = meeting_services.group_create(
+            actor=kl_staff,
+            name="Tværkommunal strategisk dialoggruppe på psykiatriområdet",
+            slug=DIALOGUE_GROUP_SLUG,
+            owner_organisation=kl,
+            purpose=texts.DIALOGUE_GROUP_PURPOSE,
+            terms_date=datetime.date(2019, 3, 18),
+            case_number="SAG-2018-05062",
+            kkr_seats=True,
+        )
+        for municipality, area, email in members:
+            meeting_services.member_appoint(
+                actor=kl_staff,
+                group=group,
+                email=email,
+                kkr=municipality.kkr,
+                area=area,
+                municipality=municipality,
+            )
+        for number, day in enumerate(DIALOGUE_MEETINGS_2019):
+            meeting = meeting_services.meeting_create(
+                actor=kl_staff,
+                group=group,
+                title="Møde i dialoggruppen",
+                date=day,
+                starts_at=datetime.time(10, 0),
+                ends_at=datetime.time(13, 0),
+                place=KL_HOUSE if number == 0 else "Afholdes rundt i landet; sted følger",
+                proposal_deadline=day - datetime.timedelta(days=14),
+            )
+            for title, description in texts.DIALOGUE_AGENDA[number]:
+                meeting_services.item_create(
+                    actor=kl_staff, meeting=meeting, title=title, description=description
+                )
+            meeting_services.agenda_publish(actor=kl_staff, meeting=meeting)
+            meeting_services.minutes_save(
+                actor=kl_staff, meeting=meeting, minutes=texts.DIALOGUE_MINUTES
+            )
+            meeting_services.minutes_publish(actor=kl_staff, meeting=meeting)
+        today = timezone.localdate()
+        upcoming = meeting_services.meeting_create(
+            actor=kl_staff,
+            group=group,
+            title="Møde i dialoggruppen",
+            date=today + datetime.timedelta(days=40),
+            starts_at=datetime.time(10, 0),
+            ends_at=datetime.time(13, 0),
+            place=KL_HOUSE,
+            proposal_deadline=today + datetime.timedelta(days=20),
+        )
+        meeting_services.proposal_submit(
+            actor=User.objects.get(email=members[1][2]),
+            meeting=upcoming,
+            title="Udskrivning og overgange mellem region og kommune",
+            description="Erfaringer fra Frederiksberg med korte behandlingsforløb og hurtige "
+            "udskrivninger, og hvordan aftalerne følges op.",
+            speaker="Medlemmet selv",
+        )
+        self._kkr_meeting(today)
+        return rows, (
+            "Møder: dialoggruppen (KL's sekretariat) med 6 medlemmer, møderne 24.04.2019, "
+            "29.08.2019 og 03.12.2019 med dagsorden og referat, et kommende møde med et forslag "
+            "til behandling, og et KKR Hovedstaden-møde med statusopfølgningen på dagsordenen."
+        )
+
+    def _kkr_meeting(self, today: datetime.date) -> None:
+        secretariat = User.objects.get(email=DEMO_USERS[0][0])
+        hovedstaden = KKR.objects.get(slug="hovedstaden")
+        group = meeting_services.group_create(
+            actor=secretariat,
+            name="KKR Hovedstaden",
+            slug="kkr-hovedstaden",
+            owner_kkr=hovedstaden,
+            purpose="Kommunekontaktrådets møder: borgmestre og kommunalbestyrelsesmedlemmer "
+            "fra de 29 kommuner.",
+        )
+        meeting_services.member_appoint(
+            actor=secretariat, group=group, email="politiker@kkr-hovedstaden.demo"
+        )
+        round_ = ReportingRound.objects.filter(framework__kkr=hovedstaden, status="open").first()
+        meeting = meeting_services.meeting_create(
+            actor=secretariat,
+            group=group,
+            title="KKR Hovedstadens møde",
+            date=(round_.deadline if round_ else today) + datetime.timedelta(days=21),
+            starts_at=datetime.time(9, 0),
+            ends_at=datetime.time(12, 0),
+            place="Albertslund Rådhus",
+            proposal_deadline=round_.deadline if round_ else today,
+        )
+        meeting_services.item_create(
+            actor=secretariat,
+            meeting=meeting,
+            title="Statusopfølgning på rammepapiret for psykiatrien",
+            description="Kommunernes afrapportering på de fælles forpligtelser.",
+            recommendation="Det indstilles, at KKR Hovedstaden drøfter kommunernes status på "
+            "de forpligtende indsatser og pilotprojekterne.",
+            reporting_round=round_,
+        )
 
     # A year of use -----------------------------------------------------------------------
 

@@ -230,7 +230,7 @@ class Command(BaseCommand):
         kl_staff = self._user(KL_EMAIL, "Kirsten Larsen")
         kl.staff.add(kl_staff)
         rows = [(KL_EMAIL, "KL's sekretariat (den nationale dialoggruppe)")]
-        names = random.Random(2019)
+        names = random.Random(2019)  # nosec B311  # repeatable demo names, not a secret
         members = []
         for code, area, email in DIALOGUE_MEMBERS:
             municipality = Municipality.objects.get(code=code)

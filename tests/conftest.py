@@ -28,6 +28,7 @@ def pytest_collection_modifyitems(items):
     items[:] = [*rest[:anchor], *together, *rest[anchor:]]
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """xdist's default distribution, except that the module's tests are one unit of work.
 

@@ -371,9 +371,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The message broker of the task queue; the health check pings it only when one is configured.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-
 # Request ids (django-guid): a proxy's X-Request-ID is kept when it is a UUID (the proxy in
 # front must overwrite any the client sent, docs/deployment.md), otherwise one is made; it is
 # returned in the response's X-Request-ID and put on every log record of the request.

@@ -9,6 +9,7 @@ runs right here, and its failure is recorded (django-celery-results) instead of 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from celery import Task, shared_task
@@ -29,6 +30,11 @@ RETRY_POLICY: dict[str, Any] = {
     "max_retries": 5,
 }
 
+# After the broker failed to answer, tasks are not offered to it for this long: a request that
+# queues 29 e-mails (opening a round) would otherwise wait for the broker 29 times.
+BROKER_PAUSE_SECONDS = 10.0
+_broker_down_until = 0.0
+
 OUTBOX_LOCK = "core.tasks.deliver_outbox:lock"
 # Longer than a delivery run can take (post-office gives up on a batch after 180 s).
 OUTBOX_LOCK_SECONDS = 300
@@ -36,9 +42,14 @@ OUTBOX_LOCK_SECONDS = 300
 
 def enqueue(task: Task, *args: Any, **kwargs: Any) -> bool:
     """Hand a task to the broker; False, and a warning in the log, if it cannot be reached."""
+    global _broker_down_until
+    if not task.app.conf.task_always_eager and time.monotonic() < _broker_down_until:
+        logger.warning("The broker was just unreachable; %s is left for a periodic run.", task.name)
+        return False
     try:
         task.delay(*args, **kwargs)
     except (OperationalError, OSError):
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning(
             "Could not reach the broker for %s; a periodic run will pick it up.", task.name
         )

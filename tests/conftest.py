@@ -207,7 +207,9 @@ def _closed_port() -> int:
 @pytest.fixture
 def broker_down():
     """Celery configured with a Redis broker on a port where nothing listens."""
+    from core import tasks
     from tests.brokers import celery_broker
 
     with celery_broker(f"redis://127.0.0.1:{_closed_port()}/0") as app:
         yield app
+    tasks._broker_down_until = 0.0  # the next test starts with a broker it may try

@@ -139,6 +139,23 @@ def test_a_broker_that_cannot_be_reached_leaves_the_mail_in_the_outbox(
     assert "Could not reach the broker for core.tasks.deliver_outbox" in caplog.text
 
 
+def test_after_the_broker_failed_once_the_next_hand_offs_do_not_wait_for_it(
+    coordinator, other_coordinator, django_capture_on_commit_callbacks, broker_down, caplog
+):
+    with (
+        caplog.at_level(logging.WARNING, logger="core.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for user in (coordinator, other_coordinator):
+            portal_mail.send(to=[user.email], template=TEMPLATE, context=_context(user))
+
+    assert [record.getMessage() for record in caplog.records] == [
+        "Could not reach the broker for core.tasks.deliver_outbox; a periodic run will pick it up.",
+        "The broker was just unreachable; core.tasks.deliver_outbox is left for a periodic run.",
+    ]
+    assert Email.objects.filter(status=STATUS.queued).count() == 2
+
+
 def test_the_outbox_is_in_the_admin(client, superuser, coordinator):
     portal_mail.send(to=[coordinator.email], template=TEMPLATE, context=_context(coordinator))
     client.force_login(superuser)

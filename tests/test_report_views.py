@@ -320,6 +320,25 @@ def test_submitting_with_the_mail_server_down_succeeds_and_the_mail_waits_in_the
     assert email.logs.get().exception_type == "ConnectionRefusedError"
 
 
+def test_submitting_with_the_broker_down_succeeds_and_the_mail_waits_in_the_outbox(
+    client, coordinator, own_report, secretariat, django_capture_on_commit_callbacks, broker_down
+):
+    own_report = _fill_all(own_report, coordinator)
+    client.force_login(coordinator)
+    data = _load(client, own_report)
+    data["action"] = "submit"
+    Email.objects.all().delete()  # the round's opening e-mails
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_edit_url(own_report), data, follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Rapporten er indsendt til KKR-sekretariatet." in response.content.decode()
+    own_report.refresh_from_db()
+    assert own_report.status == Report.Status.SUBMITTED
+    assert Email.objects.get().status == STATUS.queued  # beat's next run delivers it
+
+
 def test_a_report_that_is_visible_but_not_editable_answers_403(
     client, coordinator, other_coordinator, own_report, other_report
 ):

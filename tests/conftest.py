@@ -1,5 +1,6 @@
 """Shared users and data for the whole suite."""
 
+import asyncio
 import datetime
 
 import pytest
@@ -43,6 +44,25 @@ def pytest_xdist_make_scheduler(config, log):
             return TOGETHER if nodeid.startswith(TOGETHER) else nodeid
 
     return TogetherScheduling(config, log)
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_left_by_the_browser(request):
+    """A test without a browser runs as a plain synchronous caller, as gunicorn's are.
+
+    Playwright's sync API keeps its event loop marked as running in the worker's thread from
+    the first browser test to the end of the session, and Django then refuses to run an async
+    view (the health pages) from a test client in that thread.
+    """
+    loop = asyncio._get_running_loop()
+    if loop is None or "page" in request.fixturenames:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 @pytest.fixture(scope="session")

@@ -78,8 +78,9 @@ def _tables() -> list[str]:
 
 
 def _contents(cursor, table: str) -> list[tuple]:
-    cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1')  # noqa: S608 - names from introspection
-    return cursor.fetchall()
+    # Sorted whole rows: the first column of a history table (the model's id) repeats.
+    cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from introspection
+    return sorted(cursor.fetchall(), key=repr)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -96,14 +96,25 @@ def get_scope(user: User | AnonymousUser) -> Scope:
     return scope
 
 
+def is_administrator(user: User | AnonymousUser) -> bool:
+    """The portal's administrators (superusers) pass every rule: the one place that says so."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def is_kkr_secretariat(user: User | AnonymousUser, kkr_id: int) -> bool:
+    """Works in this KKR's secretariat (or is an administrator): the rule behind changing a
+    framework or a round, reviewing a report and seeing drafts in figures and files."""
+    return is_administrator(user) or kkr_id in get_scope(user).secretariat_kkr_ids
+
+
 def can_manage_users(user: User | AnonymousUser) -> bool:
     """Secretariat staff manage the users of their own KKR; administrators manage everyone."""
-    return user.is_authenticated and (user.is_superuser or get_scope(user).is_secretariat)
+    return is_administrator(user) or get_scope(user).is_secretariat
 
 
 def manageable_kkr_ids(user: User | AnonymousUser) -> frozenset[int] | None:
     """The KKRs whose users this user manages; None means every KKR (administrators)."""
-    if user.is_authenticated and user.is_superuser:
+    if is_administrator(user):
         return None
     return get_scope(user).secretariat_kkr_ids
 
@@ -114,9 +125,16 @@ def can_grant(user: User | AnonymousUser, *, kkr_id: int) -> bool:
     return kkr_ids is None or kkr_id in kkr_ids
 
 
+def can_manage_membership(user: User | AnonymousUser, membership: Membership) -> bool:
+    """`Membership.objects.manageable_by`: a role in an organisation of a KKR the user manages
+    (uses the membership's municipality, when it is one's)."""
+    if membership.kkr_id is not None:
+        return can_grant(user, kkr_id=membership.kkr_id)
+    municipality = membership.municipality
+    return municipality is not None and can_grant(user, kkr_id=municipality.kkr_id)
+
+
 def has_reporting_work(user: User | AnonymousUser) -> bool:
     """Coordinators and secretariat staff have tasks and reports; politicians only read."""
-    if not user.is_authenticated:
-        return False
     scope = get_scope(user)
-    return user.is_superuser or scope.is_coordinator or scope.is_secretariat
+    return is_administrator(user) or scope.is_coordinator or scope.is_secretariat

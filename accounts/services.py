@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from accounts.permissions import can_grant, manageable_kkr_ids
+from accounts.permissions import can_grant, can_manage_membership, manageable_kkr_ids
 from accounts.tokens import invitation_token_generator
 from core import mail
 from municipalities.models import KKR, Municipality
@@ -78,15 +78,22 @@ def user_invite(
     return membership
 
 
-def _manageable_membership(*, actor: User, membership: Membership) -> None:
-    if not Membership.objects.manageable_by(actor).filter(pk=membership.pk).exists():
+def _lock_manageable_membership(*, actor: User, membership: Membership) -> Membership:
+    """Lock the membership's row, then refuse unless it is in a KKR the actor manages."""
+    locked = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "kkr", "municipality")
+        .get(pk=membership.pk)
+    )
+    if not can_manage_membership(actor, locked):
         raise PermissionDenied(_("Du kan kun ændre roller i dit eget KKR."))
+    return locked
 
 
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Change the role of a membership, within the same organisation."""
-    _manageable_membership(actor=actor, membership=membership)
+    membership = _lock_manageable_membership(actor=actor, membership=membership)
     _check_role_fits(role=role, kkr=membership.kkr, municipality=membership.municipality)
     if (
         Membership.objects.filter(
@@ -107,8 +114,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
     """Take a role away from a person."""
-    _manageable_membership(actor=actor, membership=membership)
-    membership.delete()
+    _lock_manageable_membership(actor=actor, membership=membership).delete()
 
 
 @transaction.atomic

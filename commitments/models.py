@@ -17,31 +17,29 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.querysets import ScopedQuerySet
 from core.models import TimeStampedModel
 from municipalities.models import KKR
 
 
-class FrameworkQuerySet(models.QuerySet):
+class FrameworkQuerySet(ScopedQuerySet):
     def published(self) -> FrameworkQuerySet:
         """Frameworks anyone may read: adopted or archived, never drafts."""
         return self.exclude(status=Framework.Status.DRAFT)
 
     def visible_to(self, user: User | AnonymousUser) -> FrameworkQuerySet:
         """Published frameworks, plus drafts of the KKRs whose secretariat the user is in."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        scope = get_scope(user)
-        return self.filter(
-            ~models.Q(status=Framework.Status.DRAFT)
-            | models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+        return self.for_user(
+            user,
+            lambda scope: (
+                ~models.Q(status=Framework.Status.DRAFT)
+                | models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+            ),
         )
 
     def editable_by(self, user: User | AnonymousUser) -> FrameworkQuerySet:
-        """Frameworks the user may change: those of the KKRs whose secretariat they are in."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        return self.filter(kkr_id__in=get_scope(user).secretariat_kkr_ids)
+        """Frameworks the user may change (`commitments.permissions.can_edit_framework`)."""
+        return self.for_user(user, lambda scope: models.Q(kkr_id__in=scope.secretariat_kkr_ids))
 
 
 class Framework(TimeStampedModel):

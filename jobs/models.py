@@ -16,18 +16,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.querysets import ScopedQuerySet
 from core.models import TimeStampedModel
 from jobs.registry import label_for
 
 
-class JobQuerySet(models.QuerySet):
+class JobQuerySet(ScopedQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> JobQuerySet:
         """A job and its result belong to the person who started it (and administrators)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(created_by=user)
+        return self.for_user(user, lambda _scope: Q(created_by_id=user.pk), anonymous=Q(pk__in=[]))
 
 
 def job_result_path(instance: Job, filename: str) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.admin import UserAdmin
 from accounts.models import User
+from accounts.permissions import is_administrator
 from privacy import permissions, services
 
 
@@ -23,7 +24,7 @@ class PrivacyUserAdmin(UserAdmin):
         return permissions.can_export_user_data(request.user, request.user)
 
     def has_anonymise_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return is_administrator(request.user)
 
     @admin.action(description=gettext_lazy("Eksportér persondata (JSON)"), permissions=["export"])
     def export_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:

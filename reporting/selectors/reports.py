@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import User
-from accounts.permissions import get_scope
 from pilots.models import PilotParticipation, PilotProject
 from reporting.models import (
     Attachment,
     Report,
     ReportEntry,
-    ReportQuerySet,
 )
 
 
@@ -58,28 +54,6 @@ def entries_by_area(report: Report) -> list[AreaEntries]:
     return areas
 
 
-def pilot_projects_for_report(report: Report) -> list[PilotProject]:
-    """Pilot projects on the report's pilot initiatives that its municipality leads or joins.
-
-    The project an entry already points to is kept, so that saving never drops a choice.
-    """
-    entries = report.entries.all()
-    initiative_ids = [e.initiative_id for e in entries if not e.is_mandatory]
-    chosen_ids = [e.pilot_project_id for e in entries if e.pilot_project_id]
-    takes_part = Q(lead_municipality_id=report.municipality_id) | Q(
-        participations__municipality_id=report.municipality_id,
-        participations__status=PilotParticipation.Status.ACCEPTED,
-    )
-    return list(
-        PilotProject.objects.filter(
-            Q(initiative_id__in=initiative_ids, status__in=_ACTIVE_PILOT) & takes_part
-            | Q(pk__in=chosen_ids)
-        )
-        .distinct()
-        .order_by("title")
-    )
-
-
 _ACTIVE_PILOT = [
     PilotProject.Status.PLANNED,
     PilotProject.Status.RUNNING,
@@ -87,10 +61,27 @@ _ACTIVE_PILOT = [
 ]
 
 
-def reports_with_history_for(user: User | AnonymousUser) -> ReportQuerySet:
-    """Reports whose history the user may read: the KKR's secretariat, own coordinators.
+def pilot_projects_open_to(report: Report) -> QuerySet[PilotProject]:
+    """Active pilot projects on the report's pilot initiatives that its municipality leads or
+    has joined: the ones a report may newly point an entry to."""
+    initiative_ids = [e.initiative_id for e in report.entries.all() if not e.is_mandatory]
+    takes_part = Q(lead_municipality_id=report.municipality_id) | Q(
+        participations__municipality_id=report.municipality_id,
+        participations__status=PilotParticipation.Status.ACCEPTED,
+    )
+    return PilotProject.objects.filter(
+        takes_part, initiative_id__in=initiative_ids, status__in=_ACTIVE_PILOT
+    ).distinct()
 
-    The history holds every draft value, so it is narrower than `visible_to`.
+
+def pilot_projects_for_report(report: Report) -> list[PilotProject]:
+    """The pilot projects the report's entries may point to, for the form's choices.
+
+    The project an entry already points to is kept, so that saving never drops a choice.
     """
-    own = Report.objects.filter(municipality_id__in=get_scope(user).coordinator_municipality_ids)
-    return (Report.objects.reviewable_by(user) | own).distinct()
+    chosen_ids = [e.pilot_project_id for e in report.entries.all() if e.pilot_project_id]
+    return list(
+        PilotProject.objects.filter(
+            Q(pk__in=pilot_projects_open_to(report).values("pk")) | Q(pk__in=chosen_ids)
+        ).order_by("title")
+    )

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from accounts.selectors import coordinator_emails
 from commitments.models import Framework, Initiative
+from commitments.permissions import can_edit_framework
 from core import mail
 from reporting.models import (
     PoliticalAnswer,
@@ -23,6 +24,7 @@ from reporting.models import (
     ReportEvent,
     ReportingRound,
 )
+from reporting.permissions import can_manage_round
 
 DEFAULT_POLITICAL_QUESTIONS = [
     "Hvordan vil kommunen arbejde med målsætningerne?",
@@ -38,9 +40,16 @@ def results_changed(*, round_id: int) -> None:
     ReportingRound.objects.filter(pk=round_id).update(results_version=F("results_version") + 1)
 
 
-def _check_manages(actor: User, round_: ReportingRound) -> None:
-    if not ReportingRound.objects.managed_by(actor).filter(pk=round_.pk).exists():
-        raise PermissionDenied(_("Kun KKR'ets sekretariat kan ændre runden."))
+def _lock_managed(actor: User, round_: ReportingRound, refusal: str = "") -> ReportingRound:
+    """Lock the round's row, then refuse unless the actor manages the round."""
+    locked = (
+        ReportingRound.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .get(pk=round_.pk)
+    )
+    if not can_manage_round(actor, locked):
+        raise PermissionDenied(refusal or _("Kun KKR'ets sekretariat kan ændre runden."))
+    return locked
 
 
 @transaction.atomic
@@ -56,7 +65,7 @@ def round_create(
     questions: list[str] | None = None,
 ) -> ReportingRound:
     """Create a draft round with the default political questions (seed 002) unless given."""
-    if not Framework.objects.editable_by(actor).filter(pk=framework.pk).exists():
+    if not can_edit_framework(actor, framework):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
     if framework.status != Framework.Status.ADOPTED:
         raise ValidationError(_("Der kan kun oprettes runder for et vedtaget rammepapir."))
@@ -90,8 +99,7 @@ def round_update(
     questions: list[str],
 ) -> ReportingRound:
     """Change a draft round and replace its political questions (none are answered yet)."""
-    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.DRAFT:
         raise ValidationError(_("Kun en runde, der ikke er åbnet endnu, kan redigeres."))
     if not questions:
@@ -138,8 +146,7 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
     Entries snapshot the initiative's wording and are pre-filled from the municipality's
     latest approved report in the same framework. Returns the number of reports created.
     """
-    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.DRAFT:
         raise ValidationError(_("Runden er allerede åbnet."))
     if not round_.questions.exists():
@@ -229,7 +236,7 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
 @transaction.atomic
 def round_close(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Close an open round: reports can no longer be edited or submitted."""
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.OPEN:
         raise ValidationError(_("Kun en åben runde kan lukkes."))
     round_.status = ReportingRound.Status.CLOSED
@@ -241,7 +248,7 @@ def round_close(*, actor: User, round_: ReportingRound) -> ReportingRound:
 @transaction.atomic
 def round_reopen(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Reopen a closed round so that municipalities can report again."""
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.CLOSED:
         raise ValidationError(_("Kun en lukket runde kan genåbnes."))
     round_.status = ReportingRound.Status.OPEN
@@ -250,17 +257,10 @@ def round_reopen(*, actor: User, round_: ReportingRound) -> ReportingRound:
     return round_
 
 
-def _lock_managed(actor: User, round_: ReportingRound) -> ReportingRound:
-    locked = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    if not ReportingRound.objects.managed_by(actor).filter(pk=locked.pk).exists():
-        raise PermissionDenied(_("Kun KKR'ets sekretariat kan offentliggøre runden."))
-    return locked
-
-
 @transaction.atomic
 def round_publish(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Show a closed round's approved results on public pages, without login."""
-    locked = _lock_managed(actor, round_)
+    locked = _lock_managed(actor, round_, _("Kun KKR'ets sekretariat kan offentliggøre runden."))
     if locked.status != ReportingRound.Status.CLOSED:
         raise ValidationError(_("Kun en lukket runde kan offentliggøres."))
     locked.published_at = locked.published_at or timezone.now()
@@ -271,7 +271,7 @@ def round_publish(*, actor: User, round_: ReportingRound) -> ReportingRound:
 @transaction.atomic
 def round_unpublish(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Take a round's results off the public pages again."""
-    locked = _lock_managed(actor, round_)
+    locked = _lock_managed(actor, round_, _("Kun KKR'ets sekretariat kan offentliggøre runden."))
     locked.published_at = None
     locked.save(update_fields=["published_at", "updated_at"])
     return locked

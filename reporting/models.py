@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
@@ -24,6 +25,16 @@ from core.models import TimeStampedModel
 from municipalities.models import Municipality
 
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
+
+
+# Words that paths under /afrapportering/runder/ use beside a round's slug (reporting/urls.py):
+# a round with one of them as its slug would be shadowed by that page.
+RESERVED_ROUND_SLUGS = frozenset({"ny", "rapport"})
+
+
+def validate_round_slug(value: str) -> None:
+    if value in RESERVED_ROUND_SLUGS:
+        raise ValidationError(_("Kortnavnet er reserveret. Vælg et andet."), code="reserved")
 
 
 class RoundQuerySet(ScopedQuerySet):
@@ -56,7 +67,9 @@ class ReportingRound(TimeStampedModel):
         Framework, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("rammepapir")
     )
     title = models.CharField(_("titel"), max_length=200)
-    slug = models.SlugField(_("kortnavn i adresse"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("kortnavn i adresse"), max_length=80, unique=True, validators=[validate_round_slug]
+    )
     opens_on = models.DateField(_("åbner den"))
     deadline = models.DateField(_("frist"))
     introduction = models.TextField(_("indledning"), blank=True)

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from commitments.models import Framework
-from reporting.models import ReportingRound
-
-# Paths under /afrapportering/runder/ that a round's slug must not take.
-RESERVED_SLUGS = {"ny", "rapport"}
+from reporting.models import ReportingRound, validate_round_slug
 
 _DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
@@ -77,9 +75,13 @@ class RoundForm(forms.Form):
             data["slug"] = slug
             if not slug:
                 self.add_error("slug", _("Skriv et kortnavn med bogstaver eller tal."))
-            elif slug in RESERVED_SLUGS:
-                self.add_error("slug", _("Kortnavnet er reserveret. Vælg et andet."))
-            elif ReportingRound.objects.filter(slug=slug).exists():
+                return data
+            try:
+                validate_round_slug(slug)
+            except ValidationError as error:
+                self.add_error("slug", error)
+                return data
+            if ReportingRound.objects.filter(slug=slug).exists():
                 self.add_error(
                     "slug",
                     _("Der findes allerede en runde med kortnavnet “%(slug)s”. Vælg et andet.")

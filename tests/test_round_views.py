@@ -351,6 +351,7 @@ def test_grid_filters_by_state_in_the_address(
         "sendt-retur": 0,
         "godkendt": 0,
         "overskredet": 0,
+        "mangler": 28,
     }
 
 

@@ -110,9 +110,7 @@ def round_reminders_switch(request: AuthenticatedHttpRequest, slug: str) -> Http
     enabled = request.POST.get("automatisk") == "til"
     run_service(
         request,
-        lambda: services.round_reminders_switch(
-            actor=request.user, round_=round_, enabled=enabled
-        ),
+        lambda: services.round_reminders_switch(actor=request.user, round_=round_, enabled=enabled),
         lambda on: (
             _("De automatiske påmindelser er slået til igen.")
             if on

@@ -401,6 +401,16 @@ MATRIX = {
         ("round@published", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     ],
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "notifications:round_reminder_plan": (
+        "open_round",
+        {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK},
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "notifications:round_reminders_switch": (
+        "open_round",
+        SIGNED_IN_NOT_ALLOWED,
+        OPEN_ROUND_WRITES,
+    ),
     "notifications:round_remind_one": (
         "own_report",
         SIGNED_IN_NOT_ALLOWED,

@@ -24,6 +24,7 @@ from accounts.forms import (
     PasswordResetForm,
 )
 from accounts.http import AuthenticatedHttpRequest
+from accounts.lockout import is_account_locked_out
 from accounts.models import Membership, User
 from accounts.permissions import can_manage_users
 from accounts.tokens import invitation_token_generator
@@ -117,7 +118,8 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "memberships": memberships,
         "role_form": MembershipRoleForm(),
-        "is_locked_out": AccessAttempt.objects.filter(
+        "is_locked_out": is_account_locked_out(person.email)
+        or AccessAttempt.objects.filter(
             username=person.email, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
         ).exists(),
     }

@@ -251,8 +251,13 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     ]
 }
 
-# django-axes: lock an account + address pair after repeated failed logins.
+# django-axes: lock an account + address pair after repeated failed logins, and an account
+# from everywhere after ACCOUNT_FAILURE_LIMIT; the address is counted in lower case whatever
+# was typed (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ACCOUNT_FAILURE_LIMIT = env.int("ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "accounts.lockout.normalised_username"
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"

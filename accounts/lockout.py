@@ -50,5 +50,3 @@ class LockoutHandler(AxesDatabaseHandler):
         if username and is_account_locked_out(username):
             return max(failures, settings.AXES_FAILURE_LIMIT)
         return failures
-
-

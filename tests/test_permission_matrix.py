@@ -205,6 +205,12 @@ MATRIX = {
         dict.fromkeys(ROLES, GONE),
     ),
     "accounts:my_organisations": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # A role offer is answered only by the person it is for; nobody in the world has one.
+    "accounts:role_offer_answer": (
+        "target_membership",
+        SIGNED_IN_NOT_ALLOWED,
+        {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND},
+    ),
     "accounts:user_list": (
         None,
         SECRETARIAT_ONLY,

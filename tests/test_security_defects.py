@@ -4,10 +4,13 @@ from http import HTTPStatus
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from accounts.models import Membership, RoleOffer
+from accounts.permissions import can_manage_user
+from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,110 @@ def test_a_few_failures_from_one_address_do_not_lock_the_account_elsewhere(
     )
 
     assert elsewhere.status_code == HTTPStatus.FOUND
+
+
+# --- defect 2: an existing account is never pulled into a KKR ---------------------------------
+
+
+@pytest.fixture
+def invite_as(client, django_capture_on_commit_callbacks):
+    def post(actor, email, organisation="municipality:151"):
+        client.force_login(actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("accounts:user_invite"),
+                {
+                    "email": email,
+                    "full_name": "Nogen",
+                    "role": Membership.Role.SECRETARIAT
+                    if organisation.startswith("kkr")
+                    else Membership.Role.COORDINATOR,
+                    "organisation": organisation,
+                },
+                follow=True,
+            )
+
+    return post
+
+
+def _message(response) -> str:
+    [message] = list(get_messages(response.wsgi_request))
+    return str(message).replace("ny@kommune.dk", "ADDRESS").replace("anden@example.dk", "ADDRESS")
+
+
+def test_inviting_the_superuser_does_not_pull_them_in_or_let_the_kkr_unlock_them(
+    invite_as, client, secretariat, superuser
+):
+    kkr_id = secretariat.memberships.get().kkr_id
+    invite_as(secretariat, superuser.email.upper(), organisation=f"kkr:{kkr_id}")
+
+    assert not superuser.memberships.exists()
+    assert superuser.role_offers.count() == 1
+    assert client.get(reverse("accounts:user_detail", args=[superuser.pk])).status_code == 404
+    superuser.is_active = False
+    superuser.save()
+    for action in ["accounts:user_unlock", "accounts:user_reactivate"]:
+        assert client.post(reverse(action, args=[superuser.pk])).status_code == 404
+    superuser.refresh_from_db()
+    assert not superuser.is_active
+
+
+def test_the_invite_form_says_the_same_whether_an_address_has_an_account(
+    invite_as, secretariat, foreign_coordinator
+):
+    new = invite_as(secretariat, "ny@kommune.dk")
+    existing = invite_as(secretariat, foreign_coordinator.email)
+
+    assert new.redirect_chain == existing.redirect_chain == [(reverse("accounts:user_list"), 302)]
+    assert _message(new) == _message(existing).replace(foreign_coordinator.email, "ADDRESS")
+    assert not foreign_coordinator.memberships.filter(municipality_id=151).exists()
+
+
+def test_a_declined_offer_leaves_the_account_as_it_was(invite_as, client, secretariat, coordinator):
+    other = UserFactory(email="anden@example.dk")
+    MembershipFactory(user=other, municipality_id=751)  # Aarhus, another KKR
+    invite_as(secretariat, other.email)
+    offer = RoleOffer.objects.get(user=other)
+
+    client.force_login(coordinator)
+    assert client.post(reverse("accounts:role_offer_answer", args=[offer.pk])).status_code == 404
+    client.force_login(other)
+    client.post(reverse("accounts:role_offer_answer", args=[offer.pk]), {"answer": "decline"})
+
+    assert list(other.memberships.values_list("municipality_id", flat=True)) == [751]
+    assert not RoleOffer.objects.exists()
+
+
+def test_a_secretariat_manages_only_people_whose_every_role_is_in_its_kkr(
+    client, secretariat, coordinator
+):
+    MembershipFactory(user=coordinator, municipality_id=751)  # Aarhus, KKR Midtjylland
+    coordinator.is_active = False
+    coordinator.save()
+    client.force_login(secretariat)
+
+    detail = client.get(reverse("accounts:user_detail", args=[coordinator.pk]))
+    reactivate = client.post(reverse("accounts:user_reactivate", args=[coordinator.pk]))
+    unlock = client.post(reverse("accounts:user_unlock", args=[coordinator.pk]))
+    change = client.post(
+        reverse(
+            "accounts:membership_change_role",
+            args=[coordinator.memberships.get(municipality_id=101).pk],
+        ),
+        {"role": Membership.Role.POLITICIAN},
+    )
+
+    assert detail.status_code == HTTPStatus.OK
+    assert "Genaktivér bruger" not in detail.content.decode()
+    assert reactivate.status_code == unlock.status_code == change.status_code == 403
+    coordinator.refresh_from_db()
+    assert not coordinator.is_active
+    assert coordinator.memberships.get(municipality_id=101).role == Membership.Role.COORDINATOR
+
+
+def test_can_manage_user(secretariat, foreign_secretariat, coordinator, superuser):
+    assert can_manage_user(secretariat, coordinator)
+    assert not can_manage_user(foreign_secretariat, coordinator)
+    assert not can_manage_user(secretariat, superuser)
+    assert can_manage_user(superuser, coordinator)
+    assert not can_manage_user(coordinator, coordinator)

@@ -5,11 +5,15 @@ from http import HTTPStatus
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership, RoleOffer
 from accounts.permissions import can_manage_user
+from core.validators import validate_links
+from reporting.models import ReportEntry
+from reporting.services import reports as report_services
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +193,70 @@ def test_can_manage_user(secretariat, foreign_secretariat, coordinator, superuse
     assert not can_manage_user(secretariat, superuser)
     assert can_manage_user(superuser, coordinator)
     assert not can_manage_user(coordinator, coordinator)
+
+
+# --- defect 3: only web and e-mail links in a report --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        " JavaScript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "vbscript:msgbox(1)",
+        "//evil.example/",
+        "https://",
+    ],
+)
+def test_a_report_link_that_is_not_web_or_mail_is_refused_by_the_service(
+    coordinator, own_report, link
+):
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    data = report_services.EntryData(
+        entry_id=entry.pk,
+        status=None,
+        narrative="",
+        method_ids=frozenset(),
+        other_methods="",
+        next_steps="",
+        links=f"https://www.kk.dk/beslutning\n{link}",
+        participation="",
+        pilot_project_id=None,
+    )
+
+    with pytest.raises(ValidationError, match="er ikke et link, portalen kan vise"):
+        report_services.report_save(
+            actor=coordinator,
+            report=own_report,
+            expected_version=own_report.version,
+            entries=[data],
+            answers={},
+            council_body="",
+            council_date=None,
+        )
+    entry.refresh_from_db()
+    assert entry.links == ""
+
+
+@pytest.mark.parametrize(
+    "link", ["https://www.kk.dk/beslutning", "http://kk.dk", "mailto:psykiatri@kk.dk"]
+)
+def test_web_and_mail_links_are_accepted(link):
+    validate_links(link)
+
+
+def test_a_link_saved_before_the_check_is_shown_as_text_not_as_a_link(
+    client, coordinator, own_report
+):
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    ReportEntry.objects.filter(pk=entry.pk).update(
+        links="javascript:alert(1)\nhttps://www.kk.dk/beslutning"
+    )
+    client.force_login(coordinator)
+
+    content = client.get(own_report.get_absolute_url()).content.decode()
+
+    assert 'href="javascript:' not in content
+    assert "javascript:alert(1)" in content
+    assert 'href="https://www.kk.dk/beslutning"' in content

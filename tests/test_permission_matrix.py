@@ -174,6 +174,7 @@ OWN_PROPOSAL_DECIDE = {**OWN_PROPOSAL_READ, "group_member": FORBIDDEN, "kl_secre
 DRAFT_ITEM_READ = {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND, "kl_secretariat": OK}
 DRAFT_ITEM_WRITE = {**DRAFT_ITEM_READ, "kl_secretariat": FOUND}
 
+TWO_FACTOR_USERS = ["secretariat", "foreign_secretariat", "kl_secretariat"]
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
     "home": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
@@ -205,6 +206,19 @@ MATRIX = {
         dict.fromkeys(ROLES, GONE),
     ),
     "accounts:my_organisations": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # The second factor: the secretariats have one (a test login passes it), the others none,
+    # so they are sent to set one up; backup codes are renewed only after the second factor.
+    "twofactor:verify": (
+        None,
+        {**dict.fromkeys(ROLES, FOUND), **dict.fromkeys(TWO_FACTOR_USERS, OK)},
+        {**dict.fromkeys(ROLES, FOUND), **dict.fromkeys(TWO_FACTOR_USERS, OK)},
+    ),
+    "twofactor:setup": (None, SIGNED_IN_OK, SIGNED_IN_OK),
+    "twofactor:backup_codes": (
+        None,
+        SIGNED_IN_NOT_ALLOWED,
+        {**dict.fromkeys(ROLES, FOUND), **dict.fromkeys(TWO_FACTOR_USERS, OK)},
+    ),
     # A role offer is answered only by the person it is for; nobody in the world has one.
     "accounts:role_offer_answer": (
         "target_membership",

@@ -140,9 +140,12 @@ QuestionFormSet = forms.formset_factory(
 def question_formset(data=None, *, questions: list[str], kept: int = 0) -> BaseQuestionFormSet:
     """The questions as textareas, with two blank ones for new questions; the first `kept`
     cannot be left blank (an open round's)."""
-    formset = QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions])
+    formset = cast(
+        BaseQuestionFormSet,
+        QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions]),
+    )
     formset.kept = kept
-    return cast(BaseQuestionFormSet, formset)
+    return formset
 
 
 class ExtendDeadlineForm(forms.Form):

@@ -233,6 +233,7 @@ DRAFT_ITEM_READ = {
 }
 DRAFT_ITEM_WRITE = {**DRAFT_ITEM_READ, "kl_secretariat": FOUND, "superuser": FOUND}
 
+TWO_FACTOR_USERS = ["secretariat", "foreign_secretariat", "kl_secretariat"]
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
     "home": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
@@ -264,6 +265,25 @@ MATRIX = {
         dict.fromkeys(ROLES, GONE),
     ),
     "accounts:my_organisations": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    # The second factor: the secretariats have one (a test login passes it), the others none,
+    # so they are sent to set one up; backup codes are renewed only after the second factor.
+    "twofactor:verify": (
+        None,
+        {**dict.fromkeys(ROLES, FOUND), **dict.fromkeys(TWO_FACTOR_USERS, OK)},
+        {**dict.fromkeys(ROLES, FOUND), **dict.fromkeys(TWO_FACTOR_USERS, OK)},
+    ),
+    "twofactor:setup": (None, SIGNED_IN_OK, SIGNED_IN_OK),
+    "twofactor:backup_codes": (
+        None,
+        SIGNED_IN_NOT_ALLOWED,
+        {**dict.fromkeys(ROLES, FOUND), **dict.fromkeys(TWO_FACTOR_USERS, OK)},
+    ),
+    # A role offer is answered only by the person it is for; nobody in the world has one.
+    "accounts:role_offer_answer": (
+        "target_membership",
+        SIGNED_IN_NOT_ALLOWED,
+        {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND},
+    ),
     "accounts:user_list": (
         None,
         SECRETARIAT_ONLY,
@@ -401,6 +421,16 @@ MATRIX = {
         ("round@published", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     ],
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "notifications:round_reminder_plan": (
+        "open_round",
+        {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK},
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "notifications:round_reminders_switch": (
+        "open_round",
+        SIGNED_IN_NOT_ALLOWED,
+        OPEN_ROUND_WRITES,
+    ),
     "notifications:round_remind_one": (
         "own_report",
         SIGNED_IN_NOT_ALLOWED,

@@ -136,6 +136,8 @@ OPEN_ROUND_WRITES = {
     "secretariat": FOUND,
     "superuser": FOUND,
 }
+# An open round's form and pages for its own secretariat (an empty POST re-shows the form).
+ROUND_MANAGERS_READ = {**OPEN_ROUND_WRITES, "secretariat": OK, "superuser": OK}
 # København's draft report: its coordinator sees it (403 on review), others do not (404).
 DEADLINE_EXTENSION = {
     **dict.fromkeys(ROLES, NOT_FOUND),
@@ -233,7 +235,8 @@ DRAFT_ITEM_READ = {
 }
 DRAFT_ITEM_WRITE = {**DRAFT_ITEM_READ, "kl_secretariat": FOUND, "superuser": FOUND}
 
-TWO_FACTOR_USERS = ["secretariat", "foreign_secretariat", "kl_secretariat"]
+# Secretariats and administrators must use a second factor (twofactor/permissions.py).
+TWO_FACTOR_USERS = ["secretariat", "foreign_secretariat", "kl_secretariat", "superuser"]
 # url name -> (kwargs key, expected GET, expected POST); kwargs come from the `world` fixture.
 MATRIX = {
     "home": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
@@ -393,7 +396,7 @@ MATRIX = {
     ],
     "reporting:round_edit": [
         ("draft_round", DRAFT_ROUND_SECRETARIAT, DRAFT_ROUND_SECRETARIAT),
-        ("open_round", OPEN_ROUND_WRITES, OPEN_ROUND_WRITES),
+        ("open_round", ROUND_MANAGERS_READ, ROUND_MANAGERS_READ),
         ("round@closed", OPEN_ROUND_WRITES, OPEN_ROUND_WRITES),
     ],
     # The world's draft round has no questions: opening it is refused with a message (302).
@@ -423,7 +426,7 @@ MATRIX = {
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_reminder_plan": (
         "open_round",
-        {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK},
+        ROUND_MANAGERS_READ,
         SIGNED_IN_NOT_ALLOWED,
     ),
     "notifications:round_reminders_switch": (

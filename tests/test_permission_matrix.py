@@ -396,6 +396,7 @@ MATRIX = {
     ],
     "reporting:round_edit": [
         ("draft_round", DRAFT_ROUND_SECRETARIAT, DRAFT_ROUND_SECRETARIAT),
+        # An open round is edited (the empty POST re-shows the form); a closed one is not.
         ("open_round", ROUND_MANAGERS_READ, ROUND_MANAGERS_READ),
         ("round@closed", OPEN_ROUND_WRITES, OPEN_ROUND_WRITES),
     ],

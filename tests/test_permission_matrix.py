@@ -263,6 +263,12 @@ MATRIX = {
     # An empty POST re-shows the form with errors (200) and writes nothing.
     "reporting:report_edit": ("own_report", OWN_REPORT_WRITE, OWN_REPORT_WRITE),
     "reporting:report_history": ("own_report", OWN_REPORT_READ, SIGNED_IN_NOT_ALLOWED),
+    # The summary before submitting; a POST without a version goes back to it.
+    "reporting:report_submit": (
+        "own_report",
+        OWN_REPORT_WRITE,
+        {**OWN_REPORT_WRITE, "coordinator": FOUND},
+    ),
     # The secretariat's review of a draft is refused by the service: message and redirect.
     "reporting:report_return": ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
     "reporting:report_approve": ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
@@ -296,6 +302,7 @@ MATRIX = {
         {**DRAFT_ROUND_SECRETARIAT, "secretariat": FOUND},
     ),
     "reporting:round_close": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
+    "reporting:round_submission_rule": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "reporting:round_reopen": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_remind_one": (

@@ -247,7 +247,7 @@ def submission_summary(report: Report) -> SubmissionSummary:
                 field = "participation"
             anchor = f"id_entry-{entry.pk}-{field}"
             unanswered.append(SummaryItem(section, anchor, label, missing[entry.pk], True))
-        elif entry.is_carried_over:
+        elif entry.carried_over_from is not None:
             message = problems.get(entry.pk) or _("Overført fra %(round)s – bekræft eller ret") % {
                 "round": entry.carried_over_from.title
             }

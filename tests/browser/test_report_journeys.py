@@ -147,7 +147,7 @@ def test_unsaved_changes_survive_an_expired_session(live_server, page, people, r
 
     expect(page.get_by_role("button", name="Log ind")).to_be_visible()
     _sign_in_here(page, coordinator)
-    expect(page).to_have_url(edit_url)
+    expect(page).to_have_url(f"{edit_url}?omraade={entry.area_number}")
     field = page.locator(f"#id_entry-{entry.pk}-narrative")
     expect(field).to_have_value("")
     page.get_by_role("button", name="Gendan ikke-gemte ændringer").click()

@@ -26,6 +26,14 @@ class ReportConflict(Exception):
         self.current_version = current_version
 
 
+# Every field of an entry but the answer: the snapshot is not the coordinator's to validate.
+NOT_ANSWERED = [
+    field.name
+    for field in ReportEntry._meta.get_fields()
+    if field.concrete and field.name not in ReportEntry.ANSWER_FIELDS
+]
+
+
 @dataclass(frozen=True)
 class EntryData:
     """The fields a coordinator writes on one entry."""
@@ -82,6 +90,8 @@ def _write_entries(
             entry.carried_over_from = None
             changed = True
         if changed:
+            # The model's validators (links, free text) hold whatever form wrote the data.
+            entry.clean_fields(exclude=NOT_ANSWERED)
             entry.save()
         if methods_changed:
             entry.methods.set(data.method_ids)

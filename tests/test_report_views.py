@@ -11,9 +11,14 @@ from post_office.models import STATUS, Email
 
 from core.validators import CPR_MESSAGE
 from reporting.forms.reports import ATTACHMENT_MAX_BYTES
-from reporting.models import Attachment, Report, ReportEntry, ReportEvent
+from reporting.models import Attachment, Report, ReportEntry, ReportEvent, ReportingRound
 from reporting.services import reports as report_services
-from tests.factories import AttachmentFactory, PilotParticipationFactory, PilotProjectFactory
+from tests.factories import (
+    AttachmentFactory,
+    PilotParticipationFactory,
+    PilotProjectFactory,
+    ReportingRoundFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +254,54 @@ def test_saving_an_area_writes_its_fields_keeps_the_rest_and_bumps_the_version(
     assert own_report.version == 4
     first.refresh_from_db()
     assert first.narrative == "Vi har uddannet alle jobkonsulenter."
+
+
+def test_coordinator_confirms_a_carried_over_line_then_all_the_rest(
+    client, coordinator, own_report
+):
+    earlier = ReportingRoundFactory(
+        framework=own_report.round.framework,
+        title="Statusopfølgning 2025",
+        status=ReportingRound.Status.CLOSED,
+    )
+    Report.objects.filter(pk=own_report.pk).update(prefilled_from=earlier)
+    own_report.entries.filter(initiative_kind="mandatory").update(
+        status=Status.IN_PROGRESS, narrative="Fra sidste år."
+    )
+    own_report.entries.exclude(initiative_kind="mandatory").update(participation="no")
+    own_report.entries.update(carried_over_from=earlier)
+    first = own_report.entries.order_by("position").first()
+    section = str(first.area_number)
+    client.force_login(coordinator)
+
+    page = client.get(_edit_url(own_report, section)).content.decode()
+    assert "Overført – ikke bekræftet" in page  # the report's state
+    assert page.count("Overført fra Statusopfølgning 2025 – bekræft eller ret") == len(
+        [e for e in own_report.entries.all() if e.area_number == first.area_number]
+    )
+    assert "Bekræft alle 24 overførte svar" in page
+    assert page.count(">Overført</span>") == 24  # in the contents
+    assert "0 af 24 linjer er færdige" in page
+
+    data = _load(client, own_report, section)
+    data["confirm"] = str(first.pk)
+    response = client.post(_edit_url(own_report, section), data)
+
+    assert response.url == _edit_url(own_report, section) + f"#indsats-{first.pk}"
+    carried = dict(own_report.entries.values_list("pk", "carried_over_from"))
+    assert carried.pop(first.pk) is None
+    assert set(carried.values()) == {earlier.pk}
+    page = client.get(response.url).content.decode()
+    assert "Det overførte svar er bekræftet." in page
+    assert "1 af 24 linjer er færdige" in page
+
+    data = _load(client, own_report, section)
+    data["confirm"] = "all"
+    client.post(_edit_url(own_report, section), data)
+    assert not own_report.entries.filter(carried_over_from__isnull=False).exists()
+    page = client.get(_edit_url(own_report, section)).content.decode()
+    assert "23 overførte svar er bekræftet." in page
+    assert "24 af 24 linjer er færdige" in page
 
 
 def test_a_cpr_number_in_any_field_saves_nothing_and_keeps_what_was_typed(

@@ -430,7 +430,7 @@ MATRIX = {
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_reminder_plan": (
         "open_round",
-        {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK},
+        {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK, "superuser": OK},
         SIGNED_IN_NOT_ALLOWED,
     ),
     "notifications:round_reminders_switch": (

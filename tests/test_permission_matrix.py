@@ -352,6 +352,12 @@ MATRIX = {
         ("own_report@returned", OWN_REPORT_READ, SIGNED_IN_NOT_ALLOWED),
         ("own_report@approved", OWN_REPORT_READ, SIGNED_IN_NOT_ALLOWED),
     ],
+    # The summary before submitting; a POST without a version goes back to it.
+    "reporting:report_submit": (
+        "own_report",
+        OWN_REPORT_WRITE,
+        {**OWN_REPORT_WRITE, "coordinator": FOUND},
+    ),
     # The secretariat's review of a draft is refused by the service: message and redirect.
     "reporting:report_return": [
         ("own_report", SIGNED_IN_NOT_ALLOWED, OWN_REPORT_REVIEW),
@@ -426,6 +432,7 @@ MATRIX = {
         ("round@closed", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
         ("round@published", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     ],
+    "reporting:round_submission_rule": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_reminder_plan": (
         "open_round",

@@ -45,7 +45,7 @@ DEMO_PASSWORD = "Psykiatri-demo-2026"  # noqa: S105  # nosec B105
 
 # The demo's secretariats and administrator must sign in with a second factor (decision 0014):
 # they share this printed authenticator-app secret, or `manage.py demo_code` shows the code.
-DEMO_TOTP_SECRET = "PSYKIATRIDEMOPSYKIATRIDEMOPSYKIA"  # nosec B105  # printed on purpose
+DEMO_TOTP_SECRET = "PSYKIATRIDEMOPSYKIATRIDEMOPSYKIA"  # noqa: S105  # nosec B105
 
 # (e-mail, name, role, organisation kind, organisation key)
 DEMO_USERS = [

@@ -88,6 +88,7 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("pilots:pilot_edit", args=[project.pk]),
             reverse("pilots:pilot_invite", args=[project.pk]),
             job.get_absolute_url(),
+            reverse("twofactor:setup"),
         ],
         "politiker@kkr-hovedstaden.demo": DASHBOARDS,
         "sekretariat@kkr-hovedstaden.demo": [
@@ -97,6 +98,8 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
+            reverse("twofactor:verify"),
+            reverse("twofactor:setup"),
         ],
     }
 

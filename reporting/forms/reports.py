@@ -75,7 +75,7 @@ class _ComparableForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.saved_values = {}
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         """A field missing from the POST is an error, never an emptied answer (issue #12,
         defect 7). Check boxes send nothing when none is ticked: their widgets say so."""
         cleaned = super().clean()

@@ -114,6 +114,18 @@ def can_grant(user: User | AnonymousUser, *, kkr_id: int) -> bool:
     return kkr_ids is None or kkr_id in kkr_ids
 
 
+def has_tasks(user: User | AnonymousUser) -> bool:
+    """Mine opgaver has something for everyone signed in but those who only read.
+
+    Coordinators and secretariats have reports; members of a meeting group and KL's staff have
+    agenda proposals and meetings, which need no KKR role. A user whose only role is
+    politician reads (a politician who also sits in a group finds its meetings under "Møder").
+    """
+    if not user.is_authenticated:
+        return False
+    return has_reporting_work(user) or not get_scope(user).is_politician
+
+
 def has_reporting_work(user: User | AnonymousUser) -> bool:
     """Coordinators and secretariat staff have tasks and reports; politicians only read."""
     if not user.is_authenticated:

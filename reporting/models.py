@@ -112,6 +112,9 @@ class PoliticalQuestion(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("nummer"))
     text = models.TextField(_("spørgsmål"))
 
+    # An open round's questions may be corrected and added to; the round's history shows how.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("politisk spørgsmål")
         verbose_name_plural = _("politiske spørgsmål")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0003_entry_links_validated'),
+        ('reporting', '0004_merge_20261202_0302'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ from accounts.models import User
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative, Method
 from core.models import TimeStampedModel
-from core.validators import is_safe_link, validate_links
+from core.validators import is_safe_link, validate_links, validate_no_cpr_number
 from municipalities.models import Municipality
 
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
@@ -351,17 +351,22 @@ class ReportEntry(TimeStampedModel):
         _("sådan arbejder kommunen med indsatsen"),
         blank=True,
         help_text=_("Mange veje til samme mål: beskriv kommunens egen måde."),
+        validators=[validate_no_cpr_number],
     )
     methods = models.ManyToManyField(
         Method, blank=True, related_name="entries", verbose_name=_("metoder og redskaber")
     )
-    other_methods = models.CharField(_("andre metoder"), max_length=500, blank=True)
-    next_steps = models.TextField(_("planlagte næste skridt"), blank=True)
+    other_methods = models.CharField(
+        _("andre metoder"), max_length=500, blank=True, validators=[validate_no_cpr_number]
+    )
+    next_steps = models.TextField(
+        _("planlagte næste skridt"), blank=True, validators=[validate_no_cpr_number]
+    )
     links = models.TextField(
         _("links"),
         blank=True,
         help_text=_("Én adresse pr. linje, fx til politiske beslutninger."),
-        validators=[validate_links],
+        validators=[validate_links, validate_no_cpr_number],
     )
     participation = models.CharField(
         _("deltagelse"), max_length=15, choices=Participation.choices, blank=True

@@ -120,6 +120,7 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("pilots:pilot_edit", args=[project.pk]),
             reverse("pilots:pilot_invite", args=[project.pk]),
             job.get_absolute_url(),
+            reverse("twofactor:setup"),
         ],
         "politiker@kkr-hovedstaden.demo": DASHBOARDS,
         "sekretariat@kkr-hovedstaden.demo": [
@@ -132,6 +133,8 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
             reverse("exports:import_upload", args=[open_round.slug]),
+            reverse("twofactor:verify"),
+            reverse("twofactor:setup"),
         ],
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),

@@ -61,6 +61,11 @@ def attachment_extension(name: str) -> str:
     return Path(name).suffix.lower().lstrip(".")
 
 
+MISSING_MESSAGE = gettext_lazy(
+    "Feltet manglede i det indsendte, så intet er gemt. Indlæs siden igen, og prøv igen."
+)
+
+
 class _ComparableForm(forms.Form):
     """A form that can tell which of its fields differ from what is saved in the database."""
 
@@ -70,6 +75,15 @@ class _ComparableForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved_values = {}
+
+    def clean(self) -> dict[str, Any] | None:
+        """A field missing from the POST is an error, never an emptied answer (issue #12,
+        defect 7). Check boxes send nothing when none is ticked: their widgets say so."""
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                self.add_error(name, MISSING_MESSAGE)
+        return cleaned
 
     def display(self, name: str, value) -> str:
         field = self.fields[name]

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.selectors import coordinator_emails, secretariat_emails
 from core import mail
+from core.validators import validate_no_cpr_number
 from reporting.models import Report, ReportEntry, ReportEvent
 from reporting.services.rounds import results_changed
 
@@ -25,6 +26,9 @@ class ReportConflict(Exception):
         super().__init__(current_version)
         self.current_version = current_version
 
+
+# A later deadline for one municipality, at most this long after the round's.
+MAX_DEADLINE_EXTENSION = datetime.timedelta(days=365)
 
 # Every field of an entry but the answer: the snapshot is not the coordinator's to validate.
 NOT_ANSWERED = [
@@ -119,6 +123,8 @@ def report_save(
     Only the entries and answers given are written (a form may hold one area of the report);
     `confirmed_entry_ids` are carried-over lines the coordinator confirms as they stand."""
     locked = report_lock_editable(actor, report.pk, expected_version)
+    for text in [council_body, *answers.values()]:
+        validate_no_cpr_number(text)
     _write_entries(locked, entries, confirmed_entry_ids)
     for answer in locked.answers.all():
         if answer.pk in answers and answers[answer.pk] != answer.answer:
@@ -285,12 +291,24 @@ def report_extend_deadline(
     locked = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
     if not Report.objects.reviewable_by(actor).filter(pk=locked.pk).exists():
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan forlænge fristen."))
+    if locked.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        raise ValidationError(
+            _("Fristen kan kun forlænges for en rapport, som kommunen stadig arbejder på.")
+        )
     if deadline <= locked.round.deadline:
         raise ValidationError(
             {"deadline": _("Den forlængede frist skal ligge efter rundens frist.")}
         )
+    if deadline > locked.round.deadline + MAX_DEADLINE_EXTENSION:
+        raise ValidationError(
+            {"deadline": _("Fristen kan højst forlænges med et år efter rundens frist.")}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv en begrundelse for den forlængede frist.")})
+    try:
+        validate_no_cpr_number(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from error
     locked.deadline_override = deadline
     locked.deadline_override_reason = reason.strip()
     locked.save(update_fields=["deadline_override", "deadline_override_reason", "updated_at"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from base64 import b32decode
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
 from commitments.models import Framework, Initiative
@@ -35,9 +37,15 @@ from reporting.models import (
 )
 from reporting.services import reports as report_services
 from reporting.services import rounds as round_services
+from twofactor import services as twofactor_services
+from twofactor.permissions import requires_two_factor
 
 # Printed on purpose: the demo logins are for trying the portal out.
 DEMO_PASSWORD = "Psykiatri-demo-2026"  # noqa: S105  # nosec B105
+
+# The demo's secretariats and administrator must sign in with a second factor (decision 0014):
+# they share this printed authenticator-app secret, or `manage.py demo_code` shows the code.
+DEMO_TOTP_SECRET = "PSYKIATRIDEMOPSYKIATRIDEMOPSYKIA"  # noqa: S105  # nosec B105
 
 # (e-mail, name, role, organisation kind, organisation key)
 DEMO_USERS = [
@@ -143,6 +151,7 @@ class Command(BaseCommand):
             summary = self._demo_history()
             meeting_rows, meetings_summary = self._meetings()
             rows += meeting_rows
+            self._demo_second_factors()
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
         self.stdout.write(self.style.SUCCESS(meetings_summary))
         self.stdout.write(
@@ -154,6 +163,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Desuden en koordinator for hver af de øvrige kommuner i KKR Hovedstaden, "
             "fx koordinator@gentofte.demo."
+        )
+        self.stdout.write(
+            "\nSekretariaterne og administratoren logger ind med totrinslogin. Læg nøglen "
+            f"{DEMO_TOTP_SECRET} ind i en godkendelsesapp, eller få den aktuelle kode med "
+            "`DEBUG=true .venv/bin/python manage.py demo_code`."
         )
         self.stdout.write("")
 
@@ -181,6 +195,16 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_staff", "is_superuser"])
         rows.append((ADMIN_EMAIL, "Systemadministrator (Django admin)"))
         return rows
+
+    def _demo_second_factors(self) -> None:
+        """The documented demo app for everyone who must use a second factor."""
+        key_hex = b32decode(DEMO_TOTP_SECRET).hex()
+        for user in User.objects.filter(email__endswith=".demo"):
+            if (
+                requires_two_factor(user)
+                and not TOTPDevice.objects.filter(user=user, key=key_hex, confirmed=True).exists()
+            ):
+                twofactor_services.totp_device_install(user=user, key_hex=key_hex)
 
     def _user(self, email: str, name: str, password_hash: str | None = None) -> User:
         user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})

@@ -94,6 +94,10 @@ class AreaFigures:
     previous_average: float | None = None
 
     @property
+    def unanswered(self) -> int:
+        return sum(share.count for share in self.shares if share.level is None)
+
+    @property
     def change(self) -> float | None:
         if self.average is None or self.previous_average is None:
             return None

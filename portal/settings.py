@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "calendars",
     "dashboards",
     "exports",
+    "material",
     "demo",
 ]
 

@@ -89,7 +89,10 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("pilots:pilot_invite", args=[project.pk]),
             job.get_absolute_url(),
         ],
-        "politiker@kkr-hovedstaden.demo": DASHBOARDS,
+        "politiker@kkr-hovedstaden.demo": [
+            *DASHBOARDS,
+            reverse("material:round_material", args=[open_round.slug]),
+        ],
         "sekretariat@kkr-hovedstaden.demo": [
             *common,
             f"/overblik/{FRAMEWORK}/statuskort/?kladder=1",
@@ -97,6 +100,8 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
+            reverse("material:round_material", args=[open_round.slug]),
+            reverse("material:agenda_paper_edit", args=[open_round.slug]),
         ],
     }
 

@@ -28,9 +28,9 @@ NO_ANSWER_FILL = "#c8c8c8"
 SUBMISSION_FILLS = {"approved": "#1e5e36", "submitted": "#3c8d5a", "missing": "#c8c8c8"}
 
 WIDTH = 600
-LABEL_WIDTH = 200
+LABEL_HEIGHT = 16  # the row's label stands above its bar
 BAR_HEIGHT = 18
-ROW_HEIGHT = 30
+ROW_HEIGHT = 42
 
 
 @dataclass(frozen=True)
@@ -61,24 +61,21 @@ def _describe(rows: list[ChartRow]) -> str:
 
 def stacked_bars(*, chart_id: str, title: str, rows: list[ChartRow]) -> SafeString:
     """One horizontal bar per row, split into its segments in proportion to their counts, the
-    row's label to the left and each wide-enough segment's count inside it."""
-    bar_width = WIDTH - LABEL_WIDTH
+    row's label above it and each wide-enough segment's count inside it."""
     parts = []
     for index, row in enumerate(rows):
-        y = index * ROW_HEIGHT
+        label_y = index * ROW_HEIGHT + LABEL_HEIGHT - 4
+        y = index * ROW_HEIGHT + LABEL_HEIGHT
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end" fill="#111">{}</text>',
-                LABEL_WIDTH - 8,
-                y + BAR_HEIGHT - 5,
-                row.label,
+                '<text x="0" y="{}" font-size="13" fill="#111">{}</text>', label_y, row.label
             )
         )
-        x = float(LABEL_WIDTH)
+        x = 0.0
         for segment in row.segments:
             if not segment.count or not row.total:
                 continue
-            width = bar_width * segment.count / row.total
+            width = WIDTH * segment.count / row.total
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
@@ -145,7 +142,7 @@ def submission_chart(overview: Overview, *, chart_id: str = "chart-submission") 
 def area_rows(overview: Overview) -> list[ChartRow]:
     return [
         ChartRow(
-            f"{area.number}. {area.title}"[:32],
+            f"{area.number}. {area.title}",
             [
                 Segment(
                     share.label or _("Ikke besvaret"),

@@ -23,6 +23,11 @@ class MaterialStartForm(forms.Form):
     )
 
 
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AgendaItem) -> str:
+        return f"{obj.meeting} – {obj}"
+
+
 class AgendaPaperForm(forms.Form):
     title = forms.CharField(label=_("Overskrift"), max_length=200)
     background = forms.CharField(label=_("Baggrund"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -34,7 +39,7 @@ class AgendaPaperForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Afsnit skilles ad af en tom linje."),
     )
-    agenda_item = forms.ModelChoiceField(
+    agenda_item = AgendaItemChoiceField(
         label=_("Punkt på KKR-mødets dagsorden"),
         queryset=AgendaItem.objects.none(),
         required=False,
@@ -43,8 +48,7 @@ class AgendaPaperForm(forms.Form):
 
     def __init__(self, *args, round_: ReportingRound, **kwargs):
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["agenda_item"])
+        field = cast(AgendaItemChoiceField, self.fields["agenda_item"])
         field.queryset = AgendaItem.objects.filter(
             reporting_round=round_, meeting__group__owner_kkr_id=round_.framework.kkr_id
         ).select_related("meeting")
-        field.label_from_instance = lambda item: f"{item.meeting} – {item}"

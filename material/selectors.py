@@ -152,9 +152,9 @@ def _municipality_pages(
         page = pages.get(row.code)
         if page is None:
             continue
-        for entry, role in zip(pilots.columns, row.roles, strict=True):
+        for column, role in zip(pilots.columns, row.roles, strict=True):
             if role:
-                page.pilots.append((entry.project.title, roles[role]))
+                page.pilots.append((column.project.title, roles[role]))
     answers = (
         PoliticalAnswer.objects.filter(report__round=round_, report__status__in=STATUSES)
         .select_related("question", "report__municipality")

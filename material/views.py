@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.views import run_service
 from jobs.models import Job
 from material import permissions, services
@@ -62,10 +63,10 @@ def _paper_text(round_: ReportingRound) -> tuple[AgendaText, AgendaPaper | None]
 
 
 @require_safe
-def round_material(request: HttpRequest, slug: str) -> HttpResponse:
+def round_material(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _round(request, slug)
     may_make = permissions.can_make_material(request.user, round_)
-    context = {
+    context: dict[str, object] = {
         "round": round_,
         "latest": _latest(round_),
         "may_make": may_make,
@@ -86,13 +87,12 @@ def round_material(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def material_start(request: HttpRequest, slug: str) -> HttpResponse:
+def material_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     form = MaterialStartForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.get("meeting_date", []):
+            messages.error(request, str(error))
         return redirect("material:round_material", slug=round_.slug)
     material = run_service(
         request,
@@ -123,7 +123,7 @@ def material_download(request: HttpRequest, slug: str) -> FileResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def agenda_paper_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def agenda_paper_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
     text, paper = _paper_text(round_)
     initial = {

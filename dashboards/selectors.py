@@ -103,6 +103,10 @@ class AreaFigures:
     carried_over: int = 0
 
     @property
+    def unanswered(self) -> int:
+        return sum(share.count for share in self.shares if share.level is None)
+
+    @property
     def change(self) -> float | None:
         if self.compared_average is None or self.previous_average is None:
             return None

@@ -16,7 +16,7 @@ from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
-from dashboards import rendering, selectors
+from dashboards import charts, rendering, selectors
 from dashboards.cache import cached
 from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
@@ -168,6 +168,10 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             framework_id=dashboard.framework.pk,
         ),
         "levels": selectors.LEVELS,
+        # The same SVG charts as the meeting report's summary (dashboards/charts.py).
+        "submission_chart": charts.submission_chart(figures),
+        "submission_rows": charts.submission_rows(figures),
+        "area_chart": charts.area_levels_chart(figures),
     }
     return render(request, "dashboards/overview.html", context)
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "calendars",
     "dashboards",
     "exports",
+    "material",
     "demo",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("overblik/", include("dashboards.urls")),
     path("jobs/", include("jobs.urls")),
     path("", include("exports.urls")),
+    path("moedemateriale/", include("material.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("drift/", admin.site.urls),
     path("sundhed/", health.health, name="health"),

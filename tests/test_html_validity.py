@@ -122,7 +122,10 @@ def _pages_by_role() -> dict[str, list[str]]:
             job.get_absolute_url(),
             reverse("twofactor:setup"),
         ],
-        "politiker@kkr-hovedstaden.demo": DASHBOARDS,
+        "politiker@kkr-hovedstaden.demo": [
+            *DASHBOARDS,
+            reverse("material:round_material", args=[open_round.slug]),
+        ],
         "sekretariat@kkr-hovedstaden.demo": [
             *common,
             f"/overblik/{FRAMEWORK}/statuskort/?kladder=1",
@@ -135,6 +138,8 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("exports:import_upload", args=[open_round.slug]),
             reverse("twofactor:verify"),
             reverse("twofactor:setup"),
+            reverse("material:round_material", args=[open_round.slug]),
+            reverse("material:agenda_paper_edit", args=[open_round.slug]),
         ],
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),

@@ -549,6 +549,17 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
         {**IMPORT_FILE_READ, "secretariat": FOUND, "superuser": FOUND},
     ),
+    # --- material: the KKR meeting report and agenda item of a round; the world's round has no
+    # report made yet (404 for its download); an empty POST of the agenda item re-shows the form
+    "material:round_material": ("open_round", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "material:material_start": ("open_round", SIGNED_IN_NOT_ALLOWED, ROUND_MANAGERS),
+    "material:material_download": (
+        "open_round",
+        {**dict.fromkeys(ROLES, NOT_FOUND), "anonymous": FOUND},
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "material:agenda_paper_edit": ("open_round", ROUND_IMPORT, ROUND_IMPORT),
+    "material:agenda_paper_docx": ("open_round", SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
     # --- meetings ---
     "meetings:group_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
     # An empty POST re-shows the form with errors (200) and writes nothing.

@@ -17,6 +17,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from commitments.files import framework_file_bytes
+from commitments.models import Framework
+from commitments.services.files import framework_import
 from jobs.models import Job
 from pilots.models import PilotProject
 from reporting.models import Report, ReportingRound
@@ -78,6 +81,31 @@ def _pages_by_role() -> dict[str, list[str]]:
         progress_done=1,
         progress_total=4,
     )
+    # The editor's pages, on a draft copy of the adopted paper (decision 25).
+    secretariat = User.objects.get(email="sekretariat@kkr-hovedstaden.demo")
+    adopted = Framework.objects.get(slug=FRAMEWORK)
+    copy = framework_import(
+        actor=secretariat, kkr=adopted.kkr, content=framework_file_bytes(adopted)
+    )
+    editor = [
+        reverse("commitments:framework_create"),
+        reverse("commitments:framework_import"),
+        copy.get_absolute_url(),
+        *(
+            reverse(f"commitments:{name}", args=[copy.slug])
+            for name in (
+                "framework_editor",
+                "framework_edit",
+                "structure_edit",
+                "methods_edit",
+                "initiative_create",
+                "framework_adopt",
+                "framework_history",
+            )
+        ),
+        reverse("commitments:initiative_edit", args=[copy.slug, "1b.F2"]),
+        reverse("commitments:framework_history", args=[FRAMEWORK]),
+    ]
     return {
         "anonymous": PUBLIC,
         "koordinator@kobenhavn.demo": [
@@ -97,6 +125,7 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
+            *editor,
         ],
     }
 

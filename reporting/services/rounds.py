@@ -58,6 +58,9 @@ def round_create(
     """Create a draft round with the default political questions (seed 002) unless given."""
     if not Framework.objects.editable_by(actor).filter(pk=framework.pk).exists():
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
+    # The state as it is now, not as the caller read it: a draft, or one in consultation,
+    # has no rounds (decision 25).
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.status != Framework.Status.ADOPTED:
         raise ValidationError(_("Der kan kun oprettes runder for et vedtaget rammepapir."))
     round_ = ReportingRound(

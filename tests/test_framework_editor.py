@@ -67,14 +67,6 @@ def _add(actor, framework, *, title="Recovery-orienteret indsats", kind="mandato
     )
 
 
-def _midtjylland_coordinator(reference_data=None):
-    from municipalities.models import Municipality
-
-    return MembershipFactory(
-        role=Membership.Role.COORDINATOR, municipality=Municipality.objects.get(code="751")
-    ).user
-
-
 # --- predicates -----------------------------------------------------------------------------
 
 
@@ -172,9 +164,7 @@ def test_moving_an_area_renumbers_it_and_recodes_its_initiatives(draft, foreign_
         framework=draft,
         areas=[services.AreaChange(area=None, title="Tidlig opsporing")],
         blocks=[
-            services.BlockChange(
-                block=None, area=draft.areas.get(number=1), title="Børn og unge"
-            )
+            services.BlockChange(block=None, area=draft.areas.get(number=1), title="Børn og unge")
         ],
     )
     mestring = draft.areas.get(title="Mestring")
@@ -265,7 +255,8 @@ def test_adoption_records_who_when_and_the_decision(draft, foreign_secretariat):
     assert draft.adoption_decision == "KKR Midtjyllands møde den 1. marts 2018"
     assert draft.adoption_url == "https://www.kl.dk/kkr/midtjylland/"
     assert draft.adopted_by == foreign_secretariat
-    assert draft.adopted_at is not None and draft.adopted_at <= timezone.now()
+    assert draft.adopted_at is not None
+    assert draft.adopted_at <= timezone.now()
 
 
 def test_a_framework_without_initiatives_cannot_be_adopted_or_sent_in_consultation(
@@ -593,9 +584,7 @@ def test_a_file_that_is_not_a_framework_file_is_refused(
     content, message, foreign_secretariat, midtjylland
 ):
     with pytest.raises(ValidationError) as refused:
-        file_services.framework_import(
-            actor=foreign_secretariat, kkr=midtjylland, content=content
-        )
+        file_services.framework_import(actor=foreign_secretariat, kkr=midtjylland, content=content)
     assert refused.value.messages == [message]
 
 

@@ -20,8 +20,11 @@ from commitments.models import INITIATIVE_CODE_PATTERN, Framework, Initiative
 
 FORMAT = "psykiatriportalen-rammepapir"
 VERSION = 1
-KINDS = {"forpligtende": Initiative.Kind.MANDATORY, "pilotprojekt": Initiative.Kind.PILOT}
-KIND_NAMES = {value: name for name, value in KINDS.items()}
+KINDS: dict[str, str] = {
+    "forpligtende": Initiative.Kind.MANDATORY,
+    "pilotprojekt": Initiative.Kind.PILOT,
+}
+KIND_NAMES: dict[str, str] = {value: name for name, value in KINDS.items()}
 # Files larger than this are refused before they are read; the seed-004 paper is ~40 kB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 

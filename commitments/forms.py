@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from commitments.files import MAX_FILE_BYTES
@@ -69,7 +70,8 @@ class FrameworkForm(KKRChoiceMixin, forms.Form):
             self.limit_kkrs(kkr_ids)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("implementation_start"), data.get("implementation_end")
         if start and end and end < start:
             self.add_error(
@@ -117,7 +119,8 @@ class BlockForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("title") and not data.get("area") and not data.get("DELETE"):
             self.add_error("area", _("Vælg det område, blokken hører til."))
         return data
@@ -157,7 +160,7 @@ def method_formset(data=None, *, framework: Framework):
     return MethodFormSet(data, initial=initial, prefix="methods")
 
 
-def _rows_by_pk(formset, rows, what: str) -> list[tuple[Any, dict[str, Any]]]:
+def _rows_by_pk(formset, rows, what: StrPromise | str) -> list[tuple[Any, dict[str, Any]]]:
     """Each filled form with the row it edits (None for a new one); a row that is gone (a
     second tab deleted it) is an error rather than a new row."""
     by_pk = {row.pk: row for row in rows}

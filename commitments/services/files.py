@@ -62,7 +62,7 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
             block = InitiativeBlock.objects.create(
                 area=area, number=block_number, title=block_data.title
             )
-            order = {Initiative.Kind.MANDATORY: 0, Initiative.Kind.PILOT: 0}
+            order: dict[str, int] = {Initiative.Kind.MANDATORY: 0, Initiative.Kind.PILOT: 0}
             for item in block_data.initiatives:
                 order[item.kind] += 1
                 initiative = Initiative(

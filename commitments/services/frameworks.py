@@ -210,16 +210,18 @@ def structure_save(
             area.full_clean()
             area.save()
     for block_change in blocks:
-        block = block_change.block
-        if block is None:
+        existing = block_change.block
+        if existing is None:
             if block_change.delete or not block_change.title:
                 continue
             number = (block_change.area.blocks.aggregate(n=Max("number"))["n"] or 0) + 1
-            block = InitiativeBlock(area=block_change.area, number=number)
-            block.title = block_change.title
-            block.full_clean()
-            block.save()
-        elif block.is_main:
+            new = InitiativeBlock(area=block_change.area, number=number)
+            new.title = block_change.title
+            new.full_clean()
+            new.save()
+            continue
+        block = existing
+        if block.is_main:
             raise ValidationError(_("Områdets hovedblok kan ikke ændres her."))
         elif block_change.delete:
             _check_empty(block, _("Blokken “%(title)s”") % {"title": block.title})
@@ -281,12 +283,11 @@ def framework_move(*, actor: User, framework: Framework, item: object, up: bool)
     """Move a goal, an area or an initiative one place up or down among its neighbours."""
     framework = _locked_editable(actor, framework)
     if isinstance(item, OverarchingGoal):
-        rows = list(framework.goals.order_by("number"))
-        swapped = _swap(rows, item, up)
-        _renumber(swapped, OverarchingGoal.objects.filter(framework=framework))
+        goals = list(framework.goals.order_by("number"))
+        _renumber(_swap(goals, item, up), OverarchingGoal.objects.filter(framework=framework))
     elif isinstance(item, StrategicArea):
-        rows = list(framework.areas.order_by("number"))
-        _renumber(_swap(rows, item, up), StrategicArea.objects.filter(framework=framework))
+        areas = list(framework.areas.order_by("number"))
+        _renumber(_swap(areas, item, up), StrategicArea.objects.filter(framework=framework))
         _number_without_gaps(framework)
     elif isinstance(item, Initiative):
         rows = list(

@@ -226,7 +226,7 @@ def methods_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 # What can be moved, and the anchor of its row on the editor's page.
-MOVABLE = {
+MOVABLE: dict[str, tuple[type[OverarchingGoal | StrategicArea | Initiative], str]] = {
     "goal": (OverarchingGoal, "maal"),
     "area": (StrategicArea, "omraade"),
     "initiative": (Initiative, "indsats"),
@@ -240,11 +240,9 @@ def framework_move(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         return refusal
     model, anchor = MOVABLE.get(request.POST.get("what", ""), (None, ""))
     pk = request.POST.get("pk", "")
-    item = (
-        model._default_manager.filter(framework=framework, pk=pk).first()
-        if model is not None and pk.isdigit()
-        else None
-    )
+    item = None
+    if model is not None and pk.isdigit():
+        item = model._default_manager.filter(framework_id=framework.pk, pk=pk).first()
     if item is None:
         messages.error(request, _("Det, du ville flytte, findes ikke længere."))
         return redirect(_editor_url(framework))

@@ -652,3 +652,20 @@ def test_a_user_without_a_secretariat_cannot_import(client, hovedstaden_framewor
     response = client.get(reverse("commitments:framework_import"))
 
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_editor_page_reads_a_fixed_number_of_queries(
+    draft, foreign_secretariat, client, django_assert_num_queries
+):
+    for number in range(4):
+        _add(foreign_secretariat, draft, title=f"Indsats {number}")
+    client.force_login(foreign_secretariat)
+    url = reverse("commitments:framework_editor", args=[draft.slug])
+
+    # session, user, memberships, framework; goals; areas, their blocks, the blocks'
+    # initiatives and the initiatives' methods; the number of methods
+    with django_assert_num_queries(10):
+        response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["areas"][0].blocks[0].mandatory) == 4

@@ -3,7 +3,12 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.permissions import can_manage_users, get_memberships, has_reporting_work
+from accounts.permissions import (
+    can_manage_users,
+    get_memberships,
+    has_reporting_work,
+    has_tasks,
+)
 
 
 def organisations(request: HttpRequest) -> dict:
@@ -12,4 +17,5 @@ def organisations(request: HttpRequest) -> dict:
         "can_manage_users": SimpleLazyObject(lambda: can_manage_users(request.user)),
         # The menu shows each role what it can use: politicians have no tasks or reports.
         "has_reporting_work": SimpleLazyObject(lambda: has_reporting_work(request.user)),
+        "has_tasks": SimpleLazyObject(lambda: has_tasks(request.user)),
     }

@@ -115,7 +115,7 @@ def round_deadlines(user: User, window: Window) -> list[Entry]:
     kkr_ids |= {
         m.municipality.kkr_id
         for m in get_memberships(user)
-        if m.municipality_id in scope.politician_municipality_ids
+        if m.municipality is not None and m.municipality_id in scope.politician_municipality_ids
     }
     if kkr_ids:
         rounds = (

@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from calendars import services
 from calendars.feed import render_feed
 from calendars.models import CalendarFeed
@@ -38,7 +39,7 @@ def _chosen_month(value: str | None, today: datetime.date) -> tuple[datetime.dat
 
 
 @require_safe
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first, valid = _chosen_month(request.GET.get("maaned"), today)
     if not valid:
@@ -85,7 +86,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-def feed_renew(request: HttpRequest) -> HttpResponse:
+def feed_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     had_feed = CalendarFeed.objects.filter(user=request.user).exists()
     services.feed_renew(actor=request.user)
     if had_feed:

@@ -51,14 +51,34 @@ def _error_page(request: HttpRequest, template: str, status: HTTPStatus) -> Http
     return response
 
 
+def _caused_by_the_database(exception: BaseException | None) -> bool:
+    """The database could not be reached, here or in what led to this exception."""
+    while exception is not None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    response = _error_page(request, "503.html", HTTPStatus.SERVICE_UNAVAILABLE)
+    response["Retry-After"] = "30"
+    return response
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400, or 503 when the request failed because the database went away.
+
+    Django turns a session it cannot save into "session interrupted", a 400: when the database
+    was the reason (a restart mid-request), the user should try again, not fix the request.
+    """
+    if _caused_by_the_database(exception):
+        return _unavailable(request)
     return _error_page(request, "400.html", HTTPStatus.BAD_REQUEST)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 when the database cannot be reached: that passes, so try again soon."""
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        response = _error_page(request, "503.html", HTTPStatus.SERVICE_UNAVAILABLE)
-        response["Retry-After"] = "30"
-        return response
+    if _caused_by_the_database(sys.exc_info()[1]):
+        return _unavailable(request)
     return _error_page(request, "500.html", HTTPStatus.INTERNAL_SERVER_ERROR)

@@ -3,15 +3,17 @@
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.admin import UserAdmin
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from privacy import permissions, services
 
@@ -19,14 +21,16 @@ from privacy import permissions, services
 class PrivacyUserAdmin(UserAdmin):
     actions = ["export_personal_data", "anonymise_users"]
 
-    def has_export_permission(self, request: HttpRequest) -> bool:
+    def has_export_permission(self, request: AuthenticatedHttpRequest) -> bool:
         return permissions.can_export_user_data(request.user, request.user)
 
-    def has_anonymise_permission(self, request: HttpRequest) -> bool:
+    def has_anonymise_permission(self, request: AuthenticatedHttpRequest) -> bool:
         return request.user.is_active and request.user.is_superuser
 
     @admin.action(description=gettext_lazy("Eksportér persondata (JSON)"), permissions=["export"])
-    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
+    def export_personal_data(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse:
         users = [user for user in queryset if permissions.can_export_user_data(request.user, user)]
         data = [services.user_export(user=user) for user in users]
         response = HttpResponse(
@@ -41,7 +45,7 @@ class PrivacyUserAdmin(UserAdmin):
         description=gettext_lazy("Anonymisér valgte fratrådte brugere"),
         permissions=["anonymise"],
     )
-    def anonymise_users(self, request: HttpRequest, queryset: QuerySet[User]):
+    def anonymise_users(self, request: AuthenticatedHttpRequest, queryset: QuerySet[User]):
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,
@@ -51,7 +55,7 @@ class PrivacyUserAdmin(UserAdmin):
                     "title": _("Anonymisér brugere"),
                     "users": queryset,
                     "opts": self.model._meta,
-                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
                 },
             )
         done = 0

@@ -20,6 +20,7 @@ from django.contrib.sessions.models import Session
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,11 +36,11 @@ def _attributions(user: User) -> list[tuple[type[models.Model], str, models.Quer
     """Every (model, field, rows) where a foreign key points at the user, memberships aside."""
     found = []
     for relation in User._meta.get_fields(include_hidden=True):
-        if not (relation.is_relation and relation.auto_created and not relation.concrete):
-            continue
-        if relation.many_to_many or relation.related_model is Membership:
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
             continue
         model = relation.related_model
+        if not isinstance(model, type) or model is Membership:
+            continue
         rows = model._default_manager.filter(**{relation.field.name: user}).order_by("pk")
         found.append((model, relation.field.name, rows))
     return sorted(found, key=lambda item: (item[0]._meta.label_lower, item[1]))

@@ -21,6 +21,7 @@ from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
 from jobs.models import Job
+from meetings.models import Group
 from pilots.models import PilotProject
 from reporting.models import Report, ReportingRound
 
@@ -40,6 +41,7 @@ PUBLIC = [
     "/kommuner/101/",
     "/konto/log-ind/",
     "/konto/glemt-adgangskode/",
+    "/aabne-data/",
 ]
 DASHBOARDS = [
     "/overblik/",
@@ -64,7 +66,35 @@ def _signed_in_pages(report: Report, round_: ReportingRound, project: PilotProje
         project.get_absolute_url(),
         reverse("accounts:my_organisations"),
         reverse("accounts:password_change"),
+        reverse("meetings:group_list"),
+        reverse("calendars:calendar"),
+        f"{reverse('calendars:calendar')}?visning=liste",
     ]
+
+
+def _meeting_pages(*, manager: bool) -> list[str]:
+    """The dialogue group's page and its upcoming meeting, with the manager's forms."""
+    group = Group.objects.get(slug="dialoggruppe-psykiatri")
+    meeting = group.meetings.order_by("-date").first()
+    assert meeting is not None
+    pages = [
+        reverse("meetings:group_list"),
+        group.get_absolute_url(),
+        meeting.get_absolute_url(),
+        reverse("calendars:calendar"),
+    ]
+    if manager:
+        pages += [
+            reverse("meetings:group_edit", args=[group.slug]),
+            reverse("meetings:member_appoint", args=[group.slug]),
+            reverse("meetings:meeting_create", args=[group.slug]),
+            reverse("meetings:meeting_edit", args=[meeting.pk]),
+            reverse("meetings:item_create", args=[meeting.pk]),
+            reverse("meetings:minutes_edit", args=[meeting.pk]),
+        ]
+    else:
+        pages.append(reverse("meetings:proposal_create", args=[meeting.pk]))
+    return pages
 
 
 def _pages_by_role() -> dict[str, list[str]]:
@@ -125,8 +155,11 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
+            reverse("exports:import_upload", args=[open_round.slug]),
             *editor,
         ],
+        "sekretariat@kl.demo": _meeting_pages(manager=True),
+        "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),
     }
 
 

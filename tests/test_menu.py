@@ -5,6 +5,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from tests.factories import GroupMemberFactory
+
 pytestmark = pytest.mark.django_db
 
 TASKS = f'href="{reverse("notifications:tasks")}"'
@@ -38,6 +40,24 @@ def test_politicians_see_no_tasks_or_rounds_they_cannot_use(client, politician):
     assert TASKS not in menu
     assert ROUNDS not in menu
     assert PILOTS in menu  # pilot projects are there to be read
+
+
+def test_a_group_member_without_a_kkr_role_sees_tasks_but_no_rounds(client, reference_data):
+    member = GroupMemberFactory().user
+
+    menu = _menu(client, member)
+
+    assert TASKS in menu
+    assert ROUNDS not in menu
+    response = client.get(reverse("notifications:tasks"))
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_kl_secretariat_sees_tasks_but_no_rounds(client, kl_secretariat):
+    menu = _menu(client, kl_secretariat)
+
+    assert TASKS in menu
+    assert ROUNDS not in menu
 
 
 def test_visitors_see_the_public_pages_only(client, reference_data):

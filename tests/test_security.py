@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.messages import get_messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError
@@ -353,6 +354,46 @@ def test_the_database_being_down_answers_503_with_a_danish_page(
     content = response.content.decode()
     assert '<html lang="da">' in content
     assert "Prøv igen om lidt" in content
+
+
+@pytest.fixture
+def session_saved_on_every_request(settings):
+    settings.SESSION_RENEWAL_SECONDS = 0
+
+
+def _session_save_fails(cause: Exception | None):
+    error = UpdateError()
+    error.__context__ = cause
+    return mock.patch("django.contrib.sessions.backends.db.SessionStore.save", side_effect=error)
+
+
+def test_a_session_the_database_could_not_save_is_503_not_400(
+    reference_data, coordinator, session_saved_on_every_request
+):
+    # The database restarts while a signed-in page is served: the page was rendered, then
+    # saving the session fails, which Django reports as an interrupted session (400).
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator)
+
+    with _session_save_fails(OperationalError("terminating connection")) as save:
+        response = client.get(reverse("home"))
+
+    assert save.called
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "Prøv igen om lidt" in response.content.decode()
+
+
+def test_a_session_deleted_by_another_request_stays_a_bad_request(
+    reference_data, coordinator, session_saved_on_every_request
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator)
+
+    with _session_save_fails(None) as save:
+        response = client.get(reverse("home"))
+
+    assert save.called
+    assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
 def test_any_other_error_is_the_danish_500_page(reference_data):

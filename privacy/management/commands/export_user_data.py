@@ -11,7 +11,9 @@ from privacy.services import user_export
 
 def find_user(identifier: str) -> User:
     """A user by id or by e-mail address (case-insensitive)."""
-    lookup = {"pk": int(identifier)} if identifier.isdigit() else {"email__iexact": identifier}
+    lookup: dict[str, int | str] = (
+        {"pk": int(identifier)} if identifier.isdigit() else {"email__iexact": identifier}
+    )
     try:
         return User.objects.get(**lookup)
     except User.DoesNotExist as missing:

@@ -152,6 +152,8 @@ def _pages_by_role() -> dict[str, list[str]]:
             *common,
             f"/overblik/{FRAMEWORK}/statuskort/?kladder=1",
             reverse("reporting:round_create"),
+            reverse("reporting:round_edit", args=[open_round.slug]),
+            reverse("notifications:round_reminder_plan", args=[open_round.slug]),
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),

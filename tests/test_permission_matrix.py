@@ -459,7 +459,12 @@ MATRIX = {
     ],
     "reporting:round_edit": [
         ("draft_round", DRAFT_ROUND_SECRETARIAT, DRAFT_ROUND_SECRETARIAT),
-        ("open_round", OPEN_ROUND_WRITES, OPEN_ROUND_WRITES),
+        # An open round is edited (the empty POST re-shows the form); a closed one is not.
+        (
+            "open_round",
+            {**OPEN_ROUND_WRITES, "secretariat": OK, "superuser": OK},
+            {**OPEN_ROUND_WRITES, "secretariat": OK, "superuser": OK},
+        ),
         ("round@closed", OPEN_ROUND_WRITES, OPEN_ROUND_WRITES),
     ],
     # The world's draft round has no questions: opening it is refused with a message (302).
@@ -489,7 +494,7 @@ MATRIX = {
     "notifications:round_remind_all": ("open_round", SIGNED_IN_NOT_ALLOWED, OPEN_ROUND_WRITES),
     "notifications:round_reminder_plan": (
         "open_round",
-        {**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": FOUND, "secretariat": OK},
+        {**OPEN_ROUND_WRITES, "secretariat": OK, "superuser": OK},
         SIGNED_IN_NOT_ALLOWED,
     ),
     "notifications:round_reminders_switch": (

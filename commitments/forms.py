@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.files import MAX_FILE_BYTES
 from commitments.models import Framework, Initiative, InitiativeBlock, Method, StrategicArea
 from commitments.services.frameworks import AreaChange, BlockChange, MethodChange
+from core.forms import DanishDateField
 from municipalities.models import KKR
 
 
@@ -269,9 +270,7 @@ class InitiativeForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    adopted_on = forms.DateField(
-        label=_("Vedtaget den"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    adopted_on = DanishDateField(label=_("Vedtaget den"))
     adoption_decision = forms.CharField(
         label=_("Beslutning"),
         max_length=255,

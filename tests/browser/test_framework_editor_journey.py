@@ -73,7 +73,7 @@ def test_midtjylland_secretariat_creates_and_adopts_a_framework(
     page.get_by_role("link", name="Tilbage til redigeringen").click()
 
     page.get_by_role("link", name="Registrér vedtagelse").click()
-    page.get_by_label("Vedtaget den").fill("2018-03-01")
+    page.get_by_label("Vedtaget den").fill("01-03-2018")
     page.get_by_label(re.compile(r"^\s*Beslutning")).fill("KKR Midtjyllands møde den 1. marts 2018")
     assert serious_violations(page, live_server) == []
     page.get_by_role("button", name="Registrér vedtagelsen").click()

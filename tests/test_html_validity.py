@@ -141,6 +141,8 @@ def _pages_by_role() -> dict[str, list[str]]:
         "koordinator@kobenhavn.demo": [
             *common,
             reverse("reporting:report_edit", args=[own.pk]),
+            f"{reverse('reporting:report_edit', args=[own.pk])}?omraade=politisk",
+            reverse("reporting:report_submit", args=[own.pk]),
             reverse("reporting:report_history", args=[own.pk]),
             reverse("pilots:pilot_create"),
             reverse("pilots:pilot_edit", args=[project.pk]),

@@ -77,6 +77,17 @@ class RoundForm(forms.Form):
         return data
 
 
+class SubmissionRuleForm(forms.Form):
+    """What the round requires before a report can be submitted, beyond an answer per line."""
+
+    require_political_answers = forms.BooleanField(
+        label=_("De politiske spørgsmål skal besvares"), required=False
+    )
+    require_confirmed_lines = forms.BooleanField(
+        label=_("Svar overført fra forrige runde skal bekræftes eller rettes"), required=False
+    )
+
+
 class QuestionForm(forms.Form):
     text = forms.CharField(
         label=_("Spørgsmål"),

@@ -17,6 +17,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from commitments.files import framework_file_bytes
+from commitments.models import Framework
+from commitments.services.files import framework_import
 from jobs.models import Job
 from meetings.models import Group
 from pilots.models import PilotProject
@@ -108,6 +111,31 @@ def _pages_by_role() -> dict[str, list[str]]:
         progress_done=1,
         progress_total=4,
     )
+    # The editor's pages, on a draft copy of the adopted paper (decision 25).
+    secretariat = User.objects.get(email="sekretariat@kkr-hovedstaden.demo")
+    adopted = Framework.objects.get(slug=FRAMEWORK)
+    copy = framework_import(
+        actor=secretariat, kkr=adopted.kkr, content=framework_file_bytes(adopted)
+    )
+    editor = [
+        reverse("commitments:framework_create"),
+        reverse("commitments:framework_import"),
+        copy.get_absolute_url(),
+        *(
+            reverse(f"commitments:{name}", args=[copy.slug])
+            for name in (
+                "framework_editor",
+                "framework_edit",
+                "structure_edit",
+                "methods_edit",
+                "initiative_create",
+                "framework_adopt",
+                "framework_history",
+            )
+        ),
+        reverse("commitments:initiative_edit", args=[copy.slug, "1b.F2"]),
+        reverse("commitments:framework_history", args=[FRAMEWORK]),
+    ]
     return {
         "anonymous": PUBLIC,
         "koordinator@kobenhavn.demo": [
@@ -140,6 +168,7 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("twofactor:setup"),
             reverse("material:round_material", args=[open_round.slug]),
             reverse("material:agenda_paper_edit", args=[open_round.slug]),
+            *editor,
         ],
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),

@@ -250,6 +250,72 @@ MATRIX = {
     "commitments:framework_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "commitments:framework_detail": ("framework", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "commitments:initiative_detail": ("initiative", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    # The framework editor (decision 25). The world's framework is adopted: its own
+    # secretariat is sent back to the framework page with the reason, anyone else who reads
+    # it is refused; an empty POST to "new" or "import" re-shows the form with errors.
+    "commitments:framework_export": ("framework", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+    "commitments:framework_create": (None, SECRETARIAT_ONLY, SECRETARIAT_ONLY),
+    "commitments:framework_import": (None, SECRETARIAT_ONLY, SECRETARIAT_ONLY),
+    "commitments:framework_history": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": OK, "superuser": OK},
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "commitments:framework_editor": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        SIGNED_IN_NOT_ALLOWED,
+    ),
+    "commitments:framework_edit": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:structure_edit": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:methods_edit": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:initiative_create": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:framework_adopt": (
+        "framework",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:framework_move": (
+        "framework",
+        SIGNED_IN_NOT_ALLOWED,
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:consultation_open": (
+        "framework",
+        SIGNED_IN_NOT_ALLOWED,
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:consultation_close": (
+        "framework",
+        SIGNED_IN_NOT_ALLOWED,
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:initiative_edit": (
+        "initiative",
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:initiative_delete": (
+        "initiative",
+        SIGNED_IN_NOT_ALLOWED,
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
     "municipalities:municipality_list": (None, EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "municipalities:municipality_detail": ("municipality", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
     "accounts:login": (

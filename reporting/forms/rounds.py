@@ -5,23 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from commitments.models import Framework
 from core.forms import DanishDateField
+from core.text import danish_slugify
 from reporting.models import ReportingRound
 
 # Paths under /afrapportering/runder/ that a round's slug must not take.
 RESERVED_SLUGS = {"ny", "rapport"}
-
-_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def danish_slugify(text: str) -> str:
-    """A slug that spells æ, ø and å as ae, oe and aa instead of dropping them."""
-    return slugify(text.translate(_DANISH_LETTERS))
 
 
 def unique_round_slug(title: str) -> str:

@@ -137,7 +137,12 @@ def _create_questions(actor: User, round_: ReportingRound, texts: list[str]) -> 
 def _check_framework(actor: User, framework: Framework) -> None:
     if not Framework.objects.editable_by(actor).filter(pk=framework.pk).exists():
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
-    if framework.status != Framework.Status.ADOPTED:
+    # The state as it is now, not as the caller read it: a draft, or one in consultation,
+    # has no rounds (decision 25).
+    status = (
+        Framework.objects.select_for_update().values_list("status", flat=True).get(pk=framework.pk)
+    )
+    if status != Framework.Status.ADOPTED:
         raise ValidationError(_("Der kan kun oprettes runder for et vedtaget rammepapir."))
 
 

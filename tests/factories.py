@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User
@@ -336,7 +337,7 @@ class CallFactory(DjangoModelFactory):
     kkr = factory.LazyFunction(lambda: KKR.objects.get(slug="hovedstaden"))
     title = "Fælles kommunale målsætninger for psykiatrien"
     letter = "KKRs Embedsmandsudvalg for Sundhed inviterer Psykiatriens Samordningsudvalg."
-    deadline = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     questions_to = "afp@kl.dk"
 
     @factory.post_generation

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from calls.models import Call
 from jobs.models import Job
 from meetings.models import Group
 from pilots.models import PilotProject
@@ -94,6 +95,19 @@ def _meeting_pages(*, manager: bool) -> list[str]:
     return pages
 
 
+def _call_pages(*, secretariat: bool) -> list[str]:
+    """Seed 000's call and its submitted proposal; the secretariat's forms."""
+    call = Call.objects.get(title="Fælles kommunale målsætninger for psykiatrien")
+    proposal = call.proposals.get()
+    pages = [reverse("calls:call_list"), call.get_absolute_url(), proposal.get_absolute_url()]
+    if secretariat:
+        pages += [
+            reverse("calls:call_create"),
+            reverse("calls:framework_text", args=[proposal.initiatives.first().pk]),
+        ]
+    return pages
+
+
 def _pages_by_role() -> dict[str, list[str]]:
     open_round = ReportingRound.objects.get(status=ReportingRound.Status.OPEN)
     own = open_round.reports.get(municipality__code="101")
@@ -128,9 +142,11 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
             reverse("exports:import_upload", args=[open_round.slug]),
+            *_call_pages(secretariat=True),
         ],
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),
+        "sven-bjerre@medformand.demo": _call_pages(secretariat=False),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.db.models import Q
@@ -84,10 +86,13 @@ class CallForm(forms.Form):
         kkrs = KKR.objects.all()
         if not actor.is_superuser:
             kkrs = kkrs.filter(pk__in=get_scope(actor).secretariat_kkr_ids)
-        self.fields["kkr"].queryset = kkrs
+        kkr_field = cast(forms.ModelChoiceField, self.fields["kkr"])
+        kkr_field.queryset = kkrs
+        if call is None and len(kkrs) == 1:
+            kkr_field.initial = kkrs[0].pk
         if call is not None:
-            self.fields["kkr"].disabled = True
-        self.fields["addressees"].queryset = (
+            kkr_field.disabled = True
+        cast(forms.ModelMultipleChoiceField, self.fields["addressees"]).queryset = (
             User.objects.manageable_by(actor).filter(is_active=True).order_by("full_name", "email")
         )
 
@@ -101,7 +106,7 @@ class CallForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         kkr, addressees = cleaned.get("kkr"), cleaned.get("addressees")
         if kkr is not None and addressees:
             inside = (
@@ -127,8 +132,11 @@ class ProposalInitiativeForm(forms.Form):
     theme = forms.ModelChoiceField(
         label=_("Tema"), queryset=CallTheme.objects.none(), required=False, empty_label=_("Andet")
     )
+    # An initial kind, so that an untouched extra form counts as empty and is skipped.
     kind = forms.ChoiceField(
-        label=_("Forpligtende eller pilotprojekt"), choices=Initiative.Kind.choices
+        label=_("Forpligtende eller pilotprojekt"),
+        choices=Initiative.Kind.choices,
+        initial=Initiative.Kind.MANDATORY,
     )
     text = forms.CharField(
         label=_("Indsats"),
@@ -143,7 +151,7 @@ class ProposalInitiativeForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = call.themes.all()
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = call.themes.all()
 
 
 def initiative_formset(call: Call, data=None, initial=None, extra: int = 2):

@@ -44,8 +44,9 @@ def _themes(call: Call, names: Iterable[str]) -> None:
 
 def _set_example(call: Call, example: UploadedFile | None) -> None:
     if example is not None:
-        call.example_name = example.name[:255]
-        call.example.save(example.name, example, save=False)
+        name = example.name or "eksempel"
+        call.example_name = name[:255]
+        call.example.save(name, example, save=False)
 
 
 @transaction.atomic

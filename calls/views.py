@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from calls import permissions, selectors, services
 from calls.forms import CallForm, FrameworkTextForm, ProposalForm, ReviewForm, initiative_formset
 from calls.models import Call, Proposal, ProposalInitiative
@@ -17,31 +18,31 @@ from core.views import run_service
 SESSION_FLAG = "has_calls"
 
 
-def _remember_calls(request: HttpRequest) -> None:
+def _remember_calls(request: AuthenticatedHttpRequest) -> None:
     """The menu's "Indkaldelser" for an addressee; written once, not on every page."""
     if not request.session.get(SESSION_FLAG):
         request.session[SESSION_FLAG] = True
 
 
-def _call(request: HttpRequest, pk: int) -> Call:
+def _call(request: AuthenticatedHttpRequest, pk: int) -> Call:
     return get_object_or_404(Call.objects.visible_to(request.user).select_related("kkr"), pk=pk)
 
 
-def _managed_call(request: HttpRequest, pk: int) -> Call:
+def _managed_call(request: AuthenticatedHttpRequest, pk: int) -> Call:
     call = _call(request, pk)
     if not permissions.can_manage_call(request.user, call):
         raise PermissionDenied
     return call
 
 
-def _proposal(request: HttpRequest, pk: int) -> Proposal:
+def _proposal(request: AuthenticatedHttpRequest, pk: int) -> Proposal:
     return get_object_or_404(
         Proposal.objects.visible_to(request.user).select_related("call__kkr", "author"), pk=pk
     )
 
 
 @require_safe
-def call_list(request: HttpRequest) -> HttpResponse:
+def call_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     calls = list(selectors.calls_for(request.user))
     if calls:
         _remember_calls(request)
@@ -52,7 +53,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _call_form_view(request: HttpRequest, call: Call | None) -> HttpResponse:
+def _call_form_view(request: AuthenticatedHttpRequest, call: Call | None) -> HttpResponse:
     form = CallForm(request.POST or None, request.FILES or None, actor=request.user, call=call)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -70,13 +71,13 @@ def _call_form_view(request: HttpRequest, call: Call | None) -> HttpResponse:
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
-def call_create(request: HttpRequest) -> HttpResponse:
+def call_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_call(request.user):
         raise PermissionDenied
     return _call_form_view(request, None)
 
 
-def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk)
     if call.status != Call.Status.DRAFT:
         raise PermissionDenied
@@ -84,7 +85,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
     manages = permissions.can_manage_call(request.user, call)
     own = Proposal.objects.filter(call=call, author=request.user).first()
@@ -106,7 +107,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def call_open(request: HttpRequest, pk: int) -> HttpResponse:
+def call_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk)
     run_service(
         request,
@@ -117,7 +118,7 @@ def call_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def call_close(request: HttpRequest, pk: int) -> HttpResponse:
+def call_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk)
     run_service(
         request,
@@ -128,7 +129,7 @@ def call_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def call_example(request: HttpRequest, pk: int) -> HttpResponse:
+def call_example(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     call = _call(request, pk)
     if not call.example:
         raise Http404
@@ -139,7 +140,7 @@ def call_example(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(handle, as_attachment=True, filename=call.example_name or "eksempel")
 
 
-def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The addressee's own draft proposal to the call: created on the first save."""
     call = _call(request, pk)
     if not permissions.can_propose(request.user, call):
@@ -194,7 +195,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     reviews = permissions.can_review_proposal(request.user, proposal)
     return render(
@@ -216,7 +217,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     if not permissions.can_edit_proposal(request.user, proposal):
         raise PermissionDenied
@@ -229,7 +230,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     if not permissions.can_review_proposal(request.user, proposal):
         raise PermissionDenied
@@ -250,7 +251,7 @@ def proposal_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(proposal)
 
 
-def framework_text(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_text(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = get_object_or_404(
         ProposalInitiative.objects.filter(
             proposal__in=Proposal.objects.visible_to(request.user)

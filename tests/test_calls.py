@@ -287,6 +287,7 @@ def test_the_addressee_writes_and_submits_a_proposal_through_the_pages(call, coo
             "indsats-0-kind": Initiative.Kind.PILOT,
             "indsats-0-text": "IPS-forløb i jobcentret.",
             "indsats-0-rationale": "Evidens for effekt.",
+            "indsats-1-kind": Initiative.Kind.MANDATORY,  # the untouched extra form
         },
     )
     proposal = Proposal.objects.get(author=coordinator)

@@ -75,7 +75,7 @@ def test_secretariat_opens_a_call_a_co_chair_proposes_and_the_secretariat_accept
     first.get_by_label("Forpligtende eller pilotprojekt").select_option(
         label="Forpligtende for alle kommuner"
     )
-    first.get_by_label("Indsats", exact=True).fill("En fast kontaktperson for unge.")
+    first.get_by_label("Indsats*", exact=True).fill("En fast kontaktperson for unge.")
     first.get_by_label("Begrundelse").fill("De unge falder mellem to stole.")
     _accessible(page, live_server)
     page.get_by_role("button", name="Gem kladde").click()

@@ -201,3 +201,60 @@ class Membership(TimeStampedModel):
     def owning_kkr_id(self) -> int:
         """The KKR this membership falls under (the KKR itself or the municipality's)."""
         return self.kkr_id or cast(Municipality, self.municipality).kkr_id
+
+
+class RoleOffer(TimeStampedModel):
+    """A role offered to a person who already has an account, until they accept it.
+
+    An existing account is never pulled into an organisation: its owner decides (decision
+    0014). New people get their membership at once; setting their password accepts it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_offers", verbose_name=_("bruger")
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Membership.Role.choices)
+    kkr = models.ForeignKey(
+        KKR,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("KKR"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kommune"),
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inviteret af"),
+    )
+
+    class Meta:
+        verbose_name = _("rolletilbud")
+        verbose_name_plural = _("rolletilbud")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True))
+                | (models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)),
+                name="role_offer_exactly_one_organisation",
+                violation_error_message=_("Vælg enten et KKR eller en kommune, ikke begge."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def organisation(self) -> KKR | Municipality:
+        return self.kkr or cast(Municipality, self.municipality)

@@ -132,3 +132,26 @@ def has_reporting_work(user: User | AnonymousUser) -> bool:
         return False
     scope = get_scope(user)
     return user.is_superuser or scope.is_coordinator or scope.is_secretariat
+
+
+def can_manage_user(actor: User | AnonymousUser, user: User) -> bool:
+    """May the actor unlock, reactivate, deactivate or change this person?
+
+    Administrators manage everyone; nobody else touches an administrator. A secretariat
+    manages a person only when every role the person holds is within its KKRs, so that one
+    KKR cannot take over an account another KKR relies on.
+    """
+    if not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    kkr_ids = get_scope(actor).secretariat_kkr_ids
+    if not kkr_ids:
+        return False
+    owning = {
+        membership.owning_kkr_id
+        for membership in Membership.objects.filter(user=user).select_related("municipality")
+    }
+    return bool(owning) and owning <= kkr_ids

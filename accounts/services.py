@@ -11,8 +11,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
-from accounts.permissions import can_grant, manageable_kkr_ids
+from accounts.models import Membership, RoleOffer, User
+from accounts.permissions import can_grant, can_manage_user
 from accounts.tokens import invitation_token_generator
 from core import mail
 from municipalities.models import KKR, Municipality
@@ -41,8 +41,13 @@ def user_invite(
     role: str,
     kkr: KKR | None = None,
     municipality: Municipality | None = None,
-) -> Membership:
-    """Give a person a role in an organisation, creating and inviting them if they are new."""
+) -> User:
+    """Invite a person to a role in an organisation; returns the person.
+
+    A new person gets an account and the role at once, with a link to choose a password. A
+    person who already has an account is asked to accept the role (RoleOffer); until they
+    do, nothing changes for them. The actor learns nothing about which case it was.
+    """
     if kkr is not None:
         organisation_kkr_id = kkr.pk
     elif municipality is not None:
@@ -53,28 +58,57 @@ def user_invite(
         raise PermissionDenied(_("Du kan kun tildele roller i dit eget KKR."))
     _check_role_fits(role=role, kkr=kkr, municipality=municipality)
 
-    email = User.objects.normalize_email(email).lower()
-    user, created = User.objects.get_or_create(
-        email__iexact=email, defaults={"email": email, "full_name": full_name}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    if Membership.objects.filter(user=user, role=role, kkr=kkr, municipality=municipality).exists():
-        raise ValidationError(_("Personen har allerede denne rolle i denne organisation."))
-    membership = Membership.objects.create(
-        user=user, role=role, kkr=kkr, municipality=municipality, invited_by=actor
-    )
-    needs_password = not user.has_usable_password()
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
     context = {
-        "user": user,
-        "membership": membership,
+        "role": Membership.Role(role).label,
+        "organisation": kkr or municipality,
         "actor": actor,
-        "link": invitation_link(user=user) if needs_password else None,
         "login_url": mail.site_url(reverse("accounts:login")),
         "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    mail.send(to=[user.email], template="accounts/email/invitation", context=context)
+    if user is None:
+        user = User.objects.create_user(email=email, full_name=full_name)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        Membership.objects.create(
+            user=user, role=role, kkr=kkr, municipality=municipality, invited_by=actor
+        )
+        context |= {"user": user, "link": invitation_link(user=user)}
+        mail.send(to=[user.email], template="accounts/email/invitation", context=context)
+        return user
+    if Membership.objects.filter(user=user, role=role, kkr=kkr, municipality=municipality).exists():
+        return user
+    RoleOffer.objects.get_or_create(
+        user=user,
+        role=role,
+        kkr=kkr,
+        municipality=municipality,
+        defaults={"invited_by": actor},
+    )
+    context |= {
+        "user": user,
+        "offers_url": mail.site_url(reverse("accounts:my_organisations")),
+    }
+    mail.send(to=[user.email], template="accounts/email/role_offer", context=context)
+    return user
+
+
+@transaction.atomic
+def role_offer_answer(*, actor: User, offer: RoleOffer, accept: bool) -> Membership | None:
+    """The invited person accepts (the role becomes theirs) or declines an offered role."""
+    if offer.user_id != actor.pk:
+        raise PermissionDenied(_("Invitationen er til en anden person."))
+    membership = None
+    if accept:
+        membership, _created = Membership.objects.get_or_create(
+            user=actor,
+            role=offer.role,
+            kkr=offer.kkr,
+            municipality=offer.municipality,
+            defaults={"invited_by": offer.invited_by},
+        )
+    offer.delete()
     return membership
 
 
@@ -83,10 +117,21 @@ def _manageable_membership(*, actor: User, membership: Membership) -> None:
         raise PermissionDenied(_("Du kan kun ændre roller i dit eget KKR."))
 
 
+def _require_manageable_user(*, actor: User, user: User) -> None:
+    if not can_manage_user(actor, user):
+        raise PermissionDenied(
+            _(
+                "Personen har også roller uden for dit KKR. Fjern i stedet rollerne i dit "
+                "KKR, eller kontakt en systemadministrator."
+            )
+        )
+
+
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Change the role of a membership, within the same organisation."""
     _manageable_membership(actor=actor, membership=membership)
+    _require_manageable_user(actor=actor, user=membership.user)
     _check_role_fits(role=role, kkr=membership.kkr, municipality=membership.municipality)
     if (
         Membership.objects.filter(
@@ -106,8 +151,10 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
-    """Take a role away from a person."""
+    """Take a role in the actor's KKR away from a person (never from an administrator)."""
     _manageable_membership(actor=actor, membership=membership)
+    if membership.user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Kun en systemadministrator kan ændre en administrator."))
     membership.delete()
 
 
@@ -116,20 +163,15 @@ def user_deactivate(*, actor: User, user: User) -> User:
     """Stop a person from signing in; only when every role they hold is in the actor's KKRs."""
     if user.pk == actor.pk:
         raise ValidationError(_("Du kan ikke deaktivere dig selv."))
-    kkr_ids = manageable_kkr_ids(actor)
-    if kkr_ids is not None:
-        outside = Membership.objects.filter(user=user).exclude(
-            pk__in=Membership.objects.manageable_by(actor)
-        )
-        if not Membership.objects.manageable_by(actor).filter(user=user).exists():
-            raise PermissionDenied(_("Du kan kun deaktivere brugere i dit eget KKR."))
-        if outside.exists() or user.is_superuser:
-            raise ValidationError(
-                _(
-                    "Personen har også roller uden for dit KKR. Fjern i stedet rollerne i dit "
-                    "KKR, eller kontakt en systemadministrator."
-                )
+    if not User.objects.manageable_by(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied(_("Du kan kun deaktivere brugere i dit eget KKR."))
+    if not can_manage_user(actor, user):
+        raise ValidationError(
+            _(
+                "Personen har også roller uden for dit KKR. Fjern i stedet rollerne i dit "
+                "KKR, eller kontakt en systemadministrator."
             )
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])
     return user
@@ -140,6 +182,7 @@ def user_reactivate(*, actor: User, user: User) -> User:
     """Let a deactivated person sign in again."""
     if not User.objects.manageable_by(actor).filter(pk=user.pk).exists():
         raise PermissionDenied(_("Du kan kun genaktivere brugere i dit eget KKR."))
+    _require_manageable_user(actor=actor, user=user)
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
@@ -149,4 +192,5 @@ def user_unlock(*, actor: User, user: User) -> int:
     """Lift a login lock-out (django-axes) for a person; returns the attempts cleared."""
     if not User.objects.manageable_by(actor).filter(pk=user.pk).exists():
         raise PermissionDenied(_("Du kan kun ophæve spærringer for brugere i dit eget KKR."))
+    _require_manageable_user(actor=actor, user=user)
     return axes_reset(username=user.email)

@@ -30,6 +30,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("mine-organisationer/", views.my_organisations, name="my_organisations"),
+    path("rolletilbud/<int:pk>/svar/", views.role_offer_answer, name="role_offer_answer"),
     path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
     path("brugere/", views.user_list, name="user_list"),
     path("brugere/inviter/", views.user_invite, name="user_invite"),

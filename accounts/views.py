@@ -24,8 +24,9 @@ from accounts.forms import (
     PasswordResetForm,
 )
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import Membership, User
-from accounts.permissions import can_manage_users
+from accounts.lockout import is_account_locked_out
+from accounts.models import Membership, RoleOffer, User
+from accounts.permissions import can_manage_user, can_manage_users
 from accounts.tokens import invitation_token_generator
 
 
@@ -52,7 +53,24 @@ def my_organisations(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("kkr", "municipality__kkr").order_by(
         "role"
     )
-    return render(request, "accounts/my_organisations.html", {"memberships": memberships})
+    offers = request.user.role_offers.select_related("kkr", "municipality", "invited_by")
+    return render(
+        request,
+        "accounts/my_organisations.html",
+        {"memberships": memberships, "offers": offers},
+    )
+
+
+@require_POST
+def role_offer_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(RoleOffer, pk=pk, user=request.user)
+    accept = request.POST.get("answer") == "accept"
+    services.role_offer_answer(actor=request.user, offer=offer, accept=accept)
+    messages.success(
+        request,
+        _("Du har nu rollen.") if accept else _("Invitationen er afvist."),
+    )
+    return redirect("accounts:my_organisations")
 
 
 def _require_user_manager(request: HttpRequest) -> None:
@@ -80,7 +98,7 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            membership = services.user_invite(
+            services.user_invite(
                 actor=request.user,
                 email=data["email"],
                 full_name=data["full_name"],
@@ -91,16 +109,17 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # The same words whether the address had an account or not (issue #12, defect 2).
             messages.success(
                 request,
-                _("%(email)s har fået rollen %(role)s for %(organisation)s.")
+                _("Invitationen til rollen %(role)s for %(organisation)s er sendt til %(email)s.")
                 % {
-                    "email": membership.user.email,
-                    "role": membership.get_role_display(),
-                    "organisation": membership.organisation,
+                    "email": data["email"],
+                    "role": Membership.Role(data["role"]).label,
+                    "organisation": data["kkr"] or data["municipality"],
                 },
             )
-            return redirect("accounts:user_detail", pk=membership.user_id)
+            return redirect("accounts:user_list")
     return render(request, "accounts/user_invite.html", {"form": form})
 
 
@@ -117,7 +136,9 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "memberships": memberships,
         "role_form": MembershipRoleForm(),
-        "is_locked_out": AccessAttempt.objects.filter(
+        "can_manage": can_manage_user(request.user, person),
+        "is_locked_out": is_account_locked_out(person.email)
+        or AccessAttempt.objects.filter(
             username=person.email, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
         ).exists(),
     }

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,3 +30,33 @@ def contains_cpr_number(text: str) -> bool:
 def validate_no_cpr_number(value: str) -> None:
     if contains_cpr_number(value):
         raise ValidationError(CPR_MESSAGE, code="cpr")
+
+
+# A link a reader can follow safely: web pages and e-mail addresses, never javascript: or data:.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+LINK_MESSAGE = _(
+    "»%(link)s« er ikke et link, portalen kan vise. Skriv én adresse pr. linje, der begynder "
+    "med https://, http:// eller mailto:."
+)
+
+
+def is_safe_link(text: str) -> bool:
+    """True for an http(s) address with a host, or a mailto: address."""
+    candidate = text.strip()
+    if any(char.isspace() or ord(char) < 32 for char in candidate):
+        return False
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return False
+    return bool(parts.path) if parts.scheme.lower() == "mailto" else bool(parts.netloc)
+
+
+def validate_links(value: str) -> None:
+    """One link per line, each http(s) or mailto (issue #12, defect 3)."""
+    for line in (value or "").splitlines():
+        if line.strip() and not is_safe_link(line):
+            raise ValidationError(LINK_MESSAGE, code="link", params={"link": line.strip()[:80]})

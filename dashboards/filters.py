@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Framework, Initiative
-from dashboards.widgets import CompactSelect, CompactSelectMultiple
+from dashboards.widgets import CheckboxDropdown, CompactSelect
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation, PilotProject
 from reporting.models import ReportEntry, ReportingRound
@@ -38,6 +38,7 @@ PAGE_FIELDS = {
     "municipality": ("runde", "omraade", "type", "kladder"),
     "trend": ("runde", "omraade", "kladder"),
     "changes": ("runde", "omraade", "kommune", "kladder"),
+    # Pilot projects follow no round: the round is kept for the tabs' links, not shown.
     "pilots": ("runde", "omraade", "kommune"),
     "handout_pdf": ("runde", "kladder"),
     # The round's Excel and CSV files (exports.views); the round is in their address.
@@ -120,8 +121,8 @@ class DashboardFilter(django_filters.FilterSet):
         field_name="report__municipality__code",
         label=_("Kommuner"),
         distinct=False,
-        help_text=_("Ingen valgt: alle kommuner. Hold Ctrl (Cmd på Mac) nede for at vælge flere."),
-        widget=CompactSelectMultiple(attrs={**_SMALL_SELECT, "size": 4}),
+        help_text=_("Ingen valgt: alle kommuner."),
+        widget=CheckboxDropdown(),
         error_messages={
             "invalid_choice": _(
                 "»%(value)s« er ikke koden på en kommune i KKR'et. Alle kommuner vises."
@@ -173,6 +174,8 @@ class DashboardFilter(django_filters.FilterSet):
             for name in PAGE_FIELDS[page]
             if name != "kladder" or may_include_drafts
         }
+        if page == "pilots":
+            self.filters["runde"].extra["widget"] = forms.HiddenInput()
         if "runde" in self.filters:
             open_ = gettext("åben")
             self.filters["runde"].extra["choices"] = [

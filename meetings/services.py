@@ -207,7 +207,7 @@ def member_appoint(
             full_name=full_name,
             role=role_if_new,
             municipality=municipality,
-        ).user
+        )
     elif not user.is_active:
         raise ValidationError(_("Personen er deaktiveret i portalen."))
     if group.members.filter(user=user).exists():

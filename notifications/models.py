@@ -1,4 +1,5 @@
-"""What the portal has sent on its own: the log of automatic reminders."""
+"""What the portal sends on its own: the log of automatic reminders, and the rounds whose
+reminders the secretariat has switched off."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reporting.models import Report
+from accounts.models import User
+from reporting.models import Report, ReportingRound
 
 
 class ReminderSent(models.Model):
@@ -33,3 +35,26 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ({self.offset_days:+d})"
+
+
+class RoundReminderPause(models.Model):
+    """A round whose automatic reminders the secretariat has switched off; none go out."""
+
+    round = models.OneToOneField(
+        ReportingRound,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reminder_pause",
+        verbose_name=_("runde"),
+    )
+    paused_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paused_at = models.DateTimeField(_("slået fra"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("runde uden automatiske påmindelser")
+        verbose_name_plural = _("runder uden automatiske påmindelser")
+
+    def __str__(self) -> str:
+        return str(self.round)

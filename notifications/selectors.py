@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.permissions import get_memberships, get_scope
 from municipalities.models import Municipality
-from notifications.models import ReminderSent
+from notifications.models import ReminderSent, RoundReminderPause
 from pilots.models import PilotParticipation
 from reporting.models import Report, ReportingRound
 
@@ -141,7 +141,7 @@ def reminders_due(*, today: datetime.date) -> list[tuple[Report, int]]:
     offsets = sorted(set(settings.REMINDER_OFFSETS_DAYS))
     deadlines = [today - datetime.timedelta(days=offset) for offset in offsets]
     candidates = list(
-        Report.objects.filter(open_and_missing())
+        Report.objects.filter(open_and_missing(), round__reminder_pause__isnull=True)
         .filter(
             Q(deadline_override__in=deadlines)
             | Q(deadline_override__isnull=True, round__deadline__in=deadlines)
@@ -160,6 +160,47 @@ def reminders_due(*, today: datetime.date) -> list[tuple[Report, int]]:
         if offset in offsets and (report.pk, offset, report.deadline) not in sent:
             due.append((report, offset))
     return due
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """A round's automatic reminders: the schedule, whether it is switched off, what is next."""
+
+    offsets: list[str]
+    pause: RoundReminderPause | None
+    next_date: datetime.date | None
+    next_municipalities: list[str]
+
+
+def reminder_plan(*, round_: ReportingRound, today: datetime.date) -> ReminderPlan:
+    """The schedule and the next day a reminder is due, with the municipalities it would reach
+    as things stand (those that have submitted by then get none)."""
+    offsets = sorted(set(settings.REMINDER_OFFSETS_DAYS))
+    pause = RoundReminderPause.objects.filter(round=round_).select_related("paused_by").first()
+    reports = list(
+        Report.objects.filter(open_and_missing(), round=round_)
+        .select_related("round", "municipality")
+        .order_by("municipality__name")
+    )
+    sent = set(
+        ReminderSent.objects.filter(report__in=reports).values_list(
+            "report_id", "offset_days", "deadline"
+        )
+    )
+    due: dict[datetime.date, list[str]] = {}
+    for report in reports:
+        for offset in offsets:
+            day = report.deadline + datetime.timedelta(days=offset)
+            if day >= today and (report.pk, offset, report.deadline) not in sent:
+                due.setdefault(day, []).append(report.municipality.name)
+                break
+    next_date = min(due, default=None)
+    return ReminderPlan(
+        offsets=[describe_offset(offset) for offset in offsets],
+        pause=pause,
+        next_date=next_date,
+        next_municipalities=due.get(next_date, []) if next_date else [],
+    )
 
 
 def describe_offset(offset: int) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import coordinator_emails
 from core import mail
-from notifications.models import ReminderSent
+from notifications.models import ReminderSent, RoundReminderPause
 from notifications.selectors import describe_offset, open_and_missing
 from reporting.models import Report, ReportEvent, ReportingRound
 
@@ -179,3 +179,15 @@ def reminders_send_missing(
         recently_reminded=recently_reminded,
         without_coordinators=without_coordinators,
     )
+
+
+@transaction.atomic
+def round_reminders_switch(*, actor: User, round_: ReportingRound, enabled: bool) -> bool:
+    """Switch a round's automatic reminders on or off; returns whether they are on."""
+    if not ReportingRound.objects.managed_by(actor).filter(pk=round_.pk).exists():
+        raise PermissionDenied(_("Kun KKR'ets sekretariat kan ændre påmindelserne."))
+    if enabled:
+        RoundReminderPause.objects.filter(round=round_).delete()
+    else:
+        RoundReminderPause.objects.get_or_create(round=round_, defaults={"paused_by": actor})
+    return enabled

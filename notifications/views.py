@@ -1,4 +1,5 @@
-"""Reminders sent by hand from the follow-up grid, and the "Mine opgaver" page."""
+"""Reminders sent by hand from the follow-up grid, a round's automatic reminders, and the
+"Mine opgaver" page."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from accounts.permissions import get_scope
 from core.views import run_service
 from meetings.selectors import meeting_tasks_for
 from notifications import services
-from notifications.selectors import tasks_for
+from notifications.selectors import reminder_plan, tasks_for
 from reporting.models import Report, ReportingRound
 from reporting.permissions import can_manage_round, can_review_report
 
@@ -91,6 +92,32 @@ def round_remind_one(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         ),
     )
     return redirect(report.round)
+
+
+@require_safe
+def round_reminder_plan(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The round's automatic reminders; the round page loads it in place (htmx)."""
+    round_ = _managed_round(request, slug)
+    context = {"round": round_, "plan": reminder_plan(round_=round_, today=timezone.localdate())}
+    if request.headers.get("HX-Request"):
+        return render(request, "notifications/_round_reminder_plan.html", context)
+    return render(request, "notifications/round_reminder_plan.html", context)
+
+
+@require_POST
+def round_reminders_switch(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    enabled = request.POST.get("automatisk") == "til"
+    run_service(
+        request,
+        lambda: services.round_reminders_switch(actor=request.user, round_=round_, enabled=enabled),
+        lambda on: (
+            _("De automatiske påmindelser er slået til igen.")
+            if on
+            else _("De automatiske påmindelser er slået fra for runden. Der sendes ingen.")
+        ),
+    )
+    return redirect(f"{round_.get_absolute_url()}#reminders-heading")
 
 
 @require_safe

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "django_guid",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "municipalities",
     "accounts",
@@ -81,6 +84,8 @@ INSTALLED_APPS = [
     "calls",
     "reporting",
     "meetings",
+    # After meetings: KL's secretariat staff (meetings.Organisation) must use a second factor.
+    "twofactor",
     "notifications",
     "privacy",
     "calendars",
@@ -107,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Secretariats and administrators reach nothing before their second factor (decision 0014).
+    "twofactor.middleware.TwoFactorMiddleware",
     # A signed-in user's pages (drafts, their own name) are never kept by a cache.
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -253,12 +260,19 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     ]
 }
 
-# django-axes: lock an account + address pair after repeated failed logins.
+# django-axes: lock an account + address pair after repeated failed logins, and an account
+# from everywhere after ACCOUNT_FAILURE_LIMIT; the address is counted in lower case whatever
+# was typed (accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ACCOUNT_FAILURE_LIMIT = env.int("ACCOUNT_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "accounts.lockout.normalised_username"
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
+# Second factor (decision 0014): the name an authenticator app shows for the portal.
+OTP_TOTP_ISSUER = "Psykiatriportalen"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # The address axes counts failures for: the socket's peer, or behind TRUSTED_PROXY_COUNT

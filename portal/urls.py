@@ -3,9 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
 
 from portal import health, views
 
+# The admin asks for a verified second factor (django-otp's documented way to switch the
+# default site); it lives under /drift/, not where scanners look for it.
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = _("Psykiatriportalen – administration")
 admin.site.site_title = _("Psykiatriportalen")
 admin.site.index_title = _("Administration")
@@ -17,6 +21,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("konto/", include("accounts.urls")),
+    path("konto/totrin/", include("twofactor.urls")),
     path("rammer/", include("commitments.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("afrapportering/", include("reporting.urls")),
@@ -29,7 +34,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("", include("exports.urls")),
     path("sprog/", login_not_required(set_language), name="set_language"),
-    path("admin/", admin.site.urls),
+    path("drift/", admin.site.urls),
     path("sundhed/", health.health, name="health"),
     path("sundhed/instans/", health.health_instance, name="health_instance"),
 ]

@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative, Method
 from core.models import TimeStampedModel
+from core.validators import is_safe_link, validate_links
 from municipalities.models import Municipality
 
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
@@ -110,6 +111,9 @@ class PoliticalQuestion(TimeStampedModel):
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     text = models.TextField(_("spørgsmål"))
+
+    # An open round's questions may be corrected and added to; the round's history shows how.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("politisk spørgsmål")
@@ -319,7 +323,10 @@ class ReportEntry(TimeStampedModel):
     other_methods = models.CharField(_("andre metoder"), max_length=500, blank=True)
     next_steps = models.TextField(_("planlagte næste skridt"), blank=True)
     links = models.TextField(
-        _("links"), blank=True, help_text=_("Én adresse pr. linje, fx til politiske beslutninger.")
+        _("links"),
+        blank=True,
+        help_text=_("Én adresse pr. linje, fx til politiske beslutninger."),
+        validators=[validate_links],
     )
     participation = models.CharField(
         _("deltagelse"), max_length=15, choices=Participation.choices, blank=True
@@ -353,6 +360,14 @@ class ReportEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.report} – {self.initiative_code}"
+
+    @property
+    def link_list(self) -> list[tuple[str, bool]]:
+        """Each link line and whether it may be shown as a link (rows saved before the
+        validation may hold anything)."""
+        return [
+            (line.strip(), is_safe_link(line)) for line in self.links.splitlines() if line.strip()
+        ]
 
     @property
     def is_mandatory(self) -> bool:

@@ -91,7 +91,7 @@ def test_secretariat_invites_a_new_coordinator_who_sets_a_password(invite, clien
 
     person = User.objects.get(email="ny@kommune.dk")
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == reverse("accounts:user_detail", args=[person.pk])
+    assert response.url == reverse("accounts:user_list")
     assert not person.has_usable_password()
     assert person.memberships.get().municipality.name == "Ballerup"
     assert len(mail.outbox) == 1
@@ -126,13 +126,19 @@ def test_expired_invitation_link_is_refused(invite, client, secretariat, monkeyp
     assert response.status_code == HTTPStatus.GONE
 
 
-def test_invitation_to_existing_user_adds_the_role_without_a_link(
-    invite, client, secretariat, coordinator
-):
+def test_invitation_to_existing_user_asks_them_to_accept(invite, client, secretariat, coordinator):
     invite(email=coordinator.email, full_name="Kim Kbh")
 
-    assert coordinator.memberships.count() == 2
+    assert coordinator.memberships.count() == 1
     assert "invitation/" not in mail.outbox[0].body
+    assert "Mine organisationer" in mail.outbox[0].body
+    client.force_login(coordinator)
+    offer = coordinator.role_offers.get()
+    page = client.get(reverse("accounts:my_organisations")).content.decode()
+    assert "Invitationer til nye roller" in page
+    client.post(reverse("accounts:role_offer_answer", args=[offer.pk]), {"answer": "accept"})
+    assert coordinator.memberships.count() == 2
+    assert not coordinator.role_offers.exists()
 
 
 def test_secretariat_cannot_invite_into_another_kkr_even_by_crafting_the_post(

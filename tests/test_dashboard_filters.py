@@ -289,7 +289,7 @@ def test_filtered_address_round_trips_through_the_form_and_the_tab_links(client)
     }
     html = response.content.decode()
     assert f'<option value="{rounds[0].slug}" selected>' in html
-    assert f'<option value="{towns[2].code}" selected>' in html
+    assert re.search(rf'name="kommune" value="{towns[2].code}"[^>]* checked>', html)
     # The heat map's own address brings back the same page.
     again = client.get(_url("heat_map", framework) + links["heat_map"])
     assert again.context["grid"] == response.context["grid"]

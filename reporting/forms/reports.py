@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.validators import validate_no_cpr_number
+from core.validators import validate_links, validate_no_cpr_number
 from pilots.models import PilotProject
 from reporting.models import ATTACHMENT_EXTENSIONS, Report, ReportEntry
 from reporting.services.reports import EntryData
@@ -179,6 +179,7 @@ class EntryForm(_ComparableForm):
                 help_text=_("Én adresse pr. linje, fx til politiske beslutninger."),
                 rows=2,
             )
+            self.fields["links"].validators.append(validate_links)
         else:
             self.fields["participation"] = forms.ChoiceField(
                 label=_("Deltagelse"),

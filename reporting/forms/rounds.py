@@ -65,11 +65,17 @@ class RoundForm(forms.Form):
             # A round stays in its framework and keeps its address once created.
             del self.fields["framework"]
             del self.fields["slug"]
+            if instance.status != ReportingRound.Status.DRAFT:
+                del self.fields["opens_on"]
+                self.fields["deadline"].help_text = _(
+                    "Kommuner, der ikke har indsendt, får en e-mail, når fristen flyttes."
+                )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        opens_on, deadline = data.get("opens_on"), data.get("deadline")
+        opens_on = data.get("opens_on", self.instance and self.instance.opens_on)
+        deadline = data.get("deadline")
         if opens_on and deadline and deadline < opens_on:
             self.add_error("deadline", _("Fristen skal ligge på eller efter åbningsdatoen."))
         if self.instance is None and data.get("title"):
@@ -97,7 +103,12 @@ class QuestionForm(forms.Form):
 
 
 class BaseQuestionFormSet(forms.BaseFormSet):
-    """The round's political questions; a blank textarea is a question left out."""
+    """The round's political questions; a blank textarea is a question left out.
+
+    In an open round the first `kept` questions are being answered and cannot be left out.
+    """
+
+    kept = 0
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
@@ -106,6 +117,17 @@ class BaseQuestionFormSet(forms.BaseFormSet):
 
     def clean(self) -> None:
         super().clean()
+        if any(self.errors):
+            return
+        for form in self.forms[: self.kept]:
+            if not form.cleaned_data.get("text", "").strip():
+                form.add_error(
+                    "text",
+                    _(
+                        "Spørgsmålet kan ikke fjernes, når runden er åben: kommunerne svarer "
+                        "allerede på det. Ret teksten i stedet."
+                    ),
+                )
         if any(self.errors):
             return
         if not self.questions():
@@ -125,9 +147,11 @@ QuestionFormSet = forms.formset_factory(
 )
 
 
-def question_formset(data=None, *, questions: list[str]) -> BaseQuestionFormSet:
-    """The questions as textareas, with two blank ones for new questions."""
+def question_formset(data=None, *, questions: list[str], kept: int = 0) -> BaseQuestionFormSet:
+    """The questions as textareas, with two blank ones for new questions; the first `kept`
+    cannot be left blank (an open round's)."""
     formset = QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions])
+    formset.kept = kept
     return cast(BaseQuestionFormSet, formset)
 
 

@@ -1,4 +1,5 @@
-"""A report's history: every change to its fields, entries, answers and attachments."""
+"""Histories: every change to a report's fields, entries, answers and attachments, and to a
+round and its political questions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from commitments.models import Method
 from pilots.models import PilotProject
-from reporting.models import Attachment, PoliticalAnswer, Report, ReportEntry
+from reporting.models import (
+    Attachment,
+    PoliticalAnswer,
+    PoliticalQuestion,
+    Report,
+    ReportEntry,
+    ReportingRound,
+)
 
 
 @dataclass
@@ -148,6 +156,33 @@ def report_history(report: Report) -> list[HistoryRow]:
     ]
     rows.sort(key=lambda item: item[0], reverse=True)
     return [row for _key, row in rows]
+
+
+ROUND_HISTORY_FIELDS = ["title", "opens_on", "deadline", "introduction"]
+
+
+def round_history(round_: ReportingRound) -> list[HistoryRow]:
+    """Every change to the round and its political questions since it was opened, newest first.
+
+    What a draft looked like before it opened is left out: nobody had seen it yet.
+    """
+    since = round_.opened_at
+    round_records = round_.history.select_related("history_user")
+    question_records = PoliticalQuestion.history.filter(round_id=round_.pk).select_related(
+        "history_user"
+    )
+    rows = [
+        *_changes(round_records, ReportingRound, ROUND_HISTORY_FIELDS, lambda r: _("Runden"), {}),
+        *_changes(
+            question_records,
+            PoliticalQuestion,
+            ["text"],
+            lambda r: _("Politisk spørgsmål %(number)s") % {"number": r.number},
+            {},
+        ),
+    ]
+    rows.sort(key=lambda item: item[0], reverse=True)
+    return [row for key, row in rows if since is not None and key[0] > since]
 
 
 class _SetNames(dict):

@@ -28,6 +28,8 @@ FOLLOW_UP_STATES = [
     FollowUpState("sendt-retur", gettext_lazy("Sendt retur")),
     FollowUpState("godkendt", gettext_lazy("Godkendt")),
     FollowUpState("overskredet", gettext_lazy("Overskredet frist")),
+    # Not started, in progress or returned: what "Mine opgaver" counts as not submitted.
+    FollowUpState("mangler", gettext_lazy("Mangler at indsende")),
 ]
 _PROGRESS_KEYS = {
     "not_started": "ikke-paabegyndt",
@@ -108,8 +110,12 @@ def round_follow_up(*, round_: ReportingRound, state: str | None) -> FollowUp:
         counts[report.state_key] += 1
         if report.is_overdue:
             counts["overskredet"] += 1
+        if report.status in Report.EDITABLE_STATUSES:
+            counts["mangler"] += 1
     if state == "overskredet":
         rows = [r for r in reports if r.is_overdue]
+    elif state == "mangler":
+        rows = [r for r in reports if r.status in Report.EDITABLE_STATUSES]
     elif state in counts:
         rows = [r for r in reports if r.state_key == state]
     else:
@@ -118,7 +124,7 @@ def round_follow_up(*, round_: ReportingRound, state: str | None) -> FollowUp:
         rows=rows,
         counts=[StateCount(s, counts[s.key]) for s in FOLLOW_UP_STATES],
         total=len(reports),
-        missing=sum(1 for r in reports if r.status in Report.EDITABLE_STATUSES),
+        missing=counts["mangler"],
     )
 
 

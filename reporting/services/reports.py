@@ -25,6 +25,14 @@ class ReportConflict(Exception):
         self.current_version = current_version
 
 
+# Every field of an entry but the answer: the snapshot is not the coordinator's to validate.
+NOT_ANSWERED = [
+    field.name
+    for field in ReportEntry._meta.get_fields()
+    if field.concrete and field.name not in ReportEntry.ANSWER_FIELDS
+]
+
+
 @dataclass(frozen=True)
 class EntryData:
     """The fields a coordinator writes on one entry."""
@@ -67,6 +75,8 @@ def _write_entries(report: Report, entries: list[EntryData]) -> None:
                 setattr(entry, attribute, value)
                 changed = True
         if changed:
+            # The model's validators (links, free text) hold whatever form wrote the data.
+            entry.clean_fields(exclude=NOT_ANSWERED)
             entry.save()
         current_methods = {m.pk for m in entry.methods.all()}
         if current_methods != set(data.method_ids):

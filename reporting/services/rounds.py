@@ -1,4 +1,5 @@
-"""Writes with rules for reporting rounds: create, edit, open, close, reopen, publish."""
+"""Writes with rules for reporting rounds: create, edit (also while open), open, close, reopen,
+publish."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -56,10 +57,7 @@ def round_create(
     questions: list[str] | None = None,
 ) -> ReportingRound:
     """Create a draft round with the default political questions (seed 002) unless given."""
-    if not Framework.objects.editable_by(actor).filter(pk=framework.pk).exists():
-        raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
-    if framework.status != Framework.Status.ADOPTED:
-        raise ValidationError(_("Der kan kun oprettes runder for et vedtaget rammepapir."))
+    _check_framework(actor, framework)
     round_ = ReportingRound(
         framework=framework,
         title=title,
@@ -71,10 +69,7 @@ def round_create(
     round_.full_clean()
     round_.save()
     texts = DEFAULT_POLITICAL_QUESTIONS if questions is None else questions
-    PoliticalQuestion.objects.bulk_create(
-        PoliticalQuestion(round=round_, number=number, text=text)
-        for number, text in enumerate(texts, start=1)
-    )
+    _create_questions(actor, round_, texts)
     return round_
 
 
@@ -88,26 +83,158 @@ def round_update(
     deadline: datetime.date,
     introduction: str,
     questions: list[str],
+    framework: Framework | None = None,
 ) -> ReportingRound:
-    """Change a draft round and replace its political questions (none are answered yet)."""
+    """Change a round that is not closed; every change is in the round's history.
+
+    A draft changes freely and its questions are replaced (none are answered yet). An open
+    round keeps its framework, opening date and questions' numbers, since the municipalities'
+    reports are built on them; its deadline, introduction and questions' wording may change,
+    and questions may be added. Municipalities whose deadline moves get an e-mail.
+    """
     round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
     _check_manages(actor, round_)
-    if round_.status != ReportingRound.Status.DRAFT:
-        raise ValidationError(_("Kun en runde, der ikke er åbnet endnu, kan redigeres."))
+    if round_.status == ReportingRound.Status.CLOSED:
+        raise ValidationError(_("En lukket runde kan ikke redigeres. Genåbn den først."))
     if not questions:
         raise ValidationError(_("Runden skal have mindst ét politisk spørgsmål."))
+    if round_.status == ReportingRound.Status.DRAFT:
+        if framework is not None and framework.pk != round_.framework_id:
+            _check_framework(actor, framework)
+            round_.framework = framework
+        round_.opens_on = opens_on
+        round_.deadline = deadline
+        round_.title = title
+        round_.introduction = introduction
+        round_.full_clean()
+        round_._change_reason = "round edited"  # type: ignore[attr-defined]
+        round_.save()
+        round_.questions.all().delete()
+        _create_questions(actor, round_, questions)
+        return round_
+    return _update_open(
+        actor, round_, title, opens_on, deadline, introduction, questions, framework
+    )
+
+
+def _create_questions(actor: User, round_: ReportingRound, texts: list[str]) -> None:
+    """The round's questions, numbered from 1, with their first history record."""
+    bulk_create_with_history(
+        [
+            PoliticalQuestion(round=round_, number=number, text=text)
+            for number, text in enumerate(texts, start=1)
+        ],
+        PoliticalQuestion,
+        default_user=actor,
+    )
+
+
+def _check_framework(actor: User, framework: Framework) -> None:
+    if not Framework.objects.editable_by(actor).filter(pk=framework.pk).exists():
+        raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
+    if framework.status != Framework.Status.ADOPTED:
+        raise ValidationError(_("Der kan kun oprettes runder for et vedtaget rammepapir."))
+
+
+def _update_open(
+    actor: User,
+    round_: ReportingRound,
+    title: str,
+    opens_on: datetime.date,
+    deadline: datetime.date,
+    introduction: str,
+    questions: list[str],
+    framework: Framework | None,
+) -> ReportingRound:
+    """The changes an open round allows (see `round_update`), each refused with its reason."""
+    if framework is not None and framework.pk != round_.framework_id:
+        raise ValidationError(
+            _(
+                "Rammepapiret kan ikke skiftes, når runden er åbnet: kommunernes rapporter "
+                "er bygget på dets indsatser. Luk runden, og opret en ny."
+            )
+        )
+    if opens_on != round_.opens_on:
+        raise ValidationError(_("Runden er allerede åbnet, så åbningsdatoen kan ikke ændres."))
+    existing = list(round_.questions.order_by("number"))
+    if len(questions) < len(existing):
+        raise ValidationError(
+            _(
+                "Et spørgsmål kan ikke fjernes, når runden er åben: kommunerne svarer "
+                "allerede på det. Ret teksten i stedet."
+            )
+        )
+    old_deadline = round_.deadline
+    if deadline != old_deadline and deadline < timezone.localdate():
+        raise ValidationError(_("Den nye frist må ikke ligge før i dag."))
+    reports = list(
+        Report.objects.select_for_update(of=("self",))
+        .filter(round=round_)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+    before = {report.pk: report.deadline for report in reports}
+
     round_.title = title
-    round_.opens_on = opens_on
     round_.deadline = deadline
     round_.introduction = introduction
     round_.full_clean()
+    round_._change_reason = "open round edited"  # type: ignore[attr-defined]
     round_.save()
-    round_.questions.all().delete()
-    PoliticalQuestion.objects.bulk_create(
-        PoliticalQuestion(round=round_, number=number, text=text)
-        for number, text in enumerate(questions, start=1)
+    for question, text in zip(existing, questions, strict=False):
+        if question.text != text:
+            question.text = text
+            question._change_reason = "open round edited"  # type: ignore[attr-defined]
+            question.save(update_fields=["text", "updated_at"])
+    added = [
+        PoliticalQuestion.objects.create(round=round_, number=number, text=text)
+        for number, text in enumerate(questions[len(existing) :], start=len(existing) + 1)
+    ]
+    PoliticalAnswer.objects.bulk_create(
+        PoliticalAnswer(report=report, question=question)
+        for report in reports
+        for question in added
     )
+    if deadline != old_deadline:
+        _deadline_moved(actor, round_, reports, before)
     return round_
+
+
+def _deadline_moved(
+    actor: User,
+    round_: ReportingRound,
+    reports: list[Report],
+    before: dict[int, datetime.date],
+) -> None:
+    """A common deadline at least as late as an extension replaces it; those it moves hear."""
+    for report in reports:
+        report.round = round_
+        if report.deadline_override and report.deadline_override <= round_.deadline:
+            report.deadline_override = None
+            report.deadline_override_reason = ""
+            report._change_reason = "round deadline moved"  # type: ignore[attr-defined]
+            report.save(
+                update_fields=["deadline_override", "deadline_override_reason", "updated_at"]
+            )
+        if report.deadline == before[report.pk] or report.status not in Report.EDITABLE_STATUSES:
+            continue
+        ReportEvent.objects.create(
+            report=report,
+            action=ReportEvent.Action.DEADLINE_EXTENDED,
+            actor=actor,
+            comment=_("Rundens frist er flyttet til %(date)s.")
+            % {"date": formats.date_format(report.deadline, "j. F Y")},
+        )
+        mail.send(
+            to=coordinator_emails(report.municipality_id),
+            template="reporting/email/round_deadline_moved",
+            context={
+                "round": round_,
+                "report": report,
+                "previous": before[report.pk],
+                "link": mail.site_url(report.get_absolute_url()),
+            },
+        )
 
 
 def _previous_entries(municipality_ids: list[int], round_: ReportingRound) -> dict:

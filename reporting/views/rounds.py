@@ -20,6 +20,7 @@ from reporting.forms.rounds import ExtendDeadlineForm, RoundForm, question_forms
 from reporting.models import Report, ReportingRound
 from reporting.permissions import can_manage_round, can_review_report
 from reporting.selectors import rounds as selectors
+from reporting.selectors.history import round_history
 from reporting.services import reports as report_services
 from reporting.services import rounds as services
 
@@ -106,8 +107,8 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def round_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     round_ = _managed_round(request, slug)
-    if round_.status != ReportingRound.Status.DRAFT:
-        messages.error(request, _("Kun en runde, der ikke er åbnet endnu, kan redigeres."))
+    if round_.status == ReportingRound.Status.CLOSED:
+        messages.error(request, _("En lukket runde kan ikke redigeres. Genåbn den først."))
         return redirect(round_)
     initial = {
         "title": round_.title,
@@ -116,8 +117,9 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "introduction": round_.introduction,
     }
     form = RoundForm(request.POST or None, initial=initial, actor=request.user, instance=round_)
+    existing = [q.text for q in round_.questions.all()]
     questions = question_formset(
-        request.POST or None, questions=[q.text for q in round_.questions.all()]
+        request.POST or None, questions=existing, kept=len(existing) if round_.is_open else 0
     )
     if request.method == "POST" and _both_valid(form, questions):
         data = form.cleaned_data
@@ -126,7 +128,7 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 actor=request.user,
                 round_=round_,
                 title=data["title"],
-                opens_on=data["opens_on"],
+                opens_on=data.get("opens_on", round_.opens_on),
                 deadline=data["deadline"],
                 introduction=data["introduction"],
                 questions=questions.questions(),
@@ -135,6 +137,11 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Ændringerne i runden er gemt."))
+            if round_.is_open and data["deadline"] != round_.deadline:
+                messages.info(
+                    request,
+                    _("Kommuner, der ikke har indsendt, har fået en e-mail om den nye frist."),
+                )
             return redirect(round_)
     context = {"form": form, "questions": questions, "round": round_}
     return render(request, "reporting/round_form.html", context)
@@ -151,6 +158,7 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             follow_up=selectors.round_follow_up(round_=round_, state=state),
             states=selectors.FOLLOW_UP_STATES,
             current_state=state,
+            history=round_history(round_),
         )
         return render(request, "reporting/round_detail.html", context)
     municipality_ids = get_scope(request.user).coordinator_municipality_ids

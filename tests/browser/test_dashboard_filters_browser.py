@@ -6,9 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Membership
+from municipalities.models import KKR
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_dashboards_browser import reported_round  # noqa: F401 - a fixture
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,3 +73,32 @@ def test_coordinator_sees_own_draft_marked_on_the_dashboards(
         page.goto(f"{live_server.url}/overblik/hovedstaden-psykiatri/{path}")
         expect(page.get_by_text("Kladde – ikke indsendt").first).to_be_visible()
         assert serious_violations(page, live_server) == [], path
+
+
+def test_politician_picks_municipalities_on_a_phone_without_ctrl_click(
+    live_server,
+    reported_round,  # noqa: F811
+    page,
+    login,
+    screenshot,
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    politician = MembershipFactory(
+        role=Membership.Role.POLITICIAN,
+        kkr=KKR.objects.get(slug="hovedstaden"),
+        municipality=None,
+    ).user
+    login(page, politician, TEST_PASSWORD)
+    page.goto(f"{live_server.url}{HEAT_MAP}")
+
+    page.locator("details.checkbox-dropdown > summary").click()
+    page.get_by_label("Frederiksberg").check()
+    page.get_by_label("København").check()
+    expect(page.get_by_label("Ballerup")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page, live_server) == []
+    screenshot(page, "kommunefilter-mobil")
+    page.get_by_role("button", name="Vis", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"kommune=147&kommune=101|kommune=101&kommune=147"))
+    expect(page.locator("details.checkbox-dropdown > summary")).to_have_text("2 valgt")

@@ -67,8 +67,8 @@ def test_politician_reads_overview_heat_map_and_drills_down(
     for path in [draft.get_absolute_url(), "/konto/brugere/", "/konto/brugere/inviter/"]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status in {403, 404}
-    page.goto(f"{live_server.url}/admin/")
-    assert "/admin/login/" in page.url
+    page.goto(f"{live_server.url}/drift/")
+    assert "/drift/login/" in page.url
 
 
 def test_heat_map_fits_a_phone(live_server, reported_round, page, login, screenshot):

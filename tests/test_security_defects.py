@@ -1,0 +1,262 @@
+"""Issue #12's defects 1, 2 and 3, each with the probe that found it."""
+
+from http import HTTPStatus
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Membership, RoleOffer
+from accounts.permissions import can_manage_user
+from core.validators import validate_links
+from reporting.models import ReportEntry
+from reporting.services import reports as report_services
+from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- defect 1: the lock-out holds against every spelling of the address -----------------------
+
+
+def _case_variants(email: str, count: int) -> list[str]:
+    """Spellings of one address that differ only in case (and surrounding spaces)."""
+    local, _at, domain = email.partition("@")
+    variants = [email.upper(), email.title(), f"{local}@{domain.upper()}"]
+    variants += [f"{local[:n].upper()}{local[n:]}@{domain.upper()}" for n in range(1, 4)]
+    variants += [f"{local.capitalize()}@{domain[:n].upper()}{domain[n:]}" for n in range(1, 4)]
+    variants.append(f"  {email.upper()}  ")
+    return variants[:count]
+
+
+def test_forty_failures_over_ten_case_variants_lock_the_account(client, coordinator):
+    variants = _case_variants(coordinator.email, 10)
+    assert len(set(variants)) == 10
+    assert coordinator.email not in variants
+
+    for attempt in range(40):
+        client.post(
+            reverse("accounts:login"),
+            {"username": variants[attempt % 10], "password": "forkert"},
+        )
+    right_password = client.post(
+        reverse("accounts:login"),
+        {"username": coordinator.email.upper(), "password": TEST_PASSWORD},
+    )
+
+    assert right_password.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "_auth_user_id" not in client.session
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {coordinator.email}
+
+
+def test_failures_from_many_addresses_lock_the_account_everywhere(client, coordinator, settings):
+    for attempt in range(settings.ACCOUNT_FAILURE_LIMIT):
+        client.post(
+            reverse("accounts:login"),
+            {"username": coordinator.email, "password": "forkert"},
+            REMOTE_ADDR=f"198.51.100.{attempt}",
+        )
+
+    fresh_address = client.post(
+        reverse("accounts:login"),
+        {"username": coordinator.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR="203.0.113.1",
+    )
+
+    assert fresh_address.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_few_failures_from_one_address_do_not_lock_the_account_elsewhere(
+    client, coordinator, settings
+):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("accounts:login"),
+            {"username": coordinator.email, "password": "forkert"},
+            REMOTE_ADDR="198.51.100.1",
+        )
+
+    elsewhere = Client().post(
+        reverse("accounts:login"),
+        {"username": coordinator.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR="203.0.113.1",
+    )
+
+    assert elsewhere.status_code == HTTPStatus.FOUND
+
+
+# --- defect 2: an existing account is never pulled into a KKR ---------------------------------
+
+
+@pytest.fixture
+def invite_as(client, django_capture_on_commit_callbacks):
+    def post(actor, email, organisation="municipality:151"):
+        client.force_login(actor)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("accounts:user_invite"),
+                {
+                    "email": email,
+                    "full_name": "Nogen",
+                    "role": Membership.Role.SECRETARIAT
+                    if organisation.startswith("kkr")
+                    else Membership.Role.COORDINATOR,
+                    "organisation": organisation,
+                },
+                follow=True,
+            )
+
+    return post
+
+
+def _message(response) -> str:
+    [message] = list(get_messages(response.wsgi_request))
+    return str(message).replace("ny@kommune.dk", "ADDRESS").replace("anden@example.dk", "ADDRESS")
+
+
+def test_inviting_the_superuser_does_not_pull_them_in_or_let_the_kkr_unlock_them(
+    invite_as, client, secretariat, superuser
+):
+    kkr_id = secretariat.memberships.get().kkr_id
+    invite_as(secretariat, superuser.email.upper(), organisation=f"kkr:{kkr_id}")
+
+    assert not superuser.memberships.exists()
+    assert superuser.role_offers.count() == 1
+    assert client.get(reverse("accounts:user_detail", args=[superuser.pk])).status_code == 404
+    superuser.is_active = False
+    superuser.save()
+    for action in ["accounts:user_unlock", "accounts:user_reactivate"]:
+        assert client.post(reverse(action, args=[superuser.pk])).status_code == 404
+    superuser.refresh_from_db()
+    assert not superuser.is_active
+
+
+def test_the_invite_form_says_the_same_whether_an_address_has_an_account(
+    invite_as, secretariat, foreign_coordinator
+):
+    new = invite_as(secretariat, "ny@kommune.dk")
+    existing = invite_as(secretariat, foreign_coordinator.email)
+
+    assert new.redirect_chain == existing.redirect_chain == [(reverse("accounts:user_list"), 302)]
+    assert _message(new) == _message(existing).replace(foreign_coordinator.email, "ADDRESS")
+    assert not foreign_coordinator.memberships.filter(municipality_id=151).exists()
+
+
+def test_a_declined_offer_leaves_the_account_as_it_was(invite_as, client, secretariat, coordinator):
+    other = UserFactory(email="anden@example.dk")
+    MembershipFactory(user=other, municipality_id=751)  # Aarhus, another KKR
+    invite_as(secretariat, other.email)
+    offer = RoleOffer.objects.get(user=other)
+
+    client.force_login(coordinator)
+    assert client.post(reverse("accounts:role_offer_answer", args=[offer.pk])).status_code == 404
+    client.force_login(other)
+    client.post(reverse("accounts:role_offer_answer", args=[offer.pk]), {"answer": "decline"})
+
+    assert list(other.memberships.values_list("municipality_id", flat=True)) == [751]
+    assert not RoleOffer.objects.exists()
+
+
+def test_a_secretariat_manages_only_people_whose_every_role_is_in_its_kkr(
+    client, secretariat, coordinator
+):
+    MembershipFactory(user=coordinator, municipality_id=751)  # Aarhus, KKR Midtjylland
+    coordinator.is_active = False
+    coordinator.save()
+    client.force_login(secretariat)
+
+    detail = client.get(reverse("accounts:user_detail", args=[coordinator.pk]))
+    reactivate = client.post(reverse("accounts:user_reactivate", args=[coordinator.pk]))
+    unlock = client.post(reverse("accounts:user_unlock", args=[coordinator.pk]))
+    change = client.post(
+        reverse(
+            "accounts:membership_change_role",
+            args=[coordinator.memberships.get(municipality_id=101).pk],
+        ),
+        {"role": Membership.Role.POLITICIAN},
+    )
+
+    assert detail.status_code == HTTPStatus.OK
+    assert "Genaktivér bruger" not in detail.content.decode()
+    assert reactivate.status_code == unlock.status_code == change.status_code == 403
+    coordinator.refresh_from_db()
+    assert not coordinator.is_active
+    assert coordinator.memberships.get(municipality_id=101).role == Membership.Role.COORDINATOR
+
+
+def test_can_manage_user(secretariat, foreign_secretariat, coordinator, superuser):
+    assert can_manage_user(secretariat, coordinator)
+    assert not can_manage_user(foreign_secretariat, coordinator)
+    assert not can_manage_user(secretariat, superuser)
+    assert can_manage_user(superuser, coordinator)
+    assert not can_manage_user(coordinator, coordinator)
+
+
+# --- defect 3: only web and e-mail links in a report --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        " JavaScript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "vbscript:msgbox(1)",
+        "//evil.example/",
+        "https://",
+    ],
+)
+def test_a_report_link_that_is_not_web_or_mail_is_refused_by_the_service(
+    coordinator, own_report, link
+):
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    data = report_services.EntryData(
+        entry_id=entry.pk,
+        status=None,
+        narrative="",
+        method_ids=frozenset(),
+        other_methods="",
+        next_steps="",
+        links=f"https://www.kk.dk/beslutning\n{link}",
+        participation="",
+        pilot_project_id=None,
+    )
+
+    with pytest.raises(ValidationError, match="er ikke et link, portalen kan vise"):
+        report_services.report_save(
+            actor=coordinator,
+            report=own_report,
+            expected_version=own_report.version,
+            entries=[data],
+            answers={},
+            council_body="",
+            council_date=None,
+        )
+    entry.refresh_from_db()
+    assert entry.links == ""
+
+
+@pytest.mark.parametrize(
+    "link", ["https://www.kk.dk/beslutning", "http://kk.dk", "mailto:psykiatri@kk.dk"]
+)
+def test_web_and_mail_links_are_accepted(link):
+    validate_links(link)
+
+
+def test_a_link_saved_before_the_check_is_shown_as_text_not_as_a_link(
+    client, coordinator, own_report
+):
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    ReportEntry.objects.filter(pk=entry.pk).update(
+        links="javascript:alert(1)\nhttps://www.kk.dk/beslutning"
+    )
+    client.force_login(coordinator)
+
+    content = client.get(own_report.get_absolute_url()).content.decode()
+
+    assert 'href="javascript:' not in content
+    assert "javascript:alert(1)" in content
+    assert 'href="https://www.kk.dk/beslutning"' in content

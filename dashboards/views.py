@@ -35,6 +35,8 @@ class DashboardContext:
     filters: DashboardFilter
     # The viewer's own reports in the round, not yet submitted; None when there can be none.
     own_drafts: QuerySet[Report] | None
+    # The round's reports that count (submitted or approved; approved for visitors).
+    participation: selectors.Participation
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -55,6 +57,7 @@ class DashboardContext:
             "public": self.public,
             "filters": self.filters,
             "links": self.filters.links,
+            "participation": self.participation,
         }
 
 
@@ -74,11 +77,22 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
         raise Http404
     scope = get_scope(request.user)
     may_include_drafts = request.user.is_superuser or framework.kkr_id in scope.secretariat_kkr_ids
+    # Results are what is shared (drafts are a choice of the page, not results of a round).
+    shared = selectors.counted_statuses(
+        include_drafts=False, public=not request.user.is_authenticated
+    )
+    participation = cached(
+        "participation",
+        rounds,
+        (shared,),
+        lambda: selectors.round_participation(rounds=rounds, statuses=shared),
+    )
     filters = DashboardFilter(
         request.GET,
         page=page,
         framework=framework,
         rounds=rounds,
+        default_round=selectors.default_round(rounds, participation),
         may_include_drafts=may_include_drafts,
     )
     round_ = filters.round
@@ -93,6 +107,7 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
         own_drafts=selectors.own_draft_reports(
             user=request.user, framework=framework, round_=round_
         ),
+        participation=participation.get(round_.pk, selectors.Participation(0, 0)),
     )
 
 

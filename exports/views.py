@@ -81,6 +81,7 @@ def _round_export(request: HttpRequest, slug: str) -> RoundExport:
         page="export",
         framework=round_.framework,
         rounds=[round_],
+        default_round=round_,
         may_include_drafts=permissions.may_include_drafts(request.user, round_.framework.kkr_id),
     )
     reports = selectors.exportable_reports(

@@ -127,6 +127,8 @@ def _pages_by_role() -> dict[str, list[str]]:
         "koordinator@kobenhavn.demo": [
             *common,
             reverse("reporting:report_edit", args=[own.pk]),
+            f"{reverse('reporting:report_edit', args=[own.pk])}?omraade=politisk",
+            reverse("reporting:report_submit", args=[own.pk]),
             reverse("reporting:report_history", args=[own.pk]),
             reverse("pilots:pilot_create"),
             reverse("pilots:pilot_edit", args=[project.pk]),
@@ -138,6 +140,8 @@ def _pages_by_role() -> dict[str, list[str]]:
             *common,
             f"/overblik/{FRAMEWORK}/statuskort/?kladder=1",
             reverse("reporting:round_create"),
+            reverse("reporting:round_edit", args=[open_round.slug]),
+            reverse("notifications:round_reminder_plan", args=[open_round.slug]),
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import coordinator_emails, secretariat_emails
@@ -61,12 +62,20 @@ def report_lock_editable(
     return locked
 
 
-def _write_entries(report: Report, entries: list[EntryData]) -> None:
+def _write_entries(
+    report: Report, entries: list[EntryData], confirmed_entry_ids: frozenset[int]
+) -> None:
+    """Write what changed; a carried-over line that changes, or that the coordinator
+    confirms, becomes this round's answer (its mark goes, in the same history record)."""
     existing = {e.pk: e for e in report.entries.prefetch_related("methods")}
+    if not confirmed_entry_ids <= existing.keys():
+        raise PermissionDenied(_("Linjen hører ikke til rapporten."))
+    written = set()
     for data in entries:
         entry = existing.get(data.entry_id)
         if entry is None:
             raise PermissionDenied(_("Linjen hører ikke til rapporten."))
+        written.add(entry.pk)
         changed = False
         for field in ReportEntry.ANSWER_FIELDS:
             attribute = "pilot_project_id" if field == "pilot_project" else field
@@ -74,13 +83,23 @@ def _write_entries(report: Report, entries: list[EntryData]) -> None:
             if getattr(entry, attribute) != value:
                 setattr(entry, attribute, value)
                 changed = True
+        methods_changed = {m.pk for m in entry.methods.all()} != set(data.method_ids)
+        if entry.is_carried_over and (
+            changed or methods_changed or entry.pk in confirmed_entry_ids
+        ):
+            entry.carried_over_from = None
+            changed = True
         if changed:
             # The model's validators (links, free text) hold whatever form wrote the data.
             entry.clean_fields(exclude=NOT_ANSWERED)
             entry.save()
-        current_methods = {m.pk for m in entry.methods.all()}
-        if current_methods != set(data.method_ids):
+        if methods_changed:
             entry.methods.set(data.method_ids)
+    for entry_id in confirmed_entry_ids - written:
+        entry = existing[entry_id]
+        if entry.is_carried_over:
+            entry.carried_over_from = None
+            entry.save()
 
 
 @transaction.atomic
@@ -93,10 +112,14 @@ def report_save(
     answers: dict[int, str],
     council_body: str,
     council_date: datetime.date | None,
+    confirmed_entry_ids: frozenset[int] = frozenset(),
 ) -> Report:
-    """Save a draft: everything or nothing, refused if someone else saved in between."""
+    """Save a draft: everything or nothing, refused if someone else saved in between.
+
+    Only the entries and answers given are written (a form may hold one area of the report);
+    `confirmed_entry_ids` are carried-over lines the coordinator confirms as they stand."""
     locked = report_lock_editable(actor, report.pk, expected_version)
-    _write_entries(locked, entries)
+    _write_entries(locked, entries, confirmed_entry_ids)
     for answer in locked.answers.all():
         if answer.pk in answers and answers[answer.pk] != answer.answer:
             answer.answer = answers[answer.pk]
@@ -130,17 +153,49 @@ def report_missing(report: Report) -> dict[int, str]:
     return problems
 
 
+def report_refusals(report: Report) -> tuple[dict[int, str], dict[int, str]]:
+    """What the round's rule refuses a submission for: problems by entry id (`report_missing`,
+    and carried-over lines not confirmed if the round requires it) and by political answer
+    id (unanswered questions, if the round requires answers)."""
+    problems = report_missing(report)
+    round_ = report.round
+    if round_.require_confirmed_lines and report.prefilled_from is not None:
+        # Every line of a report is carried over from the same round.
+        message = _("Bekræft eller ret svaret, der er overført fra %(round)s.") % {
+            "round": report.prefilled_from.title
+        }
+        for entry in report.entries.all():
+            if entry.is_carried_over and entry.pk not in problems:
+                problems[entry.pk] = message
+    answer_problems = {}
+    if round_.require_political_answers:
+        answer_problems = {
+            answer.pk: _("Besvar det politiske spørgsmål.")
+            for answer in report.answers.all()
+            if not answer.answer.strip()
+        }
+    return problems, answer_problems
+
+
 @transaction.atomic
 def report_submit(*, actor: User, report: Report, expected_version: int) -> Report:
-    """Submit a saved report to the secretariat; it is then locked for the municipality."""
+    """Submit a saved report to the secretariat; it is then locked for the municipality.
+
+    Refused, with a message per field, while the round's rule (`report_refusals`) finds
+    something missing."""
     locked = report_lock_editable(actor, report.pk, expected_version)
-    problems = report_missing(locked)
-    if problems:
+    problems, answer_problems = report_refusals(locked)
+    if problems or answer_problems:
+        count = len(problems) + len(answer_problems)
         raise ValidationError(
-            _("Rapporten kan ikke indsendes endnu: %(count)s indsatser mangler svar.")
-            % {"count": len(problems)},
+            ngettext(
+                "Rapporten kan ikke indsendes endnu: %(count)s svar mangler.",
+                "Rapporten kan ikke indsendes endnu: %(count)s svar mangler.",
+                count,
+            )
+            % {"count": count},
             code="incomplete",
-            params={"problems": problems},
+            params={"problems": problems, "answers": answer_problems},
         )
     locked.status = Report.Status.SUBMITTED
     locked.submitted_at = timezone.now()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("afrapportering/", include("reporting.urls")),
     path("pilotprojekter/", include("pilots.urls")),
     path("moeder/", include("meetings.urls")),
+    path("indkaldelser/", include("calls.urls")),
     path("", include("notifications.urls")),
     path("kalender/", include("calendars.urls")),
     path("overblik/", include("dashboards.urls")),

@@ -20,6 +20,7 @@ from accounts.models import User
 from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
+from calls.models import Call
 from jobs.models import Job
 from meetings.models import Group
 from pilots.models import PilotProject
@@ -97,6 +98,19 @@ def _meeting_pages(*, manager: bool) -> list[str]:
     return pages
 
 
+def _call_pages(*, secretariat: bool) -> list[str]:
+    """Seed 000's call and its submitted proposal; the secretariat's forms."""
+    call = Call.objects.get(title="Fælles kommunale målsætninger for psykiatrien")
+    proposal = call.proposals.get()
+    pages = [reverse("calls:call_list"), call.get_absolute_url(), proposal.get_absolute_url()]
+    if secretariat:
+        pages += [
+            reverse("calls:call_create"),
+            reverse("calls:framework_text", args=[proposal.initiatives.first().pk]),
+        ]
+    return pages
+
+
 def _pages_by_role() -> dict[str, list[str]]:
     open_round = ReportingRound.objects.get(status=ReportingRound.Status.OPEN)
     own = open_round.reports.get(municipality__code="101")
@@ -169,9 +183,11 @@ def _pages_by_role() -> dict[str, list[str]]:
             reverse("material:round_material", args=[open_round.slug]),
             reverse("material:agenda_paper_edit", args=[open_round.slug]),
             *editor,
+            *_call_pages(secretariat=True),
         ],
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),
+        "sven-bjerre@medformand.demo": _call_pages(secretariat=False),
     }
 
 

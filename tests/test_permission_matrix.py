@@ -35,6 +35,7 @@ from reporting.models import Attachment, Report, ReportingRound
 from tests.factories import (
     AgendaItemFactory,
     AgendaProposalFactory,
+    CallFactory,
     FrameworkFactory,
     GroupFactory,
     GroupMemberFactory,
@@ -44,6 +45,8 @@ from tests.factories import (
     OrganisationFactory,
     PilotParticipationFactory,
     PilotProjectFactory,
+    ProposalFactory,
+    ProposalInitiativeFactory,
     ReportEntryFactory,
     ReportFactory,
     ReportingRoundFactory,
@@ -236,6 +239,30 @@ DRAFT_ITEM_READ = {
     "superuser": OK,
 }
 DRAFT_ITEM_WRITE = {**DRAFT_ITEM_READ, "kl_secretariat": FOUND, "superuser": FOUND}
+
+# --- calls: the open call is read by its secretariat and its addressee (the coordinator)
+CALL_READ = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "coordinator": OK,
+    "secretariat": OK,
+    "superuser": OK,
+}
+CALL_ADDRESSEE_FORBIDDEN = {
+    **CALL_READ,
+    "coordinator": FORBIDDEN,
+    "secretariat": FORBIDDEN,
+    "superuser": FORBIDDEN,
+}
+CALL_WRITE = {**CALL_ADDRESSEE_FORBIDDEN, "secretariat": FOUND, "superuser": FOUND}
+CALL_MANAGE_FORM = {**CALL_ADDRESSEE_FORBIDDEN, "secretariat": OK, "superuser": OK}
+CALL_PROPOSE = {**CALL_ADDRESSEE_FORBIDDEN, "coordinator": FOUND}
+DRAFT_CALL_WRITE = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "secretariat": FOUND,
+    "superuser": FOUND,
+}
 
 # Secretariats and administrators must use a second factor (twofactor/permissions.py).
 TWO_FACTOR_USERS = ["secretariat", "foreign_secretariat", "kl_secretariat", "superuser"]
@@ -658,6 +685,19 @@ MATRIX = {
     "meetings:item_move": ("agenda_item", SIGNED_IN_NOT_ALLOWED, DRAFT_ITEM_WRITE),
     "meetings:item_delete": ("agenda_item", SIGNED_IN_NOT_ALLOWED, DRAFT_ITEM_WRITE),
     "meetings:item_document": ("agenda_item", DRAFT_ITEM_READ, SIGNED_IN_NOT_ALLOWED),
+    # --- calls: Hovedstaden's open call to København's coordinator, who has submitted ---
+    "calls:call_list": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "calls:call_create": (None, SECRETARIAT_ONLY, SECRETARIAT_ONLY),
+    "calls:call_detail": ("call", CALL_READ, SIGNED_IN_NOT_ALLOWED),
+    "calls:call_edit": ("draft_call", DRAFT_ROUND_SECRETARIAT, DRAFT_ROUND_SECRETARIAT),
+    "calls:call_open": ("draft_call", SIGNED_IN_NOT_ALLOWED, DRAFT_CALL_WRITE),
+    "calls:call_close": ("call", SIGNED_IN_NOT_ALLOWED, CALL_WRITE),
+    "calls:call_example": ("call", CALL_READ, SIGNED_IN_NOT_ALLOWED),
+    "calls:proposal_edit": ("call", CALL_PROPOSE, CALL_PROPOSE),
+    "calls:proposal_detail": ("call_proposal", CALL_READ, SIGNED_IN_NOT_ALLOWED),
+    "calls:proposal_submit": ("call_proposal", SIGNED_IN_NOT_ALLOWED, CALL_ADDRESSEE_FORBIDDEN),
+    "calls:proposal_review": ("call_proposal", SIGNED_IN_NOT_ALLOWED, CALL_WRITE),
+    "calls:framework_text": ("call_initiative", CALL_MANAGE_FORM, CALL_MANAGE_FORM),
     # --- calendars: everyone's own page; the feed answers to its token, not to a login ---
     "calendars:calendar": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
     "calendars:feed_renew": (None, SIGNED_IN_NOT_ALLOWED, dict.fromkeys(ROLES, FOUND)),
@@ -914,6 +954,10 @@ def _build_world():
     meeting_attachment = MeetingAttachment(meeting=meeting, original_name="bilag.pdf", size=9)
     meeting_attachment.file.save("bilag.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     feed = CalendarFeed.objects.create(user=group_member)
+    call = CallFactory(kkr=own.kkr, status="open", addressees=[coordinator])
+    call.example.save("notat.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    call_proposal = ProposalFactory(call=call, author=coordinator, status="submitted")
+    call_initiative = ProposalInitiativeFactory(proposal=call_proposal)
 
     # Everyone who must use a second factor has set up an app, as after a first sign-in, so
     # that signing in with both factors (tests/conftest.py) writes nothing in a case.
@@ -922,6 +966,10 @@ def _build_world():
             TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
     world = {
         "users": {role: user.pk for role, user in users.items()},
+        "call": {"pk": call.pk},
+        "draft_call": {"pk": CallFactory(kkr=own.kkr, addressees=[coordinator]).pk},
+        "call_proposal": {"pk": call_proposal.pk},
+        "call_initiative": {"pk": call_initiative.pk},
         "group": {"slug": group.slug},
         "group_member": {"pk": seat.pk},
         "meeting": {"pk": meeting.pk},

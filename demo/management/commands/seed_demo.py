@@ -22,6 +22,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
+from calls import services as call_services
+from calls.models import Call, Proposal
 from commitments.models import Framework, Initiative
 from demo import texts
 from meetings import services as meeting_services
@@ -152,8 +154,11 @@ class Command(BaseCommand):
             meeting_rows, meetings_summary = self._meetings()
             rows += meeting_rows
             self._demo_second_factors()
+            call_rows, call_summary = self._call()
+            rows += call_rows
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
         self.stdout.write(self.style.SUCCESS(meetings_summary))
+        self.stdout.write(self.style.SUCCESS(call_summary))
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD})")
         )
@@ -368,6 +373,63 @@ class Command(BaseCommand):
             "de forpligtende indsatser og pilotprojekterne.",
             reporting_round=round_,
         )
+
+    # Calls for proposals -----------------------------------------------------------------
+
+    def _call(self) -> tuple[list[tuple[str, str]], str]:
+        """Seed 000: the 2013 call to the co-chairs, closed, with one proposal to review."""
+        hovedstaden = KKR.objects.get(slug="hovedstaden")
+        summary = (
+            "Indkaldelse: KKR Hovedstadens indkaldelse af forslag til fælles kommunale "
+            "målsætninger for psykiatrien (seed 000), lukket, med ét indsendt forslag."
+        )
+        addressees = []
+        for name in texts.CALL_ADDRESSEES:
+            user = self._user(f"{_mail_slug(name)}@medformand.demo", name)
+            # The co-chairs hold no coordinator role: the portal knows them through the KKR.
+            Membership.objects.get_or_create(
+                user=user, role=Membership.Role.POLITICIAN, kkr=hovedstaden
+            )
+            addressees.append(user)
+        rows = [
+            (addressees[0].email, "Kommunal medformand, Psykiatriens samordningsudvalg"),
+        ]
+        if Call.objects.filter(kkr=hovedstaden, title=texts.CALL_TITLE).exists():
+            return rows, summary
+        secretariat = User.objects.get(email=DEMO_USERS[0][0])
+        call = call_services.call_create(
+            actor=secretariat,
+            kkr=hovedstaden,
+            title=texts.CALL_TITLE,
+            letter=texts.CALL_LETTER,
+            deadline=timezone.localdate() + datetime.timedelta(days=1),
+            questions_to=texts.CALL_QUESTIONS_TO,
+            addressees=addressees,
+            themes=texts.CALL_THEMES,
+            detail_level=texts.CALL_DETAIL_LEVEL,
+        )
+        call_services.call_open(actor=secretariat, call=call)
+        themes = list(call.themes.order_by("order"))
+        proposal = call_services.proposal_save(
+            actor=addressees[0],
+            call=call,
+            goal=texts.CALL_PROPOSAL_GOAL,
+            initiatives=[
+                call_services.InitiativeData(
+                    kind=kind, text=text, rationale=rationale, theme=themes[theme]
+                )
+                for theme, kind, text, rationale in texts.CALL_PROPOSAL_INITIATIVES
+            ],
+        )
+        call_services.proposal_submit(actor=addressees[0], proposal=proposal)
+        call_services.call_close(actor=secretariat, call=call)
+        # Back to the letter's own dates: sent 11 April 2013, answers by 12 June 2013.
+        opened = timezone.make_aware(datetime.datetime.combine(texts.CALL_OPENED, datetime.time(9)))
+        Call.objects.filter(pk=call.pk).update(opened_at=opened, deadline=texts.CALL_DEADLINE)
+        Proposal.objects.filter(pk=proposal.pk).update(
+            submitted_at=opened + datetime.timedelta(days=55)
+        )
+        return rows, summary
 
     # A year of use -----------------------------------------------------------------------
 

@@ -7,16 +7,15 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.forms import DateInput
+from core.forms import DanishDateField
 from meetings.models import AgendaItem
 from reporting.models import ReportingRound
 
 
 class MaterialStartForm(forms.Form):
-    meeting_date = forms.DateField(
+    meeting_date = DanishDateField(
         label=_("Mødedato"),
         required=False,
-        widget=DateInput(),
         help_text=_(
             "Står på forsiden. Forudfyldt fra KKR-mødet, hvis et punkt henviser til runden."
         ),

@@ -17,10 +17,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from calls.models import Call
 from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
-from calls.models import Call
 from jobs.models import Job
 from meetings.models import Group
 from pilots.models import PilotProject

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.validators import validate_no_cpr_number, validate_single_line
 from municipalities.models import KKR, Municipality
 
 
@@ -65,7 +66,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     ANONYMISED_DOMAIN = "anonymiseret.invalid"
 
     email = models.EmailField(_("e-mailadresse"), unique=True)
-    full_name = models.CharField(_("fulde navn"), max_length=150, blank=True)
+    full_name = models.CharField(
+        _("fulde navn"),
+        max_length=150,
+        blank=True,
+        validators=[validate_no_cpr_number, validate_single_line],
+    )
     is_staff = models.BooleanField(
         _("systemadministrator"),
         default=False,

@@ -20,6 +20,7 @@ from accounts.permissions import (
 )
 from accounts.tokens import invitation_token_generator
 from core import mail
+from core.validators import validate_no_cpr_number, validate_single_line
 from municipalities.models import KKR, Municipality
 
 
@@ -73,6 +74,11 @@ def user_invite(
         "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
     if user is None:
+        try:
+            validate_no_cpr_number(full_name)
+            validate_single_line(full_name)
+        except ValidationError as error:
+            raise ValidationError({"full_name": error.messages}) from error
         user = User.objects.create_user(email=email, full_name=full_name)
         user.set_unusable_password()
         user.save(update_fields=["password"])

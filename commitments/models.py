@@ -24,15 +24,17 @@ from municipalities.models import KKR
 
 class FrameworkQuerySet(ScopedQuerySet):
     def published(self) -> FrameworkQuerySet:
-        """Frameworks anyone may read: adopted or archived, never drafts."""
-        return self.exclude(status=Framework.Status.DRAFT)
+        """Frameworks anyone may read: adopted or replaced, never drafts or in consultation."""
+        return self.filter(status__in=Framework.PUBLISHED)
 
     def visible_to(self, user: User | AnonymousUser) -> FrameworkQuerySet:
-        """Published frameworks, plus drafts of the KKRs whose secretariat the user is in."""
+        """Published frameworks; those in consultation to everyone of their KKR; drafts to
+        their KKR's secretariat."""
         return self.for_user(
             user,
             lambda scope: (
-                ~models.Q(status=Framework.Status.DRAFT)
+                models.Q(status__in=Framework.PUBLISHED)
+                | models.Q(status=Framework.Status.CONSULTATION, kkr_id__in=scope.kkr_ids)
                 | models.Q(kkr_id__in=scope.secretariat_kkr_ids)
             ),
         )
@@ -45,8 +47,14 @@ class FrameworkQuerySet(ScopedQuerySet):
 class Framework(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Udkast")
+        CONSULTATION = "consultation", _("I høring")
         ADOPTED = "adopted", _("Vedtaget")
-        ARCHIVED = "archived", _("Arkiveret")
+        REPLACED = "replaced", _("Erstattet")
+
+    PUBLISHED = (Status.ADOPTED, Status.REPLACED)
+    # A framework is written while a draft or in consultation; once adopted, only a new
+    # revision may change it, so that the rounds answered on it keep their meaning.
+    EDITABLE = (Status.DRAFT, Status.CONSULTATION)
 
     kkr = models.ForeignKey(
         KKR, on_delete=models.PROTECT, related_name="frameworks", verbose_name=_("KKR")
@@ -62,9 +70,31 @@ class Framework(TimeStampedModel):
         _("implementering påbegyndt senest (år)"), null=True, blank=True
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     introduction = models.TextField(_("indledning"), blank=True)
+    adoption_decision = models.CharField(
+        _("beslutning"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Hvor rammepapiret blev vedtaget, fx KKR Hovedstadens møde den 4. februar 2013."
+        ),
+    )
+    adoption_url = models.URLField(
+        _("link til beslutningen"),
+        blank=True,
+        help_text=_("Fx dagsorden eller referat fra mødet."),
+    )
+    adopted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vedtagelse registreret af"),
+    )
+    adopted_at = models.DateTimeField(_("vedtagelse registreret"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = FrameworkQuerySet.as_manager()
@@ -84,7 +114,8 @@ class Framework(TimeStampedModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="adopted") | models.Q(adopted_on__isnull=False),
+                condition=~models.Q(status__in=["adopted", "replaced"])
+                | models.Q(adopted_on__isnull=False),
                 name="framework_adopted_has_date",
                 violation_error_message=_("Et vedtaget rammepapir skal have en vedtagelsesdato."),
             ),
@@ -102,6 +133,14 @@ class Framework(TimeStampedModel):
             return f"{self.implementation_start}–{self.implementation_end}"
         return ""
 
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED
+
 
 class OverarchingGoal(TimeStampedModel):
     framework = models.ForeignKey(
@@ -109,6 +148,8 @@ class OverarchingGoal(TimeStampedModel):
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
     text = models.TextField(_("tekst"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("overordnet målsætning")
@@ -175,6 +216,8 @@ class InitiativeBlock(TimeStampedModel):
         help_text=_("Tom for områdets hovedblok."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("indsatsblok")
         verbose_name_plural = _("indsatsblokke")
@@ -194,6 +237,12 @@ class InitiativeBlock(TimeStampedModel):
     def is_main(self) -> bool:
         return not self.title
 
+    @property
+    def code_prefix(self) -> str:
+        """How its initiatives' codes begin: the area's number, then b, c … for a further block."""
+        letter = "" if self.number == 1 else chr(ord("a") + self.number - 1)
+        return f"{self.area.number}{letter}"
+
 
 class Method(TimeStampedModel):
     """A method or instrument the framework names, e.g. VUM, FKO or Åben Dialog."""
@@ -203,6 +252,8 @@ class Method(TimeStampedModel):
     )
     name = models.CharField(_("navn"), max_length=150)
     description = models.TextField(_("beskrivelse"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("metode")

@@ -1,14 +1,35 @@
 """Free text must never carry data about individual citizens."""
 
-import datetime
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.dk import cpr
 
-# ddmmyy-xxxx or ddmmyyxxxx, not part of a longer number.
-CPR_PATTERN = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])([0-9]{2})-?([0-9]{4})(?![0-9])")
+# ddmmyy xxxx with an optional separator between any of the four groups (after
+# normalise_separators), not part of a longer number.
+CPR_PATTERN = re.compile(
+    r"(?<![0-9])([0-9]{2})[-. ]?([0-9]{2})[-. ]?([0-9]{2})[-. ]?([0-9]{4})(?![0-9])"
+)
+# Dashes and minus signs that are not U+002D, and every kind of space.
+_MINUS_SIGNS = frozenset("\u2212\u2796\ufe63\uff0d")
+
+
+def normalise_separators(text: str) -> str:
+    """NFKC (full-width digits become ASCII), every dash one hyphen, every space one space."""
+    characters = []
+    for char in unicodedata.normalize("NFKC", text):
+        category = unicodedata.category(char)
+        if category == "Pd" or char in _MINUS_SIGNS:
+            characters.append("-")
+        elif category == "Zs" or char == "\t":
+            characters.append(" ")
+        else:
+            characters.append(char)
+    return "".join(characters)
+
 
 CPR_MESSAGE = _(
     "Teksten ser ud til at indeholde et CPR-nummer. Portalen handler om kommunernes "
@@ -17,13 +38,13 @@ CPR_MESSAGE = _(
 
 
 def contains_cpr_number(text: str) -> bool:
-    """True if the text holds something shaped like a valid CPR number (a real date)."""
-    for day, month, year, _serial in CPR_PATTERN.findall(text or ""):
-        try:
-            datetime.date(2000 + int(year), int(month), int(day))
-        except ValueError:
-            continue
-        return True
+    """True if the text holds a valid CPR number, however it is written: 0101901234,
+    010190-1234, 010190 1234, 01.01.90-1234, 01-01-90-1234, with any dash or space and in
+    full-width digits. python-stdnum checks the date, with the century that the serial
+    number gives (and no birth in the future)."""
+    for groups in CPR_PATTERN.findall(normalise_separators(text or "")):
+        if cpr.is_valid("".join(groups)):
+            return True
     return False
 
 
@@ -60,3 +81,15 @@ def validate_links(value: str) -> None:
     for line in (value or "").splitlines():
         if line.strip() and not is_safe_link(line):
             raise ValidationError(LINK_MESSAGE, code="link", params={"link": line.strip()[:80]})
+
+
+SINGLE_LINE_MESSAGE = _(
+    "Feltet skal stå på én linje: fjern linjeskift, tabulatorer og andre styretegn."
+)
+
+
+def validate_single_line(value: str) -> None:
+    """Titles and names are one line: no line breaks or other control characters (a title
+    goes into e-mail subjects, where a line break would end the header)."""
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value or ""):
+        raise ValidationError(SINGLE_LINE_MESSAGE, code="single_line")

@@ -163,12 +163,14 @@ class DashboardFilter(django_filters.FilterSet):
         page: str,
         framework: Framework,
         rounds: list[ReportingRound],
+        default_round: ReportingRound,
         may_include_drafts: bool,
     ):
         super().__init__(data, queryset=ReportEntry.objects.all())
         self.page = page
         self.rounds = rounds
-        self.defaults = {"runde": rounds[0].slug, "type": "forpligtende", "sortering": "navn"}
+        # The newest round with results for the viewer (dashboards.selectors.default_round).
+        self.defaults = {"runde": default_round.slug, "type": "forpligtende", "sortering": "navn"}
         self.filters = {
             name: self.filters[name]
             for name in PAGE_FIELDS[page]
@@ -246,7 +248,7 @@ class DashboardFilter(django_filters.FilterSet):
     def links(self) -> dict[str, str]:
         """For each dashboard page, the query string ("?…" or "") of its links from this page:
         the values chosen here that the other page reads too. Defaults are left out, so a
-        link without a round keeps following the newest round."""
+        link without a round keeps following the default round."""
         self.form.is_valid()
         chosen = {
             name: [v for v in self.data.getlist(name) if v]

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Aggregate,
     Avg,
+    BooleanField,
     Case,
     Count,
     FloatField,
@@ -88,16 +89,72 @@ class LevelShare:
 class AreaFigures:
     number: int
     title: str
+    # The levels, then unanswered lines (level None), then lines of reports not submitted
+    # (level NOT_SUBMITTED): the bar's segments, each share of every line of the round.
     shares: list[LevelShare]
     total: int
     average: float | None
+    # Averages over the municipalities whose reports count in both this round and the previous
+    # one, and how many they are: a change compares like with like.
+    compared_average: float | None = None
     previous_average: float | None = None
+    compared: int = 0
+    # Counted lines whose answer is still the one carried over from an earlier round.
+    carried_over: int = 0
+
+    @property
+    def unanswered(self) -> int:
+        return sum(share.count for share in self.shares if share.level is None)
 
     @property
     def change(self) -> float | None:
-        if self.average is None or self.previous_average is None:
+        if self.compared_average is None or self.previous_average is None:
             return None
-        return round(self.average - self.previous_average, 2)
+        return round(self.compared_average - self.previous_average, 2)
+
+
+@dataclass
+class Participation:
+    """How many of a round's reports count for the viewer (submitted, or approved)."""
+
+    counted: int
+    total: int
+
+    @property
+    def is_partial(self) -> bool:
+        """Less than half reported: the figures describe a minority of the municipalities."""
+        return 2 * self.counted < self.total
+
+
+# The bar segment of lines whose report is not submitted (not a level of the scale).
+NOT_SUBMITTED = "not_submitted"
+
+
+def round_participation(
+    *, rounds: list[ReportingRound], statuses: tuple[str, ...]
+) -> dict[int, Participation]:
+    """Per round, the reports that count with `statuses` and all reports (one query)."""
+    rows = (
+        Report.objects.filter(round__in=rounds)
+        .values("round_id")
+        .annotate(total=Count("id"), counted=Count("id", filter=Q(status__in=statuses)))
+        .order_by()
+    )
+    return {row["round_id"]: Participation(row["counted"], row["total"]) for row in rows}
+
+
+def default_round(
+    rounds: list[ReportingRound], participation: dict[int, Participation]
+) -> ReportingRound:
+    """The round a dashboard shows unless asked: the newest (`rounds` come newest first) in
+    which at least half the reports count for the viewer; else the newest with any; else the
+    newest. Not an almost empty open round when an earlier one has results."""
+    for accept in (lambda p: p.counted and not p.is_partial, lambda p: p.counted):
+        for round_ in rounds:
+            figures = participation.get(round_.pk)
+            if figures is not None and accept(figures):
+                return round_
+    return rounds[0]
 
 
 @dataclass
@@ -114,8 +171,10 @@ class Overview:
         return sum(self.report_counts.get(status, 0) for status in SHARED)
 
 
-def _level_shares(counts: dict[int | None, int]) -> tuple[list[LevelShare], int, float | None]:
-    answered = {k: v for k, v in counts.items() if k is not None}
+def _level_shares(
+    counts: dict[int | str | None, int],
+) -> tuple[list[LevelShare], int, float | None]:
+    answered = {k: v for k, v in counts.items() if isinstance(k, int)}
     total = sum(counts.values())
     shares = [
         LevelShare(
@@ -128,6 +187,9 @@ def _level_shares(counts: dict[int | None, int]) -> tuple[list[LevelShare], int,
     ]
     if counts.get(None):
         shares.append(LevelShare(None, "", counts[None], round(100 * counts[None] / total, 1)))
+    if counts.get(NOT_SUBMITTED):
+        missing = counts[NOT_SUBMITTED]
+        shares.append(LevelShare(None, NOT_SUBMITTED, missing, round(100 * missing / total, 1)))
     offset = 0.0
     for share in shares:
         share.offset = offset
@@ -139,27 +201,6 @@ def _level_shares(counts: dict[int | None, int]) -> tuple[list[LevelShare], int,
         else None
     )
     return shares, total, average
-
-
-def _area_counts(
-    entries: QuerySet[ReportEntry], round_ids: list[int], statuses: tuple[str, ...]
-) -> dict:
-    rows = (
-        entries.filter(
-            report__round_id__in=round_ids,
-            report__status__in=statuses,
-            initiative_kind=Initiative.Kind.MANDATORY,
-        )
-        .values("report__round_id", "area_number", "area_title", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    result: dict = defaultdict(lambda: {"title": "", "counts": defaultdict(int)})
-    for row in rows:
-        key = (row["report__round_id"], row["area_number"])
-        result[key]["title"] = row["area_title"]
-        result[key]["counts"][row["status"]] += row["n"]
-    return result
 
 
 def previous_round(round_: ReportingRound, rounds: list[ReportingRound]) -> ReportingRound | None:
@@ -175,25 +216,86 @@ def round_overview(
     entries: QuerySet[ReportEntry],
 ) -> Overview:
     """Submissions, the share at each status level per area, change since last round; the
-    areas' bars count the report lines in `entries` (the page's filters)."""
+    areas' bars count the report lines in `entries` (the page's filters).
+
+    Every line of the round is in its area's bar: lines of reports that do not count yet
+    (not submitted) are a segment of their own, so a round in progress never draws full bars.
+    The change since the previous round compares only the municipalities whose reports count
+    in both rounds, and says how many they are. Two queries: the reports of both rounds, and
+    the lines of both grouped by area, level, counted or not, and compared or not."""
     before = previous_round(round_, rounds)
-    report_counts = dict(
-        Report.objects.filter(round=round_).values_list("status").annotate(n=Count("id")).order_by()
+    round_ids = [r.pk for r in (round_, before) if r]
+    reports = Report.objects.filter(round_id__in=round_ids).values_list(
+        "round_id", "municipality_id", "status"
     )
-    by_area = _area_counts(entries, [r.pk for r in (round_, before) if r], statuses)
+    report_counts: dict[str, int] = defaultdict(int)
+    counted_in: dict[int, set[int]] = defaultdict(set)
+    for round_id, municipality_id, status in reports:
+        if round_id == round_.pk:
+            report_counts[status] += 1
+        if status in statuses:
+            counted_in[round_id].add(municipality_id)
+    both = counted_in[round_.pk] & counted_in[before.pk] if before else set()
+    rows = (
+        entries.filter(report__round_id__in=round_ids, initiative_kind=Initiative.Kind.MANDATORY)
+        .annotate(
+            counted=Case(
+                When(report__status__in=statuses, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            compared=Case(
+                When(report__municipality_id__in=both, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values(
+            "report__round_id",
+            "report__municipality_id",
+            "area_number",
+            "area_title",
+            "status",
+            "counted",
+            "compared",
+        )
+        .annotate(n=Count("id"), carried=Count("id", filter=Q(carried_over_from__isnull=False)))
+        .order_by()
+    )
+    titles: dict[int, str] = {}
+    bars: dict[int, dict[int | str | None, int]] = defaultdict(lambda: defaultdict(int))
+    carried: dict[int, int] = defaultdict(int)
+    compared: dict[tuple[int, int], dict[int | str | None, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    # The municipalities compared, per area: those of `both` that the page's filters keep.
+    compared_municipalities: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        number, level = row["area_number"], row["status"]
+        if row["report__round_id"] == round_.pk:
+            titles[number] = row["area_title"]
+            bars[number][level if row["counted"] else NOT_SUBMITTED] += row["n"]
+            if row["counted"]:
+                carried[number] += row["carried"]
+        if row["counted"] and row["compared"]:
+            compared[(row["report__round_id"], number)][level] += row["n"]
+            compared_municipalities[number].add(row["report__municipality_id"])
     areas = []
-    for (round_id, number), data in sorted(by_area.items(), key=lambda item: item[0][1]):
-        if round_id != round_.pk:
-            continue
-        shares, total, average = _level_shares(data["counts"])
-        previous = by_area.get((before.pk, number)) if before else None
-        previous_average = _level_shares(previous["counts"])[2] if previous else None
-        areas.append(AreaFigures(number, data["title"], shares, total, average, previous_average))
+    for number in sorted(titles):
+        shares, total, average = _level_shares(bars[number])
+        figures = AreaFigures(
+            number, titles[number], shares, total, average, carried_over=carried[number]
+        )
+        if before is not None and compared_municipalities[number]:
+            figures.compared_average = _level_shares(compared[(round_.pk, number)])[2]
+            figures.previous_average = _level_shares(compared[(before.pk, number)])[2]
+            figures.compared = len(compared_municipalities[number])
+        areas.append(figures)
     return Overview(
         round=round_,
         previous_round=before,
         municipality_count=sum(report_counts.values()),
-        report_counts=report_counts,
+        report_counts=dict(report_counts),
         areas=areas,
     )
 

@@ -16,7 +16,7 @@ from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
-from dashboards import rendering, selectors
+from dashboards import charts, rendering, selectors
 from dashboards.cache import cached
 from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
@@ -36,6 +36,8 @@ class DashboardContext:
     filters: DashboardFilter
     # The viewer's own reports in the round, not yet submitted; None when there can be none.
     own_drafts: QuerySet[Report] | None
+    # The round's reports that count (submitted or approved; approved for visitors).
+    participation: selectors.Participation
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -56,6 +58,7 @@ class DashboardContext:
             "public": self.public,
             "filters": self.filters,
             "links": self.filters.links,
+            "participation": self.participation,
         }
 
 
@@ -74,11 +77,22 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
     if not rounds:
         raise Http404
     may_include_drafts = report_permissions.may_include_drafts(request.user, framework.kkr_id)
+    # Results are what is shared (drafts are a choice of the page, not results of a round).
+    shared = selectors.counted_statuses(
+        include_drafts=False, public=not request.user.is_authenticated
+    )
+    participation = cached(
+        "participation",
+        rounds,
+        (shared,),
+        lambda: selectors.round_participation(rounds=rounds, statuses=shared),
+    )
     filters = DashboardFilter(
         request.GET,
         page=page,
         framework=framework,
         rounds=rounds,
+        default_round=selectors.default_round(rounds, participation),
         may_include_drafts=may_include_drafts,
     )
     round_ = filters.round
@@ -93,6 +107,7 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
         own_drafts=selectors.own_draft_reports(
             user=request.user, framework=framework, round_=round_
         ),
+        participation=participation.get(round_.pk, selectors.Participation(0, 0)),
     )
 
 
@@ -153,6 +168,10 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             framework_id=dashboard.framework.pk,
         ),
         "levels": selectors.LEVELS,
+        # The same SVG charts as the meeting report's summary (dashboards/charts.py).
+        "submission_chart": charts.submission_chart(figures),
+        "submission_rows": charts.submission_rows(figures),
+        "area_chart": charts.area_levels_chart(figures),
     }
     return render(request, "dashboards/overview.html", context)
 

@@ -3,6 +3,7 @@
 Demo content, not user interface: these strings are data and are not translated.
 """
 
+import datetime
 from typing import TypedDict
 
 
@@ -340,3 +341,78 @@ DIALOGUE_MINUTES = (
     "Gruppen drøftede punkterne på dagsordenen. Medlemmerne sender forslag til næste mødes "
     "dagsorden til KL's sekretariat inden fristen."
 )
+
+
+# Seed 000: KKR Hovedstaden's call for proposals of common goals for psychiatry (11 April 2013).
+CALL_TITLE = "Fælles kommunale målsætninger for psykiatrien"
+CALL_LETTER = """De 29 kommuner i KKR Hovedstaden har udarbejdet et rammepapir, der under navnet \
+”Kommunernes fælles rolle – udviklingen af det næres sundhedsvæsen” opstiller fælles strategiske \
+politiske målsætninger for udviklingen af det nære sundhedsvæsen i kommunerne på det somatiske \
+område. Rammepapiret har været til politisk behandling i de 29 kommuner, og der er bred \
+opbakning til de fælles kommunale rammer og målsætninger.
+
+Det står dog klart efter høring og dialog mellem kommunerne, at der er ønske både fra politisk \
+og administrativ side om, at psykiatrien inddrages i det fælles kommunale arbejde med at udvikle \
+det nære sundhedsvæsen. I lighed med det somatiske område er målet at nå frem til en fælles \
+forpligtelse mellem kommunerne om, hvilke ydelser man leverer til borgerne – og hvad man kan \
+forvente som samarbejdspart, at alle kommuner i regionen kan løfte på det psykiatriske område.
+
+KKRs Embedsmandsudvalg for Sundhed inviterer derfor Psykiatriens Samordningsudvalg til at \
+bistå kommunerne med at skabe gode, virkelighedsnære målsætninger for den del af det nære \
+sundhedsvæsen, der omhandler psykiatrien.
+
+Vi ser frem til jeres tilbagemelding.
+
+Med venlig hilsen
+Torben Láuren
+Formand for KKR's Embedsmandsudvalg for Sundhed"""
+CALL_DETAIL_LEVEL = (
+    "Som inspiration til arbejdet medsendes et notat fra KL, der beskriver nogle mulige "
+    "målsætninger for psykiatrien. Notatet er alene inspiration men angiver dog på hvilket "
+    "detailniveau målsætningerne forventes udformet."
+)
+CALL_THEMES = [
+    "unge med psykiatriske lidelser",
+    "sammenhængen mellem psykiatri og beskæftigelsesområdet",
+    "psykisk syge med somatiske lidelser",
+]
+CALL_QUESTIONS_TO = "afp@kl.dk"
+CALL_OPENED = datetime.date(2013, 4, 11)
+CALL_DEADLINE = datetime.date(2013, 6, 12)
+# "Til kommunale medformænd Psykiatriens samordningsudvalg" (the letter's addressees).
+CALL_ADDRESSEES = [
+    "Sven Bjerre",
+    "Mie Andressen",
+    "Birthe Andersson",
+    "Flemming Bøchmann Andersen",
+    "Helle Hageman Olsen",
+]
+# The one submitted demo proposal (demo text: the seed holds the call, not the answers).
+CALL_PROPOSAL_GOAL = (
+    "Borgere med psykiske lidelser skal mødes af en sammenhængende kommunal indsats, uanset "
+    "hvilken kommune de bor i – med særlig vægt på de unge, beskæftigelsen og den fysiske "
+    "sundhed."
+)
+CALL_PROPOSAL_INITIATIVES = [
+    (
+        0,
+        "mandatory",
+        "Alle kommuner tilbyder unge med psykiatriske lidelser en fast kontaktperson, der "
+        "koordinerer indsatsen på tværs af uddannelse, social- og sundhedsområdet.",
+        "De unge falder ofte mellem flere forvaltninger og regionens tilbud.",
+    ),
+    (
+        1,
+        "pilot",
+        "Et pilotprojekt med individuelt planlagt job med støtte (IPS) i samarbejde mellem "
+        "jobcenter og behandlingspsykiatri.",
+        "Beskæftigelse er en vigtig del af recovery, og metoden er afprøvet med gode resultater.",
+    ),
+    (
+        2,
+        "mandatory",
+        "Alle kommuner tilbyder borgere med psykiske lidelser en årlig helbredssamtale om "
+        "fysisk sundhed og livsstil.",
+        "Psykisk syge har markant kortere levetid på grund af somatiske sygdomme.",
+    ),
+]

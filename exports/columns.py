@@ -36,6 +36,9 @@ NEXT_STEPS = Column("next_steps", _("Næste skridt"), 40)
 REPORT_STATUS = Column("report_status", _("Rapportstatus"), 14)
 SUBMITTED = Column("submitted", _("Indsendt"), 12)
 APPROVED = Column("approved", _("Godkendt"), 12)
+# The round a line's answer is still carried over from, unconfirmed (empty once confirmed or
+# changed): the file tells this round's answers from last round's, like the pages.
+CARRIED_OVER = Column("carried_over", _("Overført fra (ikke bekræftet)"), 24)
 
 # The sheet "Indsatser" of a round (one row per municipality × initiative); a municipality's
 # own file adds the round after the KKR.
@@ -56,6 +59,7 @@ ENTRY_COLUMNS = [
     REPORT_STATUS,
     SUBMITTED,
     APPROVED,
+    CARRIED_OVER,
 ]
 MUNICIPALITY_ENTRY_COLUMNS = [KKR, ROUND, *ENTRY_COLUMNS[1:]]
 

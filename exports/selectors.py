@@ -108,6 +108,7 @@ _ENTRY_FIELDS = (
     "report__status",
     "report__submitted_at",
     "report__reviewed_at",
+    "carried_over_from__title",
 )
 
 
@@ -138,6 +139,7 @@ def entry_rows(entries: QuerySet[ReportEntry], *, with_round: bool = False) -> I
         report_status,
         submitted_at,
         reviewed_at,
+        carried_over_from,
     ) in rows:
         names = methods.get(pk, [])
         if other_methods:
@@ -159,6 +161,7 @@ def entry_rows(entries: QuerySet[ReportEntry], *, with_round: bool = False) -> I
             str(labels["report"][report_status]),
             _local_date(submitted_at),
             _local_date(reviewed_at) if report_status == approved else None,
+            carried_over_from,
         ]
         if with_round:
             row.insert(1, round_title)

@@ -82,6 +82,7 @@ def _round_export(request: HttpRequest, slug: str) -> RoundExport:
         page="export",
         framework=round_.framework,
         rounds=[round_],
+        default_round=round_,
         may_include_drafts=report_permissions.may_include_drafts(
             request.user, round_.framework.kkr_id
         ),

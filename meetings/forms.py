@@ -7,19 +7,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from core.forms import DanishDateField
 from core.validators import validate_no_cpr_number
 from meetings.models import AgendaItem, AgendaProposal, Group, GroupMember, Meeting, Organisation
 from meetings.permissions import appointable_kkr_ids, get_meeting_scope
 from municipalities.models import KKR, Municipality
 from reporting.forms.reports import AttachmentForm
 from reporting.models import ReportingRound
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
@@ -55,7 +49,8 @@ class GroupForm(_NoCprMixin, forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "slug", "purpose", "terms_date", "case_number", "kkr_seats"]
-        widgets = {"terms_date": DateInput(), "purpose": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"terms_date": DanishDateField}
         help_texts = {"slug": _("Bruges i gruppens adresse, fx dialoggruppe-psykiatri.")}
 
     def __init__(self, *args, actor: User, **kwargs):
@@ -143,12 +138,8 @@ class MeetingForm(_NoCprMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["title", "date", "starts_at", "ends_at", "place", "proposal_deadline"]
-        widgets = {
-            "date": DateInput(),
-            "starts_at": TimeInput(),
-            "ends_at": TimeInput(),
-            "proposal_deadline": DateInput(),
-        }
+        widgets = {"starts_at": TimeInput(), "ends_at": TimeInput()}
+        field_classes = {"date": DanishDateField, "proposal_deadline": DanishDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

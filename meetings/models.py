@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from core.models import TimeStampedModel
+from core.validators import validate_single_line
 from municipalities.models import KKR, Municipality
 from reporting.models import ATTACHMENT_EXTENSIONS, ReportingRound
 
@@ -76,7 +77,9 @@ class GroupQuerySet(models.QuerySet):
 
 
 class Group(TimeStampedModel):
-    name = models.CharField(_("navn"), max_length=200, unique=True)
+    name = models.CharField(
+        _("navn"), max_length=200, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(_("kortnavn i adresse"), max_length=80, unique=True)
     owner_kkr = models.ForeignKey(
         KKR,
@@ -234,7 +237,7 @@ class Meeting(TimeStampedModel):
     group = models.ForeignKey(
         Group, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("gruppe")
     )
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     date = models.DateField(_("dato"))
     starts_at = models.TimeField(_("fra kl."))
     ends_at = models.TimeField(_("til kl."))
@@ -344,7 +347,7 @@ class AgendaItem(TimeStampedModel):
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("møde")
     )
     position = models.PositiveSmallIntegerField(_("punkt nr."))
-    title = models.CharField(_("overskrift"), max_length=200)
+    title = models.CharField(_("overskrift"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("beskrivelse"), blank=True)
     speaker = models.CharField(
         _("oplægsholder"),
@@ -415,7 +418,7 @@ class AgendaProposal(TimeStampedModel):
     proposed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("foreslået af")
     )
-    title = models.CharField(_("overskrift"), max_length=200)
+    title = models.CharField(_("overskrift"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("kort beskrivelse"))
     speaker = models.CharField(
         _("oplægsholder"),

@@ -190,7 +190,12 @@ def reminders_send_missing(
 @transaction.atomic
 def round_reminders_switch(*, actor: User, round_: ReportingRound, enabled: bool) -> bool:
     """Switch a round's automatic reminders on or off; returns whether they are on."""
-    if not ReportingRound.objects.managed_by(actor).filter(pk=round_.pk).exists():
+    round_ = (
+        ReportingRound.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .get(pk=round_.pk)
+    )
+    if not can_manage_round(actor, round_):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan ændre påmindelserne."))
     if enabled:
         RoundReminderPause.objects.filter(round=round_).delete()

@@ -10,17 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import get_scope
 from commitments.models import Initiative
+from core.forms import DanishDateField
 from core.validators import validate_no_cpr_number
 from municipalities.models import Municipality
 from pilots.models import PilotProject
 from pilots.selectors import invitable_municipalities, pilot_initiatives_for
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class InitiativeChoiceField(forms.ModelChoiceField):
@@ -55,7 +49,7 @@ class PilotProjectCreateForm(_PilotFieldsForm):
             "contact_name",
             "contact_email",
         ]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": DanishDateField, "ends_on": DanishDateField}
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +87,7 @@ class PilotProjectEditForm(_PilotFieldsForm):
             "results",
             "results_published",
         ]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": DanishDateField, "ends_on": DanishDateField}
         labels = {"results_published": _("Del resultaterne med de øvrige kommuner")}
         help_texts = {
             "results": _(

@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Initiative
 from core.models import TimeStampedModel
+from core.validators import validate_single_line
 from municipalities.models import Municipality
 
 
@@ -51,7 +52,7 @@ class PilotProject(TimeStampedModel):
         verbose_name=_("pilotindsats"),
         limit_choices_to={"kind": Initiative.Kind.PILOT},
     )
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("beskrivelse"))
     lead_municipality = models.ForeignKey(
         Municipality,
@@ -70,7 +71,9 @@ class PilotProject(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
-    contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
+    contact_name = models.CharField(
+        _("kontaktperson"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     contact_email = models.EmailField(_("kontaktpersonens e-mail"), blank=True)
     results = models.TextField(_("resultater og erfaringer"), blank=True)
     results_published = models.BooleanField(

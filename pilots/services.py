@@ -14,13 +14,14 @@ from accounts.models import User
 from accounts.selectors import coordinator_emails
 from commitments.models import Framework, Initiative
 from core import mail
-from core.validators import validate_no_cpr_number
+from core.validators import validate_no_cpr_number, validate_single_line
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation, PilotProject
 from pilots.permissions import can_edit_pilot, can_lead_from, can_respond
 from pilots.selectors import invitable_municipalities
 
 FREE_TEXT_FIELDS = ("title", "description", "contact_name", "results")
+SINGLE_LINE_FIELDS = ("title", "contact_name")
 
 
 def _check_no_cpr(project: PilotProject) -> None:
@@ -30,6 +31,11 @@ def _check_no_cpr(project: PilotProject) -> None:
             validate_no_cpr_number(getattr(project, field))
         except ValidationError as error:
             errors[field] = error.messages
+    for field in SINGLE_LINE_FIELDS:
+        try:
+            validate_single_line(getattr(project, field))
+        except ValidationError as error:
+            errors.setdefault(field, []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
 

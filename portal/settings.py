@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jobs",
     "commitments",
     "pilots",
+    "calls",
     "reporting",
     "meetings",
     # After meetings: KL's secretariat staff (meetings.Organisation) must use a second factor.
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "calendars",
     "dashboards",
     "exports",
+    "material",
     "demo",
 ]
 
@@ -140,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.organisations",
+                "calls.context_processors.calls_menu",
             ],
         },
     },

@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Framework, Initiative, Method
 from core.models import TimeStampedModel
-from core.validators import is_safe_link, validate_links
+from core.validators import is_safe_link, validate_links, validate_no_cpr_number
 from municipalities.models import Municipality
 
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
@@ -80,6 +80,21 @@ class ReportingRound(TimeStampedModel):
     opened_at = models.DateTimeField(_("åbnet"), null=True, blank=True)
     closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
     published_at = models.DateTimeField(_("offentliggjort"), null=True, blank=True)
+    # The round's rule for submitting (set by the secretariat, checked by report_submit): what
+    # must be answered beyond a status or participation on every line, which is always required.
+    require_political_answers = models.BooleanField(
+        _("de politiske spørgsmål skal besvares"),
+        default=False,
+        help_text=_("En rapport kan ikke indsendes, før alle politiske spørgsmål er besvaret."),
+    )
+    require_confirmed_lines = models.BooleanField(
+        _("overførte svar skal bekræftes"),
+        default=False,
+        help_text=_(
+            "En rapport kan ikke indsendes, før hver linje, der er overført fra forrige runde, "
+            "er bekræftet eller rettet."
+        ),
+    )
     results_version = models.PositiveIntegerField(
         _("resultatversion"),
         default=1,
@@ -241,6 +256,16 @@ class Report(TimeStampedModel):
         help_text=_("Fx kommunalbestyrelsen eller sundhedsudvalget."),
     )
     council_date = models.DateField(_("behandlet den"), null=True, blank=True)
+    # The round whose approved report pre-filled this one when the round opened (none when
+    # nothing was carried over); each carried-over line says so itself (ReportEntry).
+    prefilled_from = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forudfyldt fra"),
+    )
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()
@@ -291,6 +316,16 @@ class Report(TimeStampedModel):
         if self.status == self.Status.DRAFT:
             return "not_started" if self.started_at is None else "in_progress"
         return self.status
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Pre-filled from an earlier round and not yet opened by the municipality: every
+        answer in it is still the earlier round's."""
+        return (
+            self.status == self.Status.DRAFT
+            and self.started_at is None
+            and self.prefilled_from_id is not None
+        )
 
 
 class ReportEntry(TimeStampedModel):
@@ -346,17 +381,22 @@ class ReportEntry(TimeStampedModel):
         _("sådan arbejder kommunen med indsatsen"),
         blank=True,
         help_text=_("Mange veje til samme mål: beskriv kommunens egen måde."),
+        validators=[validate_no_cpr_number],
     )
     methods = models.ManyToManyField(
         Method, blank=True, related_name="entries", verbose_name=_("metoder og redskaber")
     )
-    other_methods = models.CharField(_("andre metoder"), max_length=500, blank=True)
-    next_steps = models.TextField(_("planlagte næste skridt"), blank=True)
+    other_methods = models.CharField(
+        _("andre metoder"), max_length=500, blank=True, validators=[validate_no_cpr_number]
+    )
+    next_steps = models.TextField(
+        _("planlagte næste skridt"), blank=True, validators=[validate_no_cpr_number]
+    )
     links = models.TextField(
         _("links"),
         blank=True,
         help_text=_("Én adresse pr. linje, fx til politiske beslutninger."),
-        validators=[validate_links],
+        validators=[validate_links, validate_no_cpr_number],
     )
     participation = models.CharField(
         _("deltagelse"), max_length=15, choices=Participation.choices, blank=True
@@ -368,6 +408,17 @@ class ReportEntry(TimeStampedModel):
         blank=True,
         related_name="entries",
         verbose_name=_("pilotprojekt"),
+    )
+    # Set when the round opened with this line's answers copied from an earlier round, and
+    # cleared when the coordinator confirms or changes them: until then the answer is the
+    # earlier round's, not this one's.
+    carried_over_from = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overført fra"),
     )
 
     history = HistoricalRecords(m2m_fields=[methods])
@@ -402,6 +453,15 @@ class ReportEntry(TimeStampedModel):
     @property
     def is_mandatory(self) -> bool:
         return self.initiative_kind == Initiative.Kind.MANDATORY
+
+    @property
+    def is_carried_over(self) -> bool:
+        return self.carried_over_from_id is not None
+
+    @property
+    def is_answered(self) -> bool:
+        """Whether the line has the answer it needs: a status, or a pilot's participation."""
+        return self.status is not None if self.is_mandatory else bool(self.participation)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

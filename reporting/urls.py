@@ -8,6 +8,7 @@ app_name = "reporting"
 report_urls = [
     path("rapporter/<int:pk>/", reports.report_detail, name="report_detail"),
     path("rapporter/<int:pk>/rediger/", reports.report_edit, name="report_edit"),
+    path("rapporter/<int:pk>/indsend/", reports.report_submit, name="report_submit"),
     path("rapporter/<int:pk>/historik/", reports.report_history_view, name="report_history"),
     path("rapporter/<int:pk>/send-retur/", reports.report_return, name="report_return"),
     path("rapporter/<int:pk>/godkend/", reports.report_approve, name="report_approve"),
@@ -40,6 +41,11 @@ round_urls = [
     path("runder/<slug:slug>/", rounds.round_detail, name="round_detail"),
     path("runder/<slug:slug>/rediger/", rounds.round_edit, name="round_edit"),
     path("runder/<slug:slug>/aabn/", rounds.round_open, name="round_open"),
+    path(
+        "runder/<slug:slug>/indsendelsesregel/",
+        rounds.round_submission_rule,
+        name="round_submission_rule",
+    ),
     path("runder/<slug:slug>/luk/", rounds.round_close, name="round_close"),
     path("runder/<slug:slug>/genaabn/", rounds.round_reopen, name="round_reopen"),
     path("runder/<slug:slug>/offentliggoer/", rounds.round_publish, name="round_publish"),

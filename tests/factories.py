@@ -3,9 +3,11 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User
+from calls.models import Call, Proposal, ProposalInitiative
 from commitments.models import (
     Framework,
     Initiative,
@@ -325,3 +327,39 @@ class AgendaProposalFactory(DjangoModelFactory):
     proposed_by = factory.SubFactory(UserFactory)
     title = "Erfaringer med sundhedsaftalerne"
     description = "Kort oplæg om organiseringen af arbejdet med sundhedsaftalerne."
+
+
+class CallFactory(DjangoModelFactory):
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    kkr = factory.LazyFunction(lambda: KKR.objects.get(slug="hovedstaden"))
+    title = "Fælles kommunale målsætninger for psykiatrien"
+    letter = "KKRs Embedsmandsudvalg for Sundhed inviterer Psykiatriens Samordningsudvalg."
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    questions_to = "afp@kl.dk"
+
+    @factory.post_generation
+    def addressees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.addressees.set(extracted)
+
+
+class ProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    call = factory.SubFactory(CallFactory)
+    author = factory.SubFactory(UserFactory)
+    goal = "Flere unge med psykiatriske lidelser i uddannelse og job."
+
+
+class ProposalInitiativeFactory(DjangoModelFactory):
+    class Meta:
+        model = ProposalInitiative
+
+    proposal = factory.SubFactory(ProposalFactory)
+    kind = "mandatory"
+    text = "Alle kommuner tilbyder unge en koordinerende kontaktperson."
+    rationale = "De unge falder mellem to stole."

@@ -341,25 +341,25 @@ def test_filtered_figures_are_cached_under_their_own_key(client):
 
 # --- query counts of filtered pages ---------------------------------------------------------
 
-# session, user, memberships, framework, rounds; the form's choices: the framework's areas
+# session, user, memberships, framework, rounds, participation; the form's choices: the areas
 # (pages with omraade) and the KKR's municipalities (pages with kommune); the page's own
 # queries as in tests/test_dashboards.py.
 FILTERED_PAGES = {
     # areas; report counts, area counts, pilots
-    "overview": ({"omraade": "1"}, 5 + 1 + 3),
+    "overview": ({"omraade": "1"}, 6 + 1 + 3),
     # areas, municipalities; the grid's columns and cells
     "heat_map": (
         {"omraade": "1", "type": "alle", "kommune": "TOWNS", "sortering": "fremdrift"},
-        5 + 2 + 2,
+        6 + 2 + 2,
     ),
     # municipalities; the initiative, entries with municipality, their methods
-    "initiative": ({"status": "2", "kommune": "TOWNS"}, 5 + 1 + 3),
+    "initiative": ({"status": "2", "kommune": "TOWNS"}, 6 + 1 + 3),
     # areas; the municipality, levels, KKR averages, pilots, political answers
-    "municipality": ({"omraade": "1", "type": "alle"}, 5 + 1 + 5),
+    "municipality": ({"omraade": "1", "type": "alle"}, 6 + 1 + 5),
     # areas; the averages
-    "trend": ({"omraade": "2"}, 5 + 1 + 1),
+    "trend": ({"omraade": "2"}, 6 + 1 + 1),
     # areas, municipalities; entries of both rounds, new pilots
-    "changes": ({"omraade": "1", "kommune": "TOWNS"}, 5 + 2 + 2),
+    "changes": ({"omraade": "1", "kommune": "TOWNS"}, 6 + 2 + 2),
 }
 
 
@@ -513,9 +513,9 @@ def test_submitted_report_is_not_marked_as_draft(client, drafted):
 # queries, never cached); the initiative page reads the own draft entry and its methods (two);
 # the profile reads the draft inside its usual queries (its figures are keyed by municipality).
 COORDINATOR_PAGES = {
-    "heat_map": 5 + 2 + 2 + 2,
-    "initiative": 5 + 1 + 3 + 2,
-    "municipality": 5 + 1 + 5,
+    "heat_map": 6 + 2 + 2 + 2,
+    "initiative": 6 + 1 + 3 + 2,
+    "municipality": 6 + 1 + 5,
 }
 
 

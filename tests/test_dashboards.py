@@ -91,19 +91,20 @@ def _url(name, kind, framework, towns, items):
     return reverse(name, args=args)
 
 
-# Per page: session, user, memberships, framework, rounds, then the filter form's choices
+# Per page: session, user, memberships, framework, rounds, the rounds' participation (which
+# chooses the default round), then the filter form's choices
 # (dashboards/filters.py: the framework's areas, the KKR's municipalities), then the page's
 # own queries.
 EXPECTED_QUERIES = {
     # areas; report counts by status; area counts for this and the previous round; pilots
-    "dashboards:overview": 5 + 1 + 3,
+    "dashboards:overview": 6 + 1 + 3,
     # areas, municipalities; the grid: its columns, and each report's cells joined
-    "dashboards:heat_map": 5 + 2 + 2,
+    "dashboards:heat_map": 6 + 2 + 2,
     # municipalities; the initiative; entries with municipality; their methods (prefetch)
-    "dashboards:initiative": 5 + 1 + 3,
+    "dashboards:initiative": 6 + 1 + 3,
     # areas; the municipality; its levels over all rounds; KKR averages in the current round;
     # its pilot projects; its political answers
-    "dashboards:municipality": 5 + 1 + 5,
+    "dashboards:municipality": 6 + 1 + 5,
 }
 
 
@@ -147,6 +148,48 @@ def test_overview_shows_shares_per_area_and_change_since_previous_round(client):
     content = response.content.decode()
     assert "Vis tallene som tabel" in content
     assert "<svg" in content
+
+
+def test_a_round_in_progress_does_not_mislead(client):
+    framework, rounds, towns, _items, secretariat = build_kkr(
+        municipalities=5, rounds=2, initiatives=4
+    )
+    current, previous = rounds[1], rounds[0]
+    ReportingRound.objects.filter(pk=current.pk).update(status=ReportingRound.Status.OPEN)
+    # Two of five have submitted in the open round; one of them had no counted report before.
+    Report.objects.filter(round=current).exclude(municipality__in=towns[:2]).update(
+        status=Report.Status.DRAFT
+    )
+    Report.objects.filter(round=previous, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    client.force_login(secretariat)
+    url = reverse("dashboards:overview", args=[framework.slug])
+
+    # By default: the newest round with results, not the almost empty open one.
+    assert client.get(url).context["round"] == previous
+
+    response = client.get(url, {"runde": current.slug})
+    overview = response.context["overview"]
+    area = overview.areas[0]
+    not_submitted = next(s for s in area.shares if s.label == "not_submitted")
+    assert not_submitted.count == 3 * 2  # three reports not submitted, two lines in area 1
+    assert area.total == 5 * 2
+    assert sum(s.percent for s in area.shares) == pytest.approx(100, abs=0.2)
+    # The change compares only the one municipality counted in both rounds.
+    assert area.compared == 1
+    levels = list(
+        ReportEntry.objects.filter(report__municipality=towns[0], area_number=1).values_list(
+            "report__round_id", "status"
+        )
+    )
+    now = [lvl for r, lvl in levels if r == current.pk]
+    before = [lvl for r, lvl in levels if r == previous.pk]
+    assert area.change == round(sum(now) / len(now) - sum(before) / len(before), 2)
+    content = response.content.decode()
+    assert "Foreløbige tal." in content
+    assert "Kun 2 af 5 kommuner har indsendt i denne runde" in content
+    assert "for den kommune, der har indsendt i begge runder" in content
+    assert 'class="level-not_submitted"' in content
+    assert "Ikke indsendt" in content
 
 
 def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
@@ -313,12 +356,12 @@ def test_trend_and_changes_query_counts(client, django_assert_num_queries, name,
         municipalities=4, rounds=rounds, initiatives=3
     )
     client.force_login(secretariat)
-    # session, user, memberships, framework, rounds; the form's choices (trend: areas;
-    # changes: areas, municipalities); trend: one aggregate; changes: entries of both rounds
-    # and new pilots (none when there is no previous round)
+    # session, user, memberships, framework, rounds, participation; the form's choices
+    # (trend: areas; changes: areas, municipalities); trend: one aggregate; changes: entries
+    # of both rounds and new pilots (none when there is no previous round)
     choices = {"dashboards:trend": 1, "dashboards:changes": 2}[name]
     own = {"dashboards:trend": 1, "dashboards:changes": 2 if rounds > 1 else 0}[name]
-    with django_assert_num_queries(5 + choices + own):
+    with django_assert_num_queries(6 + choices + own):
         response = client.get(reverse(name, args=[framework.slug]))
 
     assert response.status_code == HTTPStatus.OK

@@ -207,9 +207,10 @@ def test_workbook_layout_headers_dates_and_levels(states, open_round, secretaria
         "Rapportstatus",
         "Indsendt",
         "Godkendt",
+        "Overført fra (ikke bekræftet)",
     ]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:P{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:Q{sheet.max_row}"
     assert sheet.column_dimensions["K"].width == 60
     assert sheet["A1"].font.b
     gentofte = next(

@@ -17,6 +17,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from calls.models import Call
+from commitments.files import framework_file_bytes
+from commitments.models import Framework
+from commitments.services.files import framework_import
 from jobs.models import Job
 from meetings.models import Group
 from pilots.models import PilotProject
@@ -94,6 +98,19 @@ def _meeting_pages(*, manager: bool) -> list[str]:
     return pages
 
 
+def _call_pages(*, secretariat: bool) -> list[str]:
+    """Seed 000's call and its submitted proposal; the secretariat's forms."""
+    call = Call.objects.get(title="Fælles kommunale målsætninger for psykiatrien")
+    proposal = call.proposals.get()
+    pages = [reverse("calls:call_list"), call.get_absolute_url(), proposal.get_absolute_url()]
+    if secretariat:
+        pages += [
+            reverse("calls:call_create"),
+            reverse("calls:framework_text", args=[proposal.initiatives.first().pk]),
+        ]
+    return pages
+
+
 def _pages_by_role() -> dict[str, list[str]]:
     open_round = ReportingRound.objects.get(status=ReportingRound.Status.OPEN)
     own = open_round.reports.get(municipality__code="101")
@@ -108,29 +125,69 @@ def _pages_by_role() -> dict[str, list[str]]:
         progress_done=1,
         progress_total=4,
     )
+    # The editor's pages, on a draft copy of the adopted paper (decision 25).
+    secretariat = User.objects.get(email="sekretariat@kkr-hovedstaden.demo")
+    adopted = Framework.objects.get(slug=FRAMEWORK)
+    copy = framework_import(
+        actor=secretariat, kkr=adopted.kkr, content=framework_file_bytes(adopted)
+    )
+    editor = [
+        reverse("commitments:framework_create"),
+        reverse("commitments:framework_import"),
+        copy.get_absolute_url(),
+        *(
+            reverse(f"commitments:{name}", args=[copy.slug])
+            for name in (
+                "framework_editor",
+                "framework_edit",
+                "structure_edit",
+                "methods_edit",
+                "initiative_create",
+                "framework_adopt",
+                "framework_history",
+            )
+        ),
+        reverse("commitments:initiative_edit", args=[copy.slug, "1b.F2"]),
+        reverse("commitments:framework_history", args=[FRAMEWORK]),
+    ]
     return {
         "anonymous": PUBLIC,
         "koordinator@kobenhavn.demo": [
             *common,
             reverse("reporting:report_edit", args=[own.pk]),
+            f"{reverse('reporting:report_edit', args=[own.pk])}?omraade=politisk",
+            reverse("reporting:report_submit", args=[own.pk]),
             reverse("reporting:report_history", args=[own.pk]),
             reverse("pilots:pilot_create"),
             reverse("pilots:pilot_edit", args=[project.pk]),
             reverse("pilots:pilot_invite", args=[project.pk]),
             job.get_absolute_url(),
+            reverse("twofactor:setup"),
         ],
-        "politiker@kkr-hovedstaden.demo": DASHBOARDS,
+        "politiker@kkr-hovedstaden.demo": [
+            *DASHBOARDS,
+            reverse("material:round_material", args=[open_round.slug]),
+        ],
         "sekretariat@kkr-hovedstaden.demo": [
             *common,
             f"/overblik/{FRAMEWORK}/statuskort/?kladder=1",
             reverse("reporting:round_create"),
+            reverse("reporting:round_edit", args=[open_round.slug]),
+            reverse("notifications:round_reminder_plan", args=[open_round.slug]),
             reverse("reporting:report_history", args=[own.pk]),
             reverse("accounts:user_list"),
             reverse("accounts:user_invite"),
             reverse("exports:import_upload", args=[open_round.slug]),
+            reverse("twofactor:verify"),
+            reverse("twofactor:setup"),
+            reverse("material:round_material", args=[open_round.slug]),
+            reverse("material:agenda_paper_edit", args=[open_round.slug]),
+            *editor,
+            *_call_pages(secretariat=True),
         ],
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),
+        "sven-bjerre@medformand.demo": _call_pages(secretariat=False),
     }
 
 

@@ -172,6 +172,7 @@ SCHEDULE_MIGRATIONS = [
     "core.migrations.0001_outbox_schedule",
     "notifications.migrations.0002_reminder_schedule",
     "jobs.migrations.0002_requeue_schedule",
+    "calls.migrations.0002_reminder_schedule",
 ]
 
 
@@ -187,6 +188,7 @@ def test_beat_schedules_every_periodic_task_by_a_name_the_worker_knows():
         "core.tasks.deliver_outbox",
         "notifications.tasks.send_reminders",
         "jobs.tasks.requeue_waiting",
+        "calls.tasks.send_call_reminders",
     }
     assert all(name in app.tasks for name in schedules)
     delivery = schedules["core.tasks.deliver_outbox"].interval

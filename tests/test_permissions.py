@@ -15,7 +15,7 @@ from accounts import services as account_services
 from accounts.models import Membership
 from accounts.permissions import can_manage_membership, get_scope
 from commitments.models import Framework
-from commitments.permissions import can_edit_framework
+from commitments.permissions import can_edit_framework, can_read_framework
 from municipalities.models import KKR
 from notifications import services as notification_services
 from pilots import services as pilot_services
@@ -79,6 +79,9 @@ def frameworks(hovedstaden_framework, hovedstaden, midtjylland):
         FrameworkFactory(kkr=hovedstaden, status=Framework.Status.DRAFT),
         FrameworkFactory(kkr=midtjylland, status=Framework.Status.ADOPTED),
         FrameworkFactory(kkr=midtjylland, status=Framework.Status.DRAFT),
+        FrameworkFactory(kkr=hovedstaden, status=Framework.Status.CONSULTATION),
+        FrameworkFactory(kkr=midtjylland, status=Framework.Status.CONSULTATION),
+        FrameworkFactory(kkr=midtjylland, status=Framework.Status.REPLACED),
     ]
 
 
@@ -178,6 +181,18 @@ def test_can_edit_framework_agrees_with_editable_frameworks(
         django_assert_num_queries,
     )
     assert bool(allowed) == (getattr(user, "is_superuser", False) or get_scope(user).is_secretariat)
+
+
+def test_can_read_framework_agrees_with_visible_frameworks(
+    user, frameworks, django_assert_num_queries
+):
+    _agree(
+        Framework.objects.visible_to(user),
+        can_read_framework,
+        user,
+        list(Framework.objects.filter(pk__in=[f.pk for f in frameworks])),
+        django_assert_num_queries,
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Membership
@@ -477,3 +478,31 @@ def test_pilot_page_query_count_is_constant(
 
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["participations"]) == count
+
+
+def test_a_line_break_in_a_pilot_title_is_refused_in_danish(coordinator, akut, own_municipality):
+    with pytest.raises(ValidationError) as refused:
+        pilot_services.pilot_create(
+            actor=coordinator,
+            initiative=akut,
+            lead_municipality=own_municipality,
+            title="Akut\r\nBcc: alle@example.dk",
+            description="x",
+        )
+
+    assert "Feltet skal stå på én linje" in refused.value.message_dict["title"][0]
+    assert not PilotProject.objects.exists()
+
+
+def test_a_line_break_in_a_pilot_title_is_a_form_error_not_a_500(
+    client, coordinator, akut, own_municipality
+):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("pilots:pilot_create"),
+        _create_data(akut, own_municipality, title="Akut\nBcc: alle@example.dk"),
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert not PilotProject.objects.exists()

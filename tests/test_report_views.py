@@ -11,9 +11,14 @@ from post_office.models import STATUS, Email
 
 from core.validators import CPR_MESSAGE
 from reporting.forms.reports import ATTACHMENT_MAX_BYTES
-from reporting.models import Attachment, Report, ReportEntry, ReportEvent
+from reporting.models import Attachment, Report, ReportEntry, ReportEvent, ReportingRound
 from reporting.services import reports as report_services
-from tests.factories import AttachmentFactory, PilotParticipationFactory, PilotProjectFactory
+from tests.factories import (
+    AttachmentFactory,
+    PilotParticipationFactory,
+    PilotProjectFactory,
+    ReportingRoundFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +26,13 @@ Status = ReportEntry.ImplementationStatus
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
-def _edit_url(report):
-    return reverse("reporting:report_edit", kwargs={"pk": report.pk})
+def _edit_url(report, section=None):
+    url = reverse("reporting:report_edit", kwargs={"pk": report.pk})
+    return f"{url}?omraade={section}" if section else url
+
+
+def _submit_url(report):
+    return reverse("reporting:report_submit", kwargs={"pk": report.pk})
 
 
 def _form_data(response) -> dict:
@@ -38,8 +48,8 @@ def _form_data(response) -> dict:
     return data
 
 
-def _load(client, report) -> dict:
-    response = client.get(_edit_url(report))
+def _load(client, report, section=None) -> dict:
+    response = client.get(_edit_url(report, section))
     assert response.status_code == HTTPStatus.OK
     return _form_data(response)
 
@@ -82,7 +92,7 @@ def _fill_all(report, user):
 # --- the edit page ---------------------------------------------------------------------------
 
 
-def test_edit_page_shows_every_entry_grouped_by_area_with_danish_scale(
+def test_edit_page_shows_one_area_with_a_contents_list_of_every_line(
     client, coordinator, own_report, django_assert_num_queries
 ):
     client.force_login(coordinator)
@@ -91,29 +101,54 @@ def test_edit_page_shows_every_entry_grouped_by_area_with_danish_scale(
     # answers; questions; events; event actors (prefetches shared with the report page);
     # framework methods; pilot projects (the editable check is a predicate, no query)
     with django_assert_num_queries(13):
-        response = client.get(_edit_url(own_report))
+        response = client.get(_edit_url(own_report, "1"))
 
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
-    mandatory, pilots = _entries(own_report)
-    for entry in mandatory:
-        assert f'name="entry-{entry.pk}-status"' in content
-        assert f'name="entry-{entry.pk}-narrative"' in content
-    for entry in pilots:
-        assert f'name="entry-{entry.pk}-participation"' in content
-        assert f'name="entry-{entry.pk}-status"' not in content
+    entries = list(own_report.entries.order_by("position"))
+    for entry in entries:
+        # Every line is in the contents, with its state; only area 1's have fields.
+        assert f'?omraade={entry.area_number}#indsats-{entry.pk}"' in content
+        in_area = entry.area_number == 1
+        field = "status" if entry.is_mandatory else "participation"
+        assert (f'name="entry-{entry.pk}-{field}"' in content) is in_area
+    assert any(e.area_number != 1 for e in entries)
+    assert "0 af 24 linjer er færdige" in content
+    assert content.count(">Ubesvaret</span>") == len(entries)
     for label in ["Ikke påbegyndt", "Planlagt", "I gang", "Implementeret", "Forankret i drift"]:
         assert f">{label}</option>" in content
     assert "Sådan arbejder kommunen med indsatsen" in content
-    assert [a.number for a in response.context["areas"]] == sorted(
-        {e.area_number for e in own_report.entries.all()}
-    )
     assert 'name="report-version" value="1"' in content
-    assert "Gem kladde" in content
-    assert "Indsend rapport" in content
+    assert 'data-report-section="1"' in content
+    assert "Gem området" in content
+    assert "Gem og gå til indsendelse" in content
+    assert "Næste ubesvarede" in content
+    assert 'name="answer-' not in content  # the political questions are their own section
     assert 'data-saved="false"' in content
     assert "<script>" not in content
     assert 'style="' not in content
+
+
+def test_the_political_section_holds_the_council_fields_and_questions(
+    client, coordinator, own_report
+):
+    client.force_login(coordinator)
+    content = client.get(_edit_url(own_report, "politisk")).content.decode()
+    assert 'name="report-council_body"' in content
+    assert content.count('name="answer-') == own_report.answers.count()
+    assert 'name="entry-' not in content
+    assert "Gem politisk behandling" in content
+
+
+def test_without_a_section_the_form_opens_at_the_first_with_work_left(
+    client, coordinator, own_report
+):
+    own_report = _fill_all(own_report, coordinator)
+    client.force_login(coordinator)
+    # Every line is answered: what is left are the political questions.
+    response = client.get(_edit_url(own_report))
+    assert response.context["political"] is True
+    assert "24 af 24 linjer er færdige" in response.content.decode()
 
 
 def test_methods_are_the_frameworks_and_pilot_projects_those_the_municipality_takes_part_in(
@@ -147,13 +182,19 @@ def test_methods_are_the_frameworks_and_pilot_projects_those_the_municipality_ta
     ]
 
 
-def test_saving_a_draft_writes_every_field_and_bumps_the_version(client, coordinator, own_report):
+def test_saving_an_area_writes_its_fields_keeps_the_rest_and_bumps_the_version(
+    client, coordinator, own_report
+):
     mandatory, pilots = _entries(own_report)
-    first, second = mandatory[0], mandatory[1]
+    first = mandatory[0]
+    second = next(e for e in mandatory[1:] if e.area_number == first.area_number)
+    elsewhere = next(e for e in mandatory if e.area_number != first.area_number)
+    ReportEntry.objects.filter(pk=elsewhere.pk).update(narrative="Fra en anden session.")
+    section = str(first.area_number)
     method = own_report.round.framework.methods.first()
-    answer = own_report.answers.order_by("question__number").first()
     client.force_login(coordinator)
-    data = _load(client, own_report)
+    data = _load(client, own_report, section)
+    assert f"entry-{elsewhere.pk}-narrative" not in data
     data.update(
         {
             f"entry-{first.pk}-status": str(Status.IN_PROGRESS),
@@ -163,42 +204,104 @@ def test_saving_a_draft_writes_every_field_and_bumps_the_version(client, coordin
             f"entry-{first.pk}-next_steps": "Evaluering i foråret.",
             f"entry-{first.pk}-links": "https://www.kk.dk/beslutning",
             f"entry-{second.pk}-status": str(Status.NOT_STARTED),
-            f"entry-{pilots[0].pk}-participation": "considering",
-            f"answer-{answer.pk}-answer": "Gennem en fælles handleplan.",
-            "report-council_body": "Socialudvalget",
-            "report-council_date": "2026-11-20",
             "action": "save",
         }
     )
 
-    response = client.post(_edit_url(own_report), data)
+    response = client.post(_edit_url(own_report, section), data)
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == _edit_url(own_report)
+    assert response.url == _edit_url(own_report, section)
     own_report.refresh_from_db()
     first.refresh_from_db()
     assert own_report.version == 2
-    assert own_report.council_body == "Socialudvalget"
-    assert str(own_report.council_date) == "2026-11-20"
     assert first.status == Status.IN_PROGRESS
     assert first.narrative == "Vi har uddannet alle jobkonsulenter."
     assert list(first.methods.all()) == [method]
     assert first.other_methods == "Netværksmøder"
     assert first.links == "https://www.kk.dk/beslutning"
     assert ReportEntry.objects.get(pk=second.pk).status == Status.NOT_STARTED
-    assert ReportEntry.objects.get(pk=pilots[0].pk).participation == "considering"
-    answer.refresh_from_db()
-    assert answer.answer == "Gennem en fælles handleplan."
+    assert ReportEntry.objects.get(pk=elsewhere.pk).narrative == "Fra en anden session."
     assert own_report.status == Report.Status.DRAFT
 
-    page = client.get(_edit_url(own_report))
+    page = client.get(_edit_url(own_report, section))
     content = page.content.decode()
     assert "Kladden er gemt." in content
     assert 'data-saved="true"' in content
     assert 'name="report-version" value="2"' in content
     assert "Vi har uddannet alle jobkonsulenter." in content
+    assert "2 af 24 linjer er færdige" in content
     # The flag is used once: a later visit may offer to restore unsaved changes again.
-    assert 'data-saved="false"' in client.get(_edit_url(own_report)).content.decode()
+    assert 'data-saved="false"' in client.get(_edit_url(own_report, section)).content.decode()
+
+    pilot = pilots[0]
+    data = _load(client, own_report, str(pilot.area_number))
+    data[f"entry-{pilot.pk}-participation"] = "considering"
+    client.post(_edit_url(own_report, str(pilot.area_number)), data)
+    assert ReportEntry.objects.get(pk=pilot.pk).participation == "considering"
+
+    answer = own_report.answers.order_by("question__number").first()
+    data = _load(client, own_report, "politisk")
+    data[f"answer-{answer.pk}-answer"] = "Gennem en fælles handleplan."
+    data["report-council_body"] = "Socialudvalget"
+    data["report-council_date"] = "2026-11-20"
+    assert client.post(_edit_url(own_report, "politisk"), data).status_code == HTTPStatus.FOUND
+    answer.refresh_from_db()
+    own_report.refresh_from_db()
+    assert answer.answer == "Gennem en fælles handleplan."
+    assert own_report.council_body == "Socialudvalget"
+    assert str(own_report.council_date) == "2026-11-20"
+    assert own_report.version == 4
+    first.refresh_from_db()
+    assert first.narrative == "Vi har uddannet alle jobkonsulenter."
+
+
+def test_coordinator_confirms_a_carried_over_line_then_all_the_rest(
+    client, coordinator, own_report
+):
+    earlier = ReportingRoundFactory(
+        framework=own_report.round.framework,
+        title="Statusopfølgning 2025",
+        status=ReportingRound.Status.CLOSED,
+    )
+    Report.objects.filter(pk=own_report.pk).update(prefilled_from=earlier)
+    own_report.entries.filter(initiative_kind="mandatory").update(
+        status=Status.IN_PROGRESS, narrative="Fra sidste år."
+    )
+    own_report.entries.exclude(initiative_kind="mandatory").update(participation="no")
+    own_report.entries.update(carried_over_from=earlier)
+    first = own_report.entries.order_by("position").first()
+    section = str(first.area_number)
+    client.force_login(coordinator)
+
+    page = client.get(_edit_url(own_report, section)).content.decode()
+    assert "Overført – ikke bekræftet" in page  # the report's state
+    assert page.count("Overført fra Statusopfølgning 2025 – bekræft eller ret") == len(
+        [e for e in own_report.entries.all() if e.area_number == first.area_number]
+    )
+    assert "Bekræft alle 24 overførte svar" in page
+    assert page.count(">Overført</span>") == 24  # in the contents
+    assert "0 af 24 linjer er færdige" in page
+
+    data = _load(client, own_report, section)
+    data["confirm"] = str(first.pk)
+    response = client.post(_edit_url(own_report, section), data)
+
+    assert response.url == _edit_url(own_report, section) + f"#indsats-{first.pk}"
+    carried = dict(own_report.entries.values_list("pk", "carried_over_from"))
+    assert carried.pop(first.pk) is None
+    assert set(carried.values()) == {earlier.pk}
+    page = client.get(response.url).content.decode()
+    assert "Det overførte svar er bekræftet." in page
+    assert "1 af 24 linjer er færdige" in page
+
+    data = _load(client, own_report, section)
+    data["confirm"] = "all"
+    client.post(_edit_url(own_report, section), data)
+    assert not own_report.entries.filter(carried_over_from__isnull=False).exists()
+    page = client.get(_edit_url(own_report, section)).content.decode()
+    assert "23 overførte svar er bekræftet." in page
+    assert "24 af 24 linjer er færdige" in page
 
 
 def test_a_cpr_number_in_any_field_saves_nothing_and_keeps_what_was_typed(
@@ -225,34 +328,73 @@ def test_a_cpr_number_in_any_field_saves_nothing_and_keeps_what_was_typed(
     assert ReportEntry.objects.get(pk=mandatory[0].pk).narrative == ""
 
 
-def test_submitting_an_incomplete_report_saves_the_draft_and_shows_each_problem_at_its_field(
+def test_submitting_goes_through_a_summary_of_what_is_open_with_links_to_each_field(
     client, coordinator, own_report
 ):
     mandatory, pilots = _entries(own_report)
+    section = str(mandatory[0].area_number)
     client.force_login(coordinator)
-    data = _load(client, own_report)
+    data = _load(client, own_report, section)
     data[f"entry-{mandatory[0].pk}-status"] = str(Status.IN_PROGRESS)  # but no narrative
     data["action"] = "submit"
 
-    response = client.post(_edit_url(own_report), data)
+    response = client.post(_edit_url(own_report, section), data)
 
-    assert response.status_code == HTTPStatus.OK
-    content = response.content.decode()
+    # The section is saved first, then the summary shows; nothing is submitted yet.
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == _submit_url(own_report)
+    own_report.refresh_from_db()
+    assert own_report.version == 2
+    assert ReportEntry.objects.get(pk=mandatory[0].pk).status == Status.IN_PROGRESS
+    content = client.get(response.url).content.decode()
     assert "Rapporten kan ikke indsendes endnu" in content
     narrative_problem = "Beskriv, hvordan kommunen arbejder med indsatsen, når den er i gang."
-    assert content.count(narrative_problem) == 2  # in the summary and at the field
-    assert f'<a href="#id_entry-{mandatory[0].pk}-narrative">' in content
-    assert f'<a href="#id_entry-{mandatory[1].pk}-status">' in content
-    assert f'<a href="#id_entry-{pilots[0].pk}-participation">' in content
+    assert narrative_problem in content
+    assert f'?omraade={section}#id_entry-{mandatory[0].pk}-narrative"' in content
+    assert f'#id_entry-{mandatory[1].pk}-status"' in content
+    assert f'?omraade={pilots[0].area_number}#id_entry-{pilots[0].pk}-participation"' in content
     assert "Angiv kommunens deltagelse i pilotindsatsen." in content
-    errors = response.context["form"].entry_forms[0].errors
-    assert errors == {"narrative": [narrative_problem]}
+    assert "Ubesvarede politiske spørgsmål (3)" in content
+    assert "?omraade=politisk#id_answer-" in content
+    assert "Indsend alligevel" not in content  # refused: no button to submit
+
+    refused = client.post(_submit_url(own_report), {"version": "2"})
+    assert refused.status_code == HTTPStatus.OK
+    assert "Rapporten kan ikke indsendes endnu: 24 svar mangler." in refused.content.decode()
     own_report.refresh_from_db()
     assert own_report.status == Report.Status.DRAFT
-    assert own_report.version == 2  # the draft was saved
-    assert ReportEntry.objects.get(pk=mandatory[0].pk).status == Status.IN_PROGRESS
-    assert 'name="report-version" value="2"' in content
-    assert 'data-saved="true"' in content
+
+
+def test_unanswered_questions_are_shown_and_may_be_submitted_unless_the_round_requires_them(
+    client, coordinator, own_report
+):
+    own_report = _fill_all(own_report, coordinator)
+    client.force_login(coordinator)
+
+    content = client.get(_submit_url(own_report)).content.decode()
+    assert "Rapporten er ikke helt færdig" in content
+    assert "Ubesvarede politiske spørgsmål (3)" in content
+    assert "Indsend alligevel" in content
+
+    own_report.round.require_political_answers = True
+    own_report.round.save()
+    content = client.get(_submit_url(own_report)).content.decode()
+    assert "Rapporten kan ikke indsendes endnu" in content
+    assert content.count("Besvar det politiske spørgsmål.") == 3
+    assert "Indsend alligevel" not in content
+    response = client.post(_submit_url(own_report), {"version": str(own_report.version)})
+    assert "Rapporten kan ikke indsendes endnu: 3 svar mangler." in response.content.decode()
+    own_report.refresh_from_db()
+    assert own_report.status == Report.Status.DRAFT
+
+
+def _submit(client, report, **kwargs):
+    """Save the form with "Gem og gå til indsendelse", then confirm on the summary."""
+    data = _load(client, report)
+    data["action"] = "submit"
+    assert client.post(_edit_url(report), data).url == _submit_url(report)
+    report.refresh_from_db()
+    return client.post(_submit_url(report), {"version": str(report.version)}, **kwargs)
 
 
 def test_submitting_a_complete_report_sends_it_to_the_secretariat(
@@ -260,12 +402,10 @@ def test_submitting_a_complete_report_sends_it_to_the_secretariat(
 ):
     own_report = _fill_all(own_report, coordinator)
     client.force_login(coordinator)
-    data = _load(client, own_report)
-    data["action"] = "submit"
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_edit_url(own_report), data)
+        response = _submit(client, own_report)
 
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == own_report.get_absolute_url()
@@ -284,12 +424,10 @@ def test_mail_to_the_secretariat_is_danish_when_the_coordinator_reads_english(
     own_report = _fill_all(own_report, coordinator)
     client.force_login(coordinator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    data = _load(client, own_report)
-    data["action"] = "submit"
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_edit_url(own_report), data, follow=True)
+        response = _submit(client, own_report, follow=True)
 
     assert "The report has been submitted to the KKR secretariat." in response.content.decode()
     [message] = mail.outbox
@@ -303,12 +441,10 @@ def test_submitting_with_the_mail_server_down_succeeds_and_the_mail_waits_in_the
 ):
     own_report = _fill_all(own_report, coordinator)
     client.force_login(coordinator)
-    data = _load(client, own_report)
-    data["action"] = "submit"
     Email.objects.all().delete()  # the round's opening e-mails
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_edit_url(own_report), data, follow=True)
+        response = _submit(client, own_report, follow=True)
 
     assert response.status_code == HTTPStatus.OK
     assert "Rapporten er indsendt til KKR-sekretariatet." in response.content.decode()
@@ -325,12 +461,10 @@ def test_submitting_with_the_broker_down_succeeds_and_the_mail_waits_in_the_outb
 ):
     own_report = _fill_all(own_report, coordinator)
     client.force_login(coordinator)
-    data = _load(client, own_report)
-    data["action"] = "submit"
     Email.objects.all().delete()  # the round's opening e-mails
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_edit_url(own_report), data, follow=True)
+        response = _submit(client, own_report, follow=True)
 
     assert response.status_code == HTTPStatus.OK
     assert "Rapporten er indsendt til KKR-sekretariatet." in response.content.decode()
@@ -365,18 +499,19 @@ def test_second_save_from_a_stale_page_shows_a_conflict_and_then_wins_on_purpose
     colleague_browser, my_browser = Client(), Client()
     colleague_browser.force_login(coordinator)
     my_browser.force_login(coordinator)
-    colleague = _load(colleague_browser, own_report)
-    mine = _load(my_browser, own_report)
+    section = str(entry.area_number)
+    colleague = _load(colleague_browser, own_report, section)
+    mine = _load(my_browser, own_report, section)
     assert colleague["report-version"] == mine["report-version"] == "1"
 
     colleague[f"entry-{entry.pk}-status"] = str(Status.PLANNED)
     colleague[f"entry-{entry.pk}-narrative"] = "Kollegaens tekst."
-    colleague["report-council_body"] = "Byrådet"
-    assert colleague_browser.post(_edit_url(own_report), colleague).status_code == 302
+    colleague[f"entry-{entry.pk}-next_steps"] = "Kollegaens skridt."
+    assert colleague_browser.post(_edit_url(own_report, section), colleague).status_code == 302
 
     mine[f"entry-{entry.pk}-status"] = str(Status.IMPLEMENTED)
     mine[f"entry-{entry.pk}-narrative"] = "Min tekst."
-    response = my_browser.post(_edit_url(own_report), mine)
+    response = my_browser.post(_edit_url(own_report, section), mine)
 
     assert response.status_code == HTTPStatus.CONFLICT
     content = response.content.decode()
@@ -384,7 +519,7 @@ def test_second_save_from_a_stale_page_shows_a_conflict_and_then_wins_on_purpose
     assert "Min tekst." in content  # nothing the user typed is lost
     assert "Gemt af en anden: Kollegaens tekst." in content
     assert "Gemt af en anden: Planlagt" in content
-    assert "Gemt af en anden: Byrådet" in content
+    assert "Gemt af en anden: Kollegaens skridt." in content
     assert content.count("Gemt af en anden:") == 3
     assert 'name="report-version" value="2"' in content
     entry.refresh_from_db()
@@ -394,11 +529,11 @@ def test_second_save_from_a_stale_page_shows_a_conflict_and_then_wins_on_purpose
 
     # Saving the conflict page again keeps the user's version on purpose.
     again = _form_data(response)
-    assert my_browser.post(_edit_url(own_report), again).status_code == HTTPStatus.FOUND
+    assert my_browser.post(_edit_url(own_report, section), again).status_code == HTTPStatus.FOUND
     entry.refresh_from_db()
     own_report.refresh_from_db()
     assert (entry.status, entry.narrative) == (Status.IMPLEMENTED, "Min tekst.")
-    assert own_report.council_body == ""  # the user's (empty) value was kept too
+    assert entry.next_steps == ""  # the user's (empty) value was kept too
     assert own_report.version == 3
 
 
@@ -684,16 +819,19 @@ def test_history_lists_every_change_newest_first_with_who_and_what(
     entry = mandatory[0]
     method = own_report.round.framework.methods.order_by("name").first()
     answer = own_report.answers.order_by("question__number").first()
+    section = str(entry.area_number)
     client.force_login(coordinator)
-    data = _load(client, own_report)
+    data = _load(client, own_report, section)
     data[f"entry-{entry.pk}-status"] = str(Status.PLANNED)
     data[f"entry-{entry.pk}-methods"] = [str(method.pk)]
+    client.post(_edit_url(own_report, section), data)
+    data = _load(client, own_report, "politisk")
     data[f"answer-{answer.pk}-answer"] = "Via handleplanen."
-    client.post(_edit_url(own_report), data)
-    data = _load(client, own_report)
+    client.post(_edit_url(own_report, "politisk"), data)
+    data = _load(client, own_report, section)
     data[f"entry-{entry.pk}-status"] = str(Status.IN_PROGRESS)
     data[f"entry-{entry.pk}-narrative"] = "Alle jobcentre er i gang."
-    client.post(_edit_url(own_report), data)
+    client.post(_edit_url(own_report, section), data)
     client.force_login(secretariat)
 
     # session, user, memberships; report; report history; entry history; methods history;

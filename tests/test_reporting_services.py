@@ -14,6 +14,7 @@ from commitments.models import Initiative
 from core.tasks import deliver_outbox
 from core.validators import contains_cpr_number
 from pilots.models import PilotParticipation
+from reporting.forms.rounds import unique_round_slug
 from reporting.models import (
     RESERVED_ROUND_SLUGS,
     Report,
@@ -21,6 +22,7 @@ from reporting.models import (
     ReportEvent,
     ReportingRound,
 )
+from reporting.selectors.history import report_history
 from reporting.services import reports as report_services
 from reporting.services import rounds as round_services
 from tests.factories import PilotParticipationFactory, PilotProjectFactory, ReportingRoundFactory
@@ -342,6 +344,136 @@ def test_new_round_is_prefilled_from_the_latest_approved_report(
     assert untouched.entries.get(initiative_code="1.F1").status is None
 
 
+@pytest.fixture
+def carried_over_report(own_report, coordinator, secretariat, hovedstaden_framework):
+    """København's report in a new round, pre-filled from its approved report in the first."""
+    saved = _save(coordinator, own_report, _complete(own_report))
+    submitted = report_services.report_submit(
+        actor=coordinator, report=saved, expected_version=saved.version
+    )
+    report_services.report_approve(actor=secretariat, report=submitted)
+    round_services.round_close(actor=secretariat, round_=own_report.round)
+    next_round = round_services.round_create(
+        actor=secretariat,
+        framework=hovedstaden_framework,
+        title="Statusopfølgning 2027",
+        slug="statusopfoelgning-2027",
+        opens_on=datetime.date(2027, 11, 1),
+        deadline=datetime.date(2027, 12, 15),
+    )
+    round_services.round_open(actor=secretariat, round_=next_round)
+    return next_round.reports.get(municipality=own_report.municipality)
+
+
+def test_carried_over_lines_are_marked_and_credited_to_the_system_naming_the_round(
+    carried_over_report, own_report
+):
+    earlier = own_report.round
+    assert carried_over_report.prefilled_from == earlier
+    assert carried_over_report.awaits_confirmation
+    entries = list(carried_over_report.entries.all())
+    assert {e.carried_over_from_id for e in entries} == {earlier.pk}
+    record = carried_over_report.entries.get(initiative_code="1.F1").history.get()
+    assert record.history_user is None
+    assert record.history_change_reason == "Overført fra Statusopfølgning 2026"
+    # A municipality with nothing approved before starts empty and unmarked.
+    rows = report_history(carried_over_report)
+    assert ("Portalen – Overført fra Statusopfølgning 2026", "Vi arbejder med det.") in [
+        (row.who, row.new) for row in rows
+    ]
+    other = carried_over_report.round.reports.exclude(pk=carried_over_report.pk).first()
+    assert other.prefilled_from is None
+    assert not other.entries.filter(carried_over_from__isnull=False).exists()
+
+
+def test_changing_or_confirming_a_carried_over_line_makes_it_this_rounds_answer(
+    carried_over_report, coordinator
+):
+    first, second, third = carried_over_report.entries.order_by("position")[:3]
+    saved = report_services.report_save(
+        actor=coordinator,
+        report=carried_over_report,
+        expected_version=carried_over_report.version,
+        entries=[
+            _entry_data(first, narrative="Nyt i år."),
+            _entry_data(second),  # sent back unchanged: still carried over
+        ],
+        answers={},
+        council_body="",
+        council_date=None,
+        confirmed_entry_ids=frozenset([third.pk]),
+    )
+
+    carried = dict(saved.entries.values_list("pk", "carried_over_from"))
+    assert carried[first.pk] is None
+    assert carried[second.pk] is not None
+    assert carried[third.pk] is None
+    # The confirmation is a change of its own in the line's history, with the values as they
+    # stood.
+    latest, opened = ReportEntry.objects.get(pk=third.pk).history.all()[:2]
+    assert (latest.carried_over_from_id, opened.carried_over_from_id) == (
+        None,
+        saved.prefilled_from_id,
+    )
+    assert latest.narrative == opened.narrative == "Vi arbejder med det."
+
+
+def test_the_rounds_rule_refuses_unconfirmed_lines_and_unanswered_questions(
+    carried_over_report, coordinator, secretariat
+):
+    round_ = carried_over_report.round
+    round_services.round_set_submission_rule(
+        actor=secretariat,
+        round_=round_,
+        require_political_answers=True,
+        require_confirmed_lines=True,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        report_services.report_submit(
+            actor=coordinator,
+            report=carried_over_report,
+            expected_version=carried_over_report.version,
+        )
+
+    problems = refused.value.params["problems"]
+    assert len(problems) == carried_over_report.entries.count()
+    assert set(problems.values()) == {
+        "Bekræft eller ret svaret, der er overført fra Statusopfølgning 2026."
+    }
+    assert set(refused.value.params["answers"].values()) == {"Besvar det politiske spørgsmål."}
+
+    answers = {a.pk: "Svar." for a in carried_over_report.answers.all()}
+    all_lines = frozenset(carried_over_report.entries.values_list("pk", flat=True))
+    saved = report_services.report_save(
+        actor=coordinator,
+        report=carried_over_report,
+        expected_version=carried_over_report.version,
+        entries=[],
+        answers=answers,
+        council_body="",
+        council_date=None,
+        confirmed_entry_ids=all_lines,
+    )
+    submitted = report_services.report_submit(
+        actor=coordinator, report=saved, expected_version=saved.version
+    )
+    assert submitted.status == Report.Status.SUBMITTED
+
+
+def test_only_the_rounds_secretariat_sets_its_rule(open_round, foreign_secretariat, coordinator):
+    for actor in (foreign_secretariat, coordinator):
+        with pytest.raises(PermissionDenied):
+            round_services.round_set_submission_rule(
+                actor=actor,
+                round_=open_round,
+                require_political_answers=True,
+                require_confirmed_lines=True,
+            )
+    open_round.refresh_from_db()
+    assert not open_round.require_political_answers
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -397,6 +529,14 @@ def test_a_round_may_not_take_a_slug_that_a_sibling_page_uses(
     with pytest.raises(ValidationError) as cleaned:
         round_.full_clean()
     assert "slug" in cleaned.value.message_dict
+
+
+@pytest.mark.parametrize("slug", sorted(RESERVED_ROUND_SLUGS))
+def test_a_round_titled_like_a_sibling_page_gets_a_free_slug(slug, hovedstaden_framework):
+    # The form makes the slug from the title: a round titled "Ny" is not shadowed by "ny".
+    assert unique_round_slug(slug.capitalize()) == f"{slug}-2"
+    ReportingRoundFactory(framework=hovedstaden_framework, slug=f"{slug}-2")
+    assert unique_round_slug(slug.capitalize()) == f"{slug}-3"
 
 
 def _pilot_entry(report):

@@ -149,7 +149,6 @@ def _create_data(framework, **changes):
     data = {
         "framework": framework.pk,
         "title": "Statusopfølgning på børn og unge",
-        "slug": "",
         "opens_on": "2027-02-01",
         "deadline": "2027-04-01",
         "introduction": "Vi beder om status.",
@@ -192,23 +191,34 @@ def test_secretariat_creates_a_draft_round_with_edited_questions(
 
 
 def test_create_shows_danish_errors_next_to_the_fields(client, secretariat, hovedstaden_framework):
-    ReportingRoundFactory(framework=hovedstaden_framework, slug="optaget")
     client.force_login(secretariat)
 
     response = client.post(
         reverse("reporting:round_create"),
-        _create_data(
-            hovedstaden_framework, slug="optaget", opens_on="2027-05-01", deadline="2027-04-01"
-        ),
+        _create_data(hovedstaden_framework, opens_on="1-5-2027", deadline="1. april 2027"),
     )
 
     form = response.context["form"]
     assert response.status_code == HTTPStatus.OK
     assert form.errors["deadline"] == ["Fristen skal ligge på eller efter åbningsdatoen."]
-    assert form.errors["slug"] == [
-        "Der findes allerede en runde med kortnavnet “optaget”. Vælg et andet."
-    ]
-    assert ReportingRound.objects.count() == 1
+    assert not ReportingRound.objects.exists()
+
+
+def test_the_address_is_made_from_the_title_and_never_asked_for(
+    client, secretariat, hovedstaden_framework
+):
+    ReportingRoundFactory(
+        framework=hovedstaden_framework, slug="statusopfoelgning-paa-boern-og-unge"
+    )
+    client.force_login(secretariat)
+
+    form_page = client.get(reverse("reporting:round_create")).content.decode()
+    response = client.post(reverse("reporting:round_create"), _create_data(hovedstaden_framework))
+
+    assert "Kortnavn" not in form_page
+    assert 'name="slug"' not in form_page
+    assert response.status_code == HTTPStatus.FOUND
+    assert ReportingRound.objects.filter(slug="statusopfoelgning-paa-boern-og-unge-2").exists()
 
 
 def test_create_needs_at_least_one_question(client, secretariat, hovedstaden_framework):

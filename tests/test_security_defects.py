@@ -1,18 +1,24 @@
 """Issue #12's defects 1, 2 and 3, each with the probe that found it."""
 
+import datetime
 from http import HTTPStatus
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.models import Membership, RoleOffer
 from accounts.permissions import can_manage_user
-from core.validators import validate_links
-from reporting.models import ReportEntry
+from core.validators import contains_cpr_number, validate_links, validate_single_line
+from meetings.models import Meeting
+from municipalities.models import Municipality
+from reporting.models import Report, ReportEntry
+from reporting.services import attachments as attachment_services
 from reporting.services import reports as report_services
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 
@@ -260,3 +266,160 @@ def test_a_link_saved_before_the_check_is_shown_as_text_not_as_a_link(
     assert 'href="javascript:' not in content
     assert "javascript:alert(1)" in content
     assert 'href="https://www.kk.dk/beslutning"' in content
+
+
+# --- defect 5: one CPR guard, however the number is written, everywhere -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Borger 010190 1234 er udskrevet",
+        "Borger 01.01.90-1234",
+        "Borger 01-01-90-1234",
+        "Borger 010190\u20111234",  # non-breaking hyphen
+        "Borger 010190\u2013" + "1234",  # en dash
+        "Borger \uff10\uff11\uff10\uff11\uff19\uff10\uff0d\uff11\uff12\uff13\uff14",  # full width
+        "Borger 010190\u00a01234",  # non-breaking space
+    ],
+)
+def test_the_cpr_guard_sees_every_spelling(text):
+    assert contains_cpr_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tlf. 2443 7906", "Sag 2013-01454", "Dato 320199-1234", "Møde 01.01.2027 kl. 10"],
+)
+def test_the_cpr_guard_leaves_other_numbers_alone(text):
+    assert not contains_cpr_number(text)
+
+
+def test_the_deadline_extension_reason_is_guarded(own_report, secretariat):
+    with pytest.raises(ValidationError, match="CPR-nummer"):
+        report_services.report_extend_deadline(
+            actor=secretariat,
+            report=own_report,
+            deadline=own_report.round.deadline + datetime.timedelta(days=10),
+            reason="Borger 01.01.90-1234 er syg",
+        )
+
+
+def test_a_new_users_name_is_guarded(secretariat, reference_data):
+    with pytest.raises(ValidationError, match="CPR-nummer"):
+        account_services.user_invite(
+            actor=secretariat,
+            email="ny@kommune.dk",
+            full_name="Nina 010190 1234",
+            role=Membership.Role.COORDINATOR,
+            municipality=Municipality.objects.get(code="151"),
+        )
+    with pytest.raises(ValidationError, match="CPR-nummer"):
+        UserFactory.build(full_name="010190-1234").full_clean()
+
+
+def test_an_attachment_file_name_is_guarded(own_report, coordinator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    upload = SimpleUploadedFile("journal 010190-1234.pdf", b"%PDF-1.4", "application/pdf")
+
+    with pytest.raises(ValidationError, match="CPR-nummer"):
+        attachment_services.attachment_add(actor=coordinator, entry=entry, upload=upload)
+
+
+def test_an_entry_written_by_the_service_is_guarded(coordinator, own_report):
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    data = report_services.EntryData(
+        entry_id=entry.pk,
+        status=None,
+        narrative="Borger 01-01-90-1234 deltog",
+        method_ids=frozenset(),
+        other_methods="",
+        next_steps="",
+        links="",
+        participation="",
+        pilot_project_id=None,
+    )
+
+    with pytest.raises(ValidationError, match="CPR-nummer"):
+        report_services.report_save(
+            actor=coordinator,
+            report=own_report,
+            expected_version=own_report.version,
+            entries=[data],
+            answers={},
+            council_body="",
+            council_date=None,
+        )
+
+
+# --- defect 8: a deadline extension only while the municipality works, within a year ----------
+
+
+def test_no_deadline_extension_for_an_approved_report(own_report, secretariat):
+    Report.objects.filter(pk=own_report.pk).update(status=Report.Status.APPROVED)
+
+    with pytest.raises(ValidationError, match="stadig arbejder på"):
+        report_services.report_extend_deadline(
+            actor=secretariat,
+            report=own_report,
+            deadline=own_report.round.deadline + datetime.timedelta(days=10),
+            reason="Byrådet behandler sagen i januar.",
+        )
+
+
+def test_no_deadline_extension_to_the_year_9999(own_report, secretariat):
+    with pytest.raises(ValidationError, match="højst forlænges med et år"):
+        report_services.report_extend_deadline(
+            actor=secretariat,
+            report=own_report,
+            deadline=datetime.date(9999, 12, 31),
+            reason="Byrådet behandler sagen i januar.",
+        )
+    extended = report_services.report_extend_deadline(
+        actor=secretariat,
+        report=own_report,
+        deadline=own_report.round.deadline + datetime.timedelta(days=365),
+        reason="Byrådet behandler sagen næste år.",
+    )
+    assert extended.deadline == own_report.round.deadline + datetime.timedelta(days=365)
+
+
+# --- defect 7: a partial POST to the report form is refused, never a wipe ----------------------
+
+
+def test_a_partial_post_to_the_report_form_is_refused_and_wipes_nothing(
+    client, coordinator, own_report
+):
+    entry = own_report.entries.filter(initiative_kind="mandatory").first()
+    ReportEntry.objects.filter(pk=entry.pk).update(narrative="Vi har uddannet alle.", status=2)
+    url = reverse("reporting:report_edit", kwargs={"pk": own_report.pk})
+    client.force_login(coordinator)
+
+    response = client.post(url, {"report-version": str(own_report.version), "action": "save"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Feltet manglede i det indsendte, så intet er gemt." in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.narrative == "Vi har uddannet alle."
+    assert entry.status == 2
+    own_report.refresh_from_db()
+    assert own_report.version == 1
+
+
+# --- defect 6: single-line fields refuse control characters ------------------------------------
+
+
+@pytest.mark.parametrize("value", ["Anne\nBcc: x@example.dk", "Anne\r", "Anne\tHansen", "A\x00"])
+def test_single_line_fields_refuse_control_characters(value):
+    with pytest.raises(ValidationError, match="Feltet skal stå på én linje"):
+        validate_single_line(value)
+    with pytest.raises(ValidationError, match="Feltet skal stå på én linje"):
+        UserFactory.build(full_name=value).full_clean()
+
+
+def test_a_meeting_title_is_one_line():
+    field = Meeting._meta.get_field("title")
+
+    with pytest.raises(ValidationError, match="Feltet skal stå på én linje"):
+        field.run_validators("Møde\nBcc: alle@example.dk")

@@ -6,6 +6,13 @@ import pytest
 from django.urls import reverse
 
 from reporting.models import Report
+from tests.factories import (
+    FrameworkFactory,
+    KKRFactory,
+    MunicipalityFactory,
+    ReportFactory,
+    ReportingRoundFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +39,17 @@ def test_an_opened_round_says_when_it_opened(client, secretariat, open_round):
 
     assert "Åbnede 1. november 2026" in content
     assert "Åbner" not in content
+
+
+def test_a_round_of_one_municipality_counts_it_in_the_singular(client, politician):
+    kkr = KKRFactory()
+    round_ = ReportingRoundFactory(framework=FrameworkFactory(kkr=kkr), status="open")
+    ReportFactory(round=round_, municipality=MunicipalityFactory(kkr=kkr))
+    client.force_login(politician)
+
+    listing = client.get(reverse("reporting:round_list")).content.decode()
+    detail = client.get(round_.get_absolute_url()).content.decode()
+
+    assert "0 af 1 kommune har indsendt." in listing
+    assert "0 af 1 kommune har indsendt og afventer godkendelse; 0 er godkendt." in detail
+    assert "af 1 kommuner" not in listing + detail

@@ -36,7 +36,7 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated:
             verified = is_verified(request)
-            user.is_verified = lambda: verified  # type: ignore[union-attr]
+            user.is_verified = lambda: verified  # type: ignore[attr-defined]
             if not verified and self._needs_second_factor(request) and not self._open(request):
                 return self._redirect(request)
         return self.get_response(request)

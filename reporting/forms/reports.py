@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from core.validators import validate_links, validate_no_cpr_number
 from pilots.models import PilotProject
 from reporting.models import ATTACHMENT_EXTENSIONS, Report, ReportEntry
+from reporting.selectors.reports import POLITICAL_SECTION
 from reporting.services.reports import EntryData
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -60,6 +61,11 @@ def attachment_extension(name: str) -> str:
     return Path(name).suffix.lower().lstrip(".")
 
 
+MISSING_MESSAGE = gettext_lazy(
+    "Feltet manglede i det indsendte, så intet er gemt. Indlæs siden igen, og prøv igen."
+)
+
+
 class _ComparableForm(forms.Form):
     """A form that can tell which of its fields differ from what is saved in the database."""
 
@@ -69,6 +75,15 @@ class _ComparableForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved_values = {}
+
+    def clean(self) -> dict[str, Any] | None:
+        """A field missing from the POST is an error, never an emptied answer (issue #12,
+        defect 7). Check boxes send nothing when none is ticked: their widgets say so."""
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                self.add_error(name, MISSING_MESSAGE)
+        return cleaned
 
     def display(self, name: str, value) -> str:
         field = self.fields[name]
@@ -113,6 +128,12 @@ class ReportForm(_ComparableForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, with_council: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_council:
+            del self.fields["council_body"]
+            del self.fields["council_date"]
 
     @staticmethod
     def initial_for(report: Report) -> dict:
@@ -255,9 +276,18 @@ class ReportEditForm:
         *,
         method_choices: list[tuple[int, str]],
         pilot_choices: dict[int, list[tuple[int, str]]],
+        section: str = POLITICAL_SECTION,
     ) -> ReportEditForm:
+        """The forms of one section of the report: an area's lines (`section` is the area's
+        number), or the political treatment (POLITICAL_SECTION). The version is in both."""
+        political = section == POLITICAL_SECTION
         return cls(
-            report_form=ReportForm(data, prefix="report", initial=ReportForm.initial_for(report)),
+            report_form=ReportForm(
+                data,
+                prefix="report",
+                initial=ReportForm.initial_for(report),
+                with_council=political,
+            ),
             entry_forms=[
                 EntryForm(
                     data,
@@ -267,12 +297,20 @@ class ReportEditForm:
                     prefix=f"entry-{entry.pk}",
                 )
                 for entry in report.entries.all()
+                if not political and str(entry.area_number) == section
             ],
             answer_forms=[
                 AnswerForm(data, answer=answer, prefix=f"answer-{answer.pk}")
-                for answer in report.answers.all()
+                for answer in (report.answers.all() if political else [])
             ],
         )
+
+    def council(self, report: Report) -> tuple[str, datetime.date | None]:
+        """The council fields as typed, or as they are saved when this section has none."""
+        data = self.report_form.cleaned_data
+        if "council_body" not in data:
+            return report.council_body, report.council_date
+        return data["council_body"], data["council_date"]
 
     @property
     def forms(self) -> list[_ComparableForm]:

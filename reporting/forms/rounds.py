@@ -6,26 +6,33 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from commitments.models import Framework
+from core.forms import DanishDateField
+from core.text import danish_slugify
 from reporting.models import ReportingRound, validate_round_slug
 
-_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+def _is_reserved(slug: str) -> bool:
+    try:
+        validate_round_slug(slug)
+    except ValidationError:
+        return True
+    return False
 
 
-def danish_slugify(text: str) -> str:
-    """A slug that spells æ, ø and å as ae, oe and aa instead of dropping them."""
-    return slugify(text.translate(_DANISH_LETTERS))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+def unique_round_slug(title: str) -> str:
+    """The round's address, made from its title: the next free of "title", "title-2", …,
+    never a word `validate_round_slug` reserves for a sibling path (a round titled "Ny" gets
+    "ny-2")."""
+    base = danish_slugify(title)[:74] or "runde"
+    taken = set(ReportingRound.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken or _is_reserved(slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 class RoundForm(forms.Form):
@@ -37,14 +44,8 @@ class RoundForm(forms.Form):
         empty_label=None,
     )
     title = forms.CharField(label=_("Titel"), max_length=200)
-    slug = forms.SlugField(
-        label=_("Kortnavn i adresse"),
-        max_length=80,
-        required=False,
-        help_text=_("Lad feltet stå tomt for at danne det af titlen."),
-    )
-    opens_on = forms.DateField(label=_("Åbner den"), widget=DateInput())
-    deadline = forms.DateField(label=_("Frist"), widget=DateInput())
+    opens_on = DanishDateField(label=_("Åbner den"))
+    deadline = DanishDateField(label=_("Frist"))
     introduction = forms.CharField(
         label=_("Indledning til kommunerne"),
         required=False,
@@ -62,11 +63,11 @@ class RoundForm(forms.Form):
         else:
             # A round stays in its framework and keeps its address once created.
             del self.fields["framework"]
-            del self.fields["slug"]
             if instance.status != ReportingRound.Status.DRAFT:
                 del self.fields["opens_on"]
                 self.fields["deadline"].help_text = _(
-                    "Kommuner, der ikke har indsendt, får en e-mail, når fristen flyttes."
+                    "Skrives dd-mm-åååå. Kommuner, der ikke har indsendt, får en e-mail, "
+                    "når fristen flyttes."
                 )
 
     def clean(self) -> dict[str, Any]:
@@ -77,23 +78,19 @@ class RoundForm(forms.Form):
         if opens_on and deadline and deadline < opens_on:
             self.add_error("deadline", _("Fristen skal ligge på eller efter åbningsdatoen."))
         if self.instance is None and data.get("title"):
-            slug = data.get("slug") or danish_slugify(data["title"])[:80]
-            data["slug"] = slug
-            if not slug:
-                self.add_error("slug", _("Skriv et kortnavn med bogstaver eller tal."))
-                return data
-            try:
-                validate_round_slug(slug)
-            except ValidationError as error:
-                self.add_error("slug", error)
-                return data
-            if ReportingRound.objects.filter(slug=slug).exists():
-                self.add_error(
-                    "slug",
-                    _("Der findes allerede en runde med kortnavnet “%(slug)s”. Vælg et andet.")
-                    % {"slug": slug},
-                )
+            data["slug"] = unique_round_slug(data["title"])
         return data
+
+
+class SubmissionRuleForm(forms.Form):
+    """What the round requires before a report can be submitted, beyond an answer per line."""
+
+    require_political_answers = forms.BooleanField(
+        label=_("De politiske spørgsmål skal besvares"), required=False
+    )
+    require_confirmed_lines = forms.BooleanField(
+        label=_("Svar overført fra forrige runde skal bekræftes eller rettes"), required=False
+    )
 
 
 class QuestionForm(forms.Form):
@@ -152,13 +149,16 @@ QuestionFormSet = forms.formset_factory(
 def question_formset(data=None, *, questions: list[str], kept: int = 0) -> BaseQuestionFormSet:
     """The questions as textareas, with two blank ones for new questions; the first `kept`
     cannot be left blank (an open round's)."""
-    formset = QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions])
+    formset = cast(
+        BaseQuestionFormSet,
+        QuestionFormSet(data, prefix="spoergsmaal", initial=[{"text": q} for q in questions]),
+    )
     formset.kept = kept
-    return cast(BaseQuestionFormSet, formset)
+    return formset
 
 
 class ExtendDeadlineForm(forms.Form):
-    deadline = forms.DateField(label=_("Ny frist"), widget=DateInput())
+    deadline = DanishDateField(label=_("Ny frist"))
     reason = forms.CharField(
         label=_("Begrundelse"),
         max_length=255,

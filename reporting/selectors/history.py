@@ -56,7 +56,12 @@ def _display(model, name: str, value, names: dict[str, dict]) -> str:
 
 def _who(record) -> str:
     user = record.history_user
-    return (user.get_full_name() or user.email) if user else ""
+    if user is not None:
+        return user.get_full_name() or user.email
+    # A change no person made, such as a line the portal copied from an earlier round when
+    # the round opened, names its reason ("Overført fra …").
+    reason = record.history_change_reason
+    return _("Portalen – %(reason)s") % {"reason": reason} if reason else ""
 
 
 def _changes(records, model, fields, subject, names, *, labels=None, more_changes=None):

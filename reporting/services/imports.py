@@ -111,6 +111,8 @@ def report_import_entries(
         entry = current[data.entry_id]
         for field, value in data.values.items():
             setattr(entry, field, value)
+        # The file's values are this round's answers, no longer the earlier round's.
+        entry.carried_over_from = None
         # One save per entry (not a bulk update) so that its history record also keeps the
         # entry's methods, which the history page compares record by record.
         # django-simple-history reads these two instance attributes when the save makes the

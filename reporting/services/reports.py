@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import coordinator_emails, secretariat_emails
 from core import mail
+from core.validators import validate_no_cpr_number
 from reporting.models import Report, ReportEntry, ReportEvent
 from reporting.permissions import can_edit_report, can_review_report
-from reporting.selectors.reports import pilot_projects_open_to
+from reporting.selectors.pilots import pilot_projects_open_to
 from reporting.services.rounds import results_changed
 
 
@@ -26,6 +28,9 @@ class ReportConflict(Exception):
         super().__init__(current_version)
         self.current_version = current_version
 
+
+# A later deadline for one municipality, at most this long after the round's.
+MAX_DEADLINE_EXTENSION = datetime.timedelta(days=365)
 
 # Every field of an entry but the answer: the snapshot is not the coordinator's to validate.
 NOT_ANSWERED = [
@@ -89,13 +94,21 @@ def _check_pilot_projects(
             )
 
 
-def _write_entries(report: Report, entries: list[EntryData]) -> None:
+def _write_entries(
+    report: Report, entries: list[EntryData], confirmed_entry_ids: frozenset[int]
+) -> None:
+    """Write what changed; a carried-over line that changes, or that the coordinator
+    confirms, becomes this round's answer (its mark goes, in the same history record)."""
     existing = {e.pk: e for e in report.entries.prefetch_related("methods")}
-    if any(data.entry_id not in existing for data in entries):
+    if not confirmed_entry_ids <= existing.keys() or any(
+        data.entry_id not in existing for data in entries
+    ):
         raise PermissionDenied(_("Linjen hører ikke til rapporten."))
     _check_pilot_projects(report, existing, entries)
+    written = set()
     for data in entries:
         entry = existing[data.entry_id]
+        written.add(entry.pk)
         changed = False
         for field in ReportEntry.ANSWER_FIELDS:
             attribute = "pilot_project_id" if field == "pilot_project" else field
@@ -103,13 +116,23 @@ def _write_entries(report: Report, entries: list[EntryData]) -> None:
             if getattr(entry, attribute) != value:
                 setattr(entry, attribute, value)
                 changed = True
+        methods_changed = {m.pk for m in entry.methods.all()} != set(data.method_ids)
+        if entry.is_carried_over and (
+            changed or methods_changed or entry.pk in confirmed_entry_ids
+        ):
+            entry.carried_over_from = None
+            changed = True
         if changed:
             # The model's validators (links, free text) hold whatever form wrote the data.
             entry.clean_fields(exclude=NOT_ANSWERED)
             entry.save()
-        current_methods = {m.pk for m in entry.methods.all()}
-        if current_methods != set(data.method_ids):
+        if methods_changed:
             entry.methods.set(data.method_ids)
+    for entry_id in confirmed_entry_ids - written:
+        entry = existing[entry_id]
+        if entry.is_carried_over:
+            entry.carried_over_from = None
+            entry.save()
 
 
 @transaction.atomic
@@ -122,10 +145,16 @@ def report_save(
     answers: dict[int, str],
     council_body: str,
     council_date: datetime.date | None,
+    confirmed_entry_ids: frozenset[int] = frozenset(),
 ) -> Report:
-    """Save a draft: everything or nothing, refused if someone else saved in between."""
+    """Save a draft: everything or nothing, refused if someone else saved in between.
+
+    Only the entries and answers given are written (a form may hold one area of the report);
+    `confirmed_entry_ids` are carried-over lines the coordinator confirms as they stand."""
     locked = report_lock_editable(actor, report.pk, expected_version)
-    _write_entries(locked, entries)
+    for text in [council_body, *answers.values()]:
+        validate_no_cpr_number(text)
+    _write_entries(locked, entries, confirmed_entry_ids)
     for answer in locked.answers.all():
         if answer.pk in answers and answers[answer.pk] != answer.answer:
             answer.answer = answers[answer.pk]
@@ -159,17 +188,49 @@ def report_missing(report: Report) -> dict[int, str]:
     return problems
 
 
+def report_refusals(report: Report) -> tuple[dict[int, str], dict[int, str]]:
+    """What the round's rule refuses a submission for: problems by entry id (`report_missing`,
+    and carried-over lines not confirmed if the round requires it) and by political answer
+    id (unanswered questions, if the round requires answers)."""
+    problems = report_missing(report)
+    round_ = report.round
+    if round_.require_confirmed_lines and report.prefilled_from is not None:
+        # Every line of a report is carried over from the same round.
+        message = _("Bekræft eller ret svaret, der er overført fra %(round)s.") % {
+            "round": report.prefilled_from.title
+        }
+        for entry in report.entries.all():
+            if entry.is_carried_over and entry.pk not in problems:
+                problems[entry.pk] = message
+    answer_problems = {}
+    if round_.require_political_answers:
+        answer_problems = {
+            answer.pk: _("Besvar det politiske spørgsmål.")
+            for answer in report.answers.all()
+            if not answer.answer.strip()
+        }
+    return problems, answer_problems
+
+
 @transaction.atomic
 def report_submit(*, actor: User, report: Report, expected_version: int) -> Report:
-    """Submit a saved report to the secretariat; it is then locked for the municipality."""
+    """Submit a saved report to the secretariat; it is then locked for the municipality.
+
+    Refused, with a message per field, while the round's rule (`report_refusals`) finds
+    something missing."""
     locked = report_lock_editable(actor, report.pk, expected_version)
-    problems = report_missing(locked)
-    if problems:
+    problems, answer_problems = report_refusals(locked)
+    if problems or answer_problems:
+        count = len(problems) + len(answer_problems)
         raise ValidationError(
-            _("Rapporten kan ikke indsendes endnu: %(count)s indsatser mangler svar.")
-            % {"count": len(problems)},
+            ngettext(
+                "Rapporten kan ikke indsendes endnu: %(count)s svar mangler.",
+                "Rapporten kan ikke indsendes endnu: %(count)s svar mangler.",
+                count,
+            )
+            % {"count": count},
             code="incomplete",
-            params={"problems": problems},
+            params={"problems": problems, "answers": answer_problems},
         )
     locked.status = Report.Status.SUBMITTED
     locked.submitted_at = timezone.now()
@@ -267,12 +328,24 @@ def report_extend_deadline(
     locked = _lock_for_review(report)
     if not can_review_report(actor, locked):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan forlænge fristen."))
+    if locked.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        raise ValidationError(
+            _("Fristen kan kun forlænges for en rapport, som kommunen stadig arbejder på.")
+        )
     if deadline <= locked.round.deadline:
         raise ValidationError(
             {"deadline": _("Den forlængede frist skal ligge efter rundens frist.")}
         )
+    if deadline > locked.round.deadline + MAX_DEADLINE_EXTENSION:
+        raise ValidationError(
+            {"deadline": _("Fristen kan højst forlænges med et år efter rundens frist.")}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv en begrundelse for den forlængede frist.")})
+    try:
+        validate_no_cpr_number(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from error
     locked.deadline_override = deadline
     locked.deadline_override_reason = reason.strip()
     locked.save(update_fields=["deadline_override", "deadline_override_reason", "updated_at"])

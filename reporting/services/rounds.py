@@ -53,6 +53,11 @@ def _lock_managed(actor: User, round_: ReportingRound, refusal: str = "") -> Rep
     return locked
 
 
+def carried_over_reason(source: ReportingRound) -> str:
+    """The history's reason for a line copied from an earlier round (names that round)."""
+    return _("Overført fra %(round)s") % {"round": source.title}
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -140,7 +145,12 @@ def _create_questions(actor: User, round_: ReportingRound, texts: list[str]) -> 
 def _check_framework(actor: User, framework: Framework) -> None:
     if not can_edit_framework(actor, framework):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
-    if framework.status != Framework.Status.ADOPTED:
+    # The state as it is now, not as the caller read it: a draft, or one in consultation,
+    # has no rounds (decision 25).
+    status = (
+        Framework.objects.select_for_update().values_list("status", flat=True).get(pk=framework.pk)
+    )
+    if status != Framework.Status.ADOPTED:
         raise ValidationError(_("Der kan kun oprettes runder for et vedtaget rammepapir."))
 
 
@@ -260,7 +270,9 @@ def _previous_entries(municipality_ids: list[int], round_: ReportingRound) -> di
     for report in latest.only("id", "municipality_id"):
         report_ids.setdefault(report.municipality_id, report.pk)
     previous: dict[tuple[int, int], ReportEntry] = {}
-    entries = ReportEntry.objects.filter(report_id__in=report_ids.values()).select_related("report")
+    entries = ReportEntry.objects.filter(report_id__in=report_ids.values()).select_related(
+        "report__round"
+    )
     for entry in entries.prefetch_related("methods"):
         previous[(entry.report.municipality_id, entry.initiative_id)] = entry
     return previous
@@ -271,7 +283,9 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
     """Open a draft round: one report per municipality of the KKR, one entry per initiative.
 
     Entries snapshot the initiative's wording and are pre-filled from the municipality's
-    latest approved report in the same framework. Returns the number of reports created.
+    latest approved report in the same framework. A pre-filled line is marked as carried over
+    from that round, and its history credits the values to the system, naming the round, not
+    to the person who opened this one. Returns the number of reports created.
     """
     round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.DRAFT:
@@ -290,8 +304,15 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
     questions = list(round_.questions.all())
     previous = _previous_entries([m.pk for m in municipalities], round_)
 
+    sources = {
+        municipality_id: entry.report.round
+        for (municipality_id, _initiative_id), entry in previous.items()
+    }
     bulk_create_with_history(
-        [Report(round=round_, municipality=m) for m in municipalities],
+        [
+            Report(round=round_, municipality=m, prefilled_from=sources.get(m.pk))
+            for m in municipalities
+        ],
         Report,
         default_user=actor,
         default_change_reason="round opened",
@@ -316,6 +337,11 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
             if before is not None:
                 for field in ReportEntry.ANSWER_FIELDS:
                     setattr(entry, field, getattr(before, field))
+                entry.carried_over_from = before.report.round
+                # Read by bulk_create_with_history: the values are the earlier round's,
+                # copied by the portal, not written by the secretariat user opening this one.
+                entry._history_user = None  # type: ignore[attr-defined]
+                entry._change_reason = carried_over_reason(before.report.round)  # type: ignore[attr-defined]
                 copied_methods.append((report.pk, initiative.pk, before.methods.all()))
             entries.append(entry)
     bulk_create_with_history(
@@ -358,6 +384,30 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
             },
         )
     return len(reports)
+
+
+@transaction.atomic
+def round_set_submission_rule(
+    *,
+    actor: User,
+    round_: ReportingRound,
+    require_political_answers: bool,
+    require_confirmed_lines: bool,
+) -> ReportingRound:
+    """Set what a report of the round must have answered before it can be submitted.
+
+    A status or participation on every line is always required; the round may also require
+    every political question answered and every line carried over confirmed. It can change
+    while the round is open: it binds the next submission, not those already made."""
+    round_ = _lock_managed(actor, round_)
+    if round_.status == ReportingRound.Status.CLOSED:
+        raise ValidationError(_("Reglen for indsendelse kan ikke ændres i en lukket runde."))
+    round_.require_political_answers = require_political_answers
+    round_.require_confirmed_lines = require_confirmed_lines
+    round_.save(
+        update_fields=["require_political_answers", "require_confirmed_lines", "updated_at"]
+    )
+    return round_
 
 
 @transaction.atomic

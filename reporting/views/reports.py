@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -30,10 +32,14 @@ from reporting.forms.reports import (
 from reporting.models import Attachment, Report, ReportEntry
 from reporting.permissions import can_edit_report, can_review_report, can_see_report_history
 from reporting.selectors.history import report_history
+from reporting.selectors.pilots import pilot_projects_for_report
 from reporting.selectors.reports import (
+    POLITICAL_SECTION,
+    ReportContents,
     entries_by_area,
-    pilot_projects_for_report,
+    report_contents,
     report_for_page,
+    submission_summary,
 )
 from reporting.services import attachments as attachment_services
 from reporting.services import reports as services
@@ -109,33 +115,41 @@ class _Block:
     forms: list[EntryForm] = field(default_factory=list)
 
 
-@dataclass
-class _Area:
-    number: int
-    title: str
-    blocks: list[_Block] = field(default_factory=list)
-
-
-def _group(entry_forms: list[EntryForm]) -> list[_Area]:
-    areas: list[_Area] = []
+def _blocks(entry_forms: list[EntryForm]) -> list[_Block]:
+    blocks: list[_Block] = []
     for form in entry_forms:
-        entry = form.entry
-        if not areas or areas[-1].number != entry.area_number:
-            areas.append(_Area(entry.area_number, entry.area_title))
-        blocks = areas[-1].blocks
-        if not blocks or blocks[-1].title != entry.block_title:
-            blocks.append(_Block(entry.block_title))
+        if not blocks or blocks[-1].title != form.entry.block_title:
+            blocks.append(_Block(form.entry.block_title))
         blocks[-1].forms.append(form)
-    return areas
+    return blocks
 
 
-def _build(report: Report, data=None) -> ReportEditForm:
+def _contents(report: Report) -> ReportContents:
+    return report_contents(report, political_title=_("Politisk behandling"))
+
+
+def _section_key(request: HttpRequest, contents: ReportContents) -> str:
+    """The section asked for (?omraade=), else the first with something left to do."""
+    key = request.GET.get("omraade", "")
+    if contents.section(key) is not None:
+        return key
+    following = contents.next_outstanding()
+    return following[0].key if following else contents.sections[0].key
+
+
+def _section_url(report: Report, section: str, anchor: str = "") -> str:
+    url = reverse("reporting:report_edit", kwargs={"pk": report.pk})
+    return f"{url}?{urlencode({'omraade': section})}{'#' + anchor if anchor else ''}"
+
+
+def _build(report: Report, data=None, *, section: str) -> ReportEditForm:
     methods = report.round.framework.methods.order_by("name").values_list("pk", "name")
     return ReportEditForm.build(
         report,
         data,
         method_choices=list(methods),
         pilot_choices=pilot_choices_by_initiative(pilot_projects_for_report(report)),
+        section=section,
     )
 
 
@@ -151,91 +165,149 @@ def _render_edit(
     report: Report,
     form: ReportEditForm,
     *,
+    section: str,
     status: int = HTTPStatus.OK,
     **flags,
 ) -> HttpResponse:
+    contents = _contents(report)
+    current = contents.section(section)
+    following = contents.next_outstanding(after=section)
+    next_url = None
+    if following is not None:
+        next_section, line = following
+        anchor = f"indsats-{line.entry.pk}" if line else "political-heading"
+        next_url = _section_url(report, next_section.key, anchor)
     context = {
         "report": report,
         "form": form,
-        "areas": _group(form.entry_forms),
+        "contents": contents,
+        "section": current,
+        "political": section == POLITICAL_SECTION,
+        "blocks": _blocks(form.entry_forms),
+        "states": {line.entry.pk: line.state for s in contents.sections for line in s.lines},
+        "next_url": next_url,
         "error_links": form.error_links(),
         "attachment_form": AttachmentForm(),
         "saved": False,
         "conflict": False,
-        "incomplete": False,
         **flags,
     }
     return render(request, "reporting/report_edit.html", context, status=status)
-
-
-def _problem_field(form: EntryForm) -> str:
-    """The field a submit problem belongs to, so the message shows next to it."""
-    if "status" not in form.fields:
-        return "participation"
-    return "status" if form.cleaned_data.get("status") is None else "narrative"
 
 
 def _saved_flag(pk: int) -> str:
     return f"report-{pk}-saved"
 
 
+def _confirmed_ids(request: HttpRequest, report: Report) -> frozenset[int]:
+    """The carried-over lines the coordinator confirmed with this save: one, or all."""
+    choice = request.POST.get("confirm", "")
+    if choice == "all":
+        return frozenset(e.pk for e in report.entries.all() if e.is_carried_over)
+    return frozenset([int(choice)]) if choice.isdigit() else frozenset()
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
     _check_editable(request, report)
+    section = _section_key(request, _contents(report))
     if request.method != "POST":
         saved = request.session.pop(_saved_flag(pk), False)
-        return _render_edit(request, report, _build(report), saved=saved)
+        return _render_edit(
+            request, report, _build(report, section=section), section=section, saved=saved
+        )
 
-    form = _build(report, request.POST)
+    form = _build(report, request.POST, section=section)
     if not form.is_valid():
-        return _render_edit(request, report, form)
+        return _render_edit(request, report, form, section=section)
+    council_body, council_date = form.council(report)
+    confirmed = _confirmed_ids(request, report)
     try:
-        saved_report = services.report_save(
+        services.report_save(
             actor=request.user,
             report=report,
             expected_version=form.version,
             entries=form.entry_data(),
             answers=form.answers(),
-            council_body=form.report_form.cleaned_data["council_body"],
-            council_date=form.report_form.cleaned_data["council_date"],
+            council_body=council_body,
+            council_date=council_date,
+            confirmed_entry_ids=confirmed,
         )
     except services.ReportConflict as conflict:
         # Keep what the user typed, show what the other person saved next to each field, and
         # take the current version so that saving again deliberately keeps the user's values.
         current = _find(Report.objects.all(), pk)
-        form = _build(current, _with_version(request.POST, conflict.current_version))
+        form = _build(
+            current, _with_version(request.POST, conflict.current_version), section=section
+        )
         form.is_valid()
-        form.compare_with_saved(_build(current))
-        return _render_edit(request, current, form, status=HTTPStatus.CONFLICT, conflict=True)
+        form.compare_with_saved(_build(current, section=section))
+        return _render_edit(
+            request, current, form, section=section, status=HTTPStatus.CONFLICT, conflict=True
+        )
 
     if request.POST.get("action") == "submit":
-        try:
-            services.report_submit(
-                actor=request.user, report=saved_report, expected_version=saved_report.version
-            )
-        except ValidationError as error:
-            problems = (error.params or {}).get("problems", {})
-            current = _find(Report.objects.all(), pk)
-            form = _build(current, _with_version(request.POST, saved_report.version))
-            form.is_valid()
-            for entry_form in form.entry_forms:
-                if entry_form.entry.pk in problems:
-                    entry_form.add_error(_problem_field(entry_form), problems[entry_form.entry.pk])
-            return _render_edit(request, current, form, saved=True, incomplete=True)
-        messages.success(request, _("Rapporten er indsendt til KKR-sekretariatet."))
-        return redirect(saved_report)
-
+        return redirect("reporting:report_submit", pk=pk)
     request.session[_saved_flag(pk)] = True
-    messages.success(request, _("Kladden er gemt."))
-    return redirect("reporting:report_edit", pk=pk)
+    if len(confirmed) == 1:
+        messages.success(request, _("Det overførte svar er bekræftet."))
+        return redirect(_section_url(report, section, f"indsats-{next(iter(confirmed))}"))
+    if confirmed:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s overført svar er bekræftet.",
+                "%(count)s overførte svar er bekræftet.",
+                len(confirmed),
+            )
+            % {"count": len(confirmed)},
+        )
+    else:
+        messages.success(request, _("Kladden er gemt."))
+    return redirect(_section_url(report, section))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The summary before submitting: what is still open, with links; then the confirmation."""
+    report = _visible(request, pk)
+    _check_editable(request, report)
+    error = None
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return redirect("reporting:report_submit", pk=pk)
+        try:
+            services.report_submit(actor=request.user, report=report, expected_version=version)
+        except services.ReportConflict:
+            messages.error(
+                request,
+                _("Rapporten er ændret, siden du så oversigten. Se den opdaterede oversigt."),
+            )
+            return redirect("reporting:report_submit", pk=pk)
+        except ValidationError as refused:
+            error = refused.messages[0]
+            report = _find(Report.objects.all(), pk)
+        else:
+            messages.success(request, _("Rapporten er indsendt til KKR-sekretariatet."))
+            return redirect(report)
+    summary = submission_summary(report)
+    for item in summary.items:
+        item.url = _section_url(report, item.section, item.anchor)
+    return render(
+        request,
+        "reporting/report_submit.html",
+        {"report": report, "summary": summary, "error": error},
+    )
 
 
 # --- attachments ---------------------------------------------------------------------------
 
 
 def _entry_anchor(report: Report, entry: ReportEntry) -> str:
-    return f"{reverse('reporting:report_edit', kwargs={'pk': report.pk})}#indsats-{entry.pk}"
+    return _section_url(report, str(entry.area_number), f"indsats-{entry.pk}")
 
 
 def _declared_length(request: HttpRequest) -> int:

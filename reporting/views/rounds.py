@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.http import AuthenticatedHttpRequest
 from commitments.models import Framework
 from core.views import run_service
-from reporting.forms.rounds import ExtendDeadlineForm, RoundForm, question_formset
+from reporting.forms.rounds import (
+    ExtendDeadlineForm,
+    RoundForm,
+    SubmissionRuleForm,
+    question_formset,
+)
 from reporting.models import Report, ReportingRound
 from reporting.permissions import can_manage_round, can_review_report
 from reporting.selectors import rounds as selectors
@@ -152,6 +157,12 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     is_manager = can_manage_round(request.user, round_)
     context = {"round": round_, "questions": round_.questions.all(), "is_manager": is_manager}
     if is_manager:
+        context["rule_form"] = SubmissionRuleForm(
+            initial={
+                "require_political_answers": round_.require_political_answers,
+                "require_confirmed_lines": round_.require_confirmed_lines,
+            }
+        )
         state = request.GET.get("tilstand")
         context.update(
             follow_up=selectors.round_follow_up(round_=round_, state=state),
@@ -181,6 +192,21 @@ def round_open(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             )
             % {"count": count}
         ),
+    )
+    return redirect(round_)
+
+
+@require_POST
+def round_submission_rule(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    round_ = _managed_round(request, slug)
+    form = SubmissionRuleForm(request.POST)
+    form.is_valid()  # two checkboxes: always valid
+    run_service(
+        request,
+        lambda: services.round_set_submission_rule(
+            actor=request.user, round_=round_, **form.cleaned_data
+        ),
+        lambda _round: _("Reglen for indsendelse er gemt."),
     )
     return redirect(round_)
 

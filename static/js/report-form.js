@@ -1,6 +1,8 @@
 // Keeps a copy of the report form in localStorage, so that nothing typed is lost when the
 // session expires or the page is left before saving. The copy belongs to one report and one
 // version of it: a copy of an older version is never offered over someone else's newer save.
+// The form holds one section of the report (an area, or the political treatment), and each
+// section has its own copy.
 (function () {
   "use strict";
 
@@ -9,8 +11,8 @@
     return;
   }
   var prefix = "psykiatriportalen:rapport:" + form.dataset.reportPk + ":";
-  var key = prefix + "v" + form.dataset.reportVersion;
-  var SKIP = { csrfmiddlewaretoken: true, action: true, "report-version": true };
+  var key = prefix + "v" + form.dataset.reportVersion + ":" + form.dataset.reportSection;
+  var SKIP = { csrfmiddlewaretoken: true, action: true, confirm: true, "report-version": true };
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (element) {

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership
 from commitments.models import Framework
@@ -13,6 +15,7 @@ from municipalities.models import KKR, Municipality
 from reporting.models import Report
 from reporting.services import rounds as round_services
 from tests.factories import MembershipFactory
+from twofactor.permissions import requires_two_factor
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # tests themselves (creating users, reading results) are still plain synchronous calls.
@@ -72,11 +75,23 @@ def screenshot():
 
 @pytest.fixture
 def login(live_server):
+    """Sign in with the form; a user who must use a second factor gives the code of an
+    authenticator app (the demo's, or one made here), as a person would."""
+
     def sign_in(page, user, password):
+        device = None
+        if requires_two_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+            # A code is accepted once per 30 seconds; a test may sign in twice within them.
+            TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
         page.goto(f"{live_server.url}/konto/log-ind/")
         page.get_by_label("E-mailadresse").fill(user.email)
         page.get_by_label("Adgangskode").fill(password)
         page.get_by_role("button", name="Log ind").click()
+        if device is not None:
+            page.get_by_label("Kode").fill(f"{totp(device.bin_key):06d}")
+            page.get_by_role("button", name="Bekræft").click()
 
     return sign_in
 

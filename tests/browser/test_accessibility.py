@@ -38,6 +38,8 @@ SIGNED_IN_PAGES = [
     "/konto/brugere/",
     "/konto/brugere/inviter/",
     "/konto/adgangskode/",
+    "/moedemateriale/statusopfoelgning-2026/",
+    "/moedemateriale/statusopfoelgning-2026/dagsordenspunkt/",
 ]
 
 

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from reporting.models import Report, ReportEntry
@@ -52,6 +54,17 @@ def _sign_in_here(page, user):
     page.get_by_role("button", name="Log ind").click()
 
 
+def _sign_in_with_code(page, login, user):
+    """Sign in with the password, then the code of the user's authenticator app: the
+    secretariat must use a second factor (twofactor)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Telefon", confirmed=True)
+    login(page, user, TEST_PASSWORD)
+    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    page.get_by_label("Kode").fill(f"{token:06d}")
+    page.get_by_role("button", name="Bekræft").click()
+
+
 def _no_horizontal_scroll(page, width: int):
     page.set_viewport_size({"width": width, "height": 900})
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -71,6 +84,11 @@ def test_coordinator_drafts_fixes_and_submits_a_report(
     page.goto(f"{live_server.url}{report.get_absolute_url()}")
     page.get_by_role("link", name="Redigér rapport").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapport for Københavns Kommune")
+    # One area at a time, with the contents of the whole report beside it.
+    contents = page.get_by_role("navigation", name="Indhold")
+    expect(contents).to_contain_text("0 af 24 linjer er færdige")
+    expect(contents.get_by_role("link", name="Politisk behandling")).to_be_visible()
+    expect(page.locator("#area-heading")).to_have_text(f"1. {first.area_title}")
 
     page.locator(f"#id_entry-{first.pk}-status").select_option(label="I gang")
     page.locator(f"#id_entry-{first.pk}-narrative").fill("Alle jobkonsulenter er uddannet.")
@@ -79,9 +97,10 @@ def test_coordinator_drafts_fixes_and_submits_a_report(
     page.locator(f"#id_entry-{third.pk}-status").select_option(label="Planlagt")
     page.locator(f"#id_entry-{pilot.pk}-participation").select_option(label="Overvejer")
     screenshot(page, "rapport-redigering")
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem området").click()
 
     expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
+    expect(contents).to_contain_text("4 af 24 linjer er færdige")
     page.reload()
     expect(page.locator(f"#id_entry-{first.pk}-narrative")).to_have_value(
         "Alle jobkonsulenter er uddannet."
@@ -91,26 +110,33 @@ def test_coordinator_drafts_fixes_and_submits_a_report(
     expect(page.locator(f"#id_entry-{pilot.pk}-participation")).to_have_value("considering")
     expect(page.locator(f'input[name="entry-{first.pk}-methods"]:checked')).to_have_count(1)
 
-    page.get_by_role("button", name="Indsend rapport").click()
+    page.get_by_role("button", name="Gem og gå til indsendelse").click()
 
-    summary = page.locator("#error-summary")
-    expect(summary).to_contain_text("Rapporten kan ikke indsendes endnu")
-    narrative = page.locator(f"#id_entry-{third.pk}-narrative")
-    expect(narrative).to_have_class(re.compile("is-invalid"))
+    # Submitting shows what is open first, with a link to each field.
+    expect(page.locator("#submit-summary")).to_contain_text("Rapporten kan ikke indsendes endnu")
     problem = "Beskriv, hvordan kommunen arbejder med indsatsen, når den er i gang."
-    expect(page.locator(f"#div_id_entry-{third.pk}-narrative")).to_contain_text(problem)
-    summary.get_by_role("link", name=f"{third.initiative_code}: Sådan arbejder").click()
-    expect(page).to_have_url(re.compile(f"#id_entry-{third.pk}-narrative$"))
+    expect(page.get_by_role("listitem").filter(has_text=third.initiative_title)).to_contain_text(
+        problem
+    )
+    expect(page.get_by_role("button", name="Indsend alligevel")).to_have_count(0)
     screenshot(page, "rapport-fejl")
+    page.get_by_role("link", name=f"{third.initiative_code} {third.initiative_title}").click()
+    expect(page).to_have_url(re.compile(f"omraade=1#id_entry-{third.pk}-narrative$"))
+    narrative = page.locator(f"#id_entry-{third.pk}-narrative")
     _no_horizontal_scroll(page, 390)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     narrative.fill("Vi planlægger et forløb med jobcentret.")
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem området").click()
     expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
     _complete_the_rest(report, coordinator)
     page.reload()
-    page.get_by_role("button", name="Indsend rapport").click()
+    expect(contents).to_contain_text("24 af 24 linjer er færdige")
+    page.get_by_role("button", name="Gem og gå til indsendelse").click()
+    # The political questions are unanswered: shown, but this round does not require them.
+    expect(page.locator("#submit-summary")).to_contain_text("Rapporten er ikke helt færdig")
+    expect(page.get_by_text("Ubesvarede politiske spørgsmål (3)")).to_be_visible()
+    page.get_by_role("button", name="Indsend alligevel").click()
 
     expect(page.get_by_text("Rapporten er indsendt til KKR-sekretariatet.")).to_be_visible()
     report.refresh_from_db()
@@ -130,11 +156,11 @@ def test_unsaved_changes_survive_an_expired_session(live_server, page, people, r
     page.locator(f"#id_entry-{entry.pk}-narrative").fill("Tekst skrevet før udløb.")
     page.locator(f"#id_entry-{entry.pk}-status").select_option(label="Implementeret")
     page.context.clear_cookies(name="sessionid")  # the session expires before saving
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem området").click()
 
     expect(page.get_by_role("button", name="Log ind")).to_be_visible()
     _sign_in_here(page, coordinator)
-    expect(page).to_have_url(edit_url)
+    expect(page).to_have_url(f"{edit_url}?omraade={entry.area_number}")
     field = page.locator(f"#id_entry-{entry.pk}-narrative")
     expect(field).to_have_value("")
     page.get_by_role("button", name="Gendan ikke-gemte ændringer").click()
@@ -142,7 +168,7 @@ def test_unsaved_changes_survive_an_expired_session(live_server, page, people, r
     expect(field).to_have_value("Tekst skrevet før udløb.")
     expect(page.locator(f"#id_entry-{entry.pk}-status")).to_have_value(str(Status.IMPLEMENTED))
     expect(page.locator("#restore-notice")).to_be_hidden()
-    page.get_by_role("button", name="Gem kladde").click()
+    page.get_by_role("button", name="Gem området").click()
     expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
     entry.refresh_from_db()
     assert entry.narrative == "Tekst skrevet før udløb."
@@ -160,7 +186,7 @@ def test_secretariat_returns_coordinator_resubmits_secretariat_approves(
     report_services.report_submit(actor=coordinator, report=report, expected_version=report.version)
     report_url = f"{live_server.url}{report.get_absolute_url()}"
 
-    login(page, secretariat, TEST_PASSWORD)
+    _sign_in_with_code(page, login, secretariat)
     page.goto(report_url)
     page.get_by_role("button", name="Send retur").click()
     expect(
@@ -175,15 +201,26 @@ def test_secretariat_returns_coordinator_resubmits_secretariat_approves(
     page.goto(report_url)
     expect(page.get_by_role("note")).to_contain_text("Svar venligst på det første spørgsmål.")
     page.get_by_role("link", name="Redigér rapport").click()
+    page.get_by_role("navigation", name="Indhold").get_by_role(
+        "link", name="Politisk behandling"
+    ).click()
     page.get_by_label("1. Hvordan vil kommunen arbejde med målsætningerne?").fill(
         "Gennem en fælles handleplan for hele kommunen."
     )
-    page.get_by_role("button", name="Indsend rapport").click()
+    page.get_by_role("button", name="Gem og gå til indsendelse").click()
+    expect(page.get_by_text("Ubesvarede politiske spørgsmål (2)")).to_be_visible()
+    page.get_by_role("button", name="Indsend alligevel").click()
     expect(page.get_by_text("Rapporten er indsendt til KKR-sekretariatet.")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
 
-    login(page, secretariat, TEST_PASSWORD)
+    _sign_in_with_code(page, login, secretariat)
     page.goto(report_url)
+    # Approving asks first: cancelled, nothing happens.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Godkend rapport").click()
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Godkend rapport").click()
     expect(page.get_by_text("Rapporten fra København er godkendt.")).to_be_visible()
     page.get_by_role("link", name="Se historik").click()

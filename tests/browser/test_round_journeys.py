@@ -39,8 +39,8 @@ def test_secretariat_creates_opens_and_follows_up_a_round(
     page.get_by_role("link", name="Ny runde").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ny afrapporteringsrunde")
     page.get_by_label("Titel").fill("Statusopfølgning 2027")
-    page.get_by_label("Åbner den").fill("2026-12-01")
-    page.get_by_label(re.compile(r"^\s*Frist\b")).fill("2027-01-15")
+    page.get_by_label("Åbner den").fill("01-12-2026")
+    page.get_by_label(re.compile(r"^\s*Frist\b")).fill("15. januar 2027")
     expect(page.get_by_label("Spørgsmål 1")).to_have_value(
         "Hvordan vil kommunen arbejde med målsætningerne?"
     )
@@ -68,7 +68,7 @@ def test_secretariat_creates_opens_and_follows_up_a_round(
     assert ReportEvent.objects.filter(action=ReportEvent.Action.REMINDED).count() == 2
 
     page.get_by_role("link", name="Forlæng frist for København").click()
-    page.get_by_label("Ny frist").fill("2027-02-01")
+    page.get_by_label("Ny frist").fill("01.02.2027")
     page.get_by_label("Begrundelse").fill("Kommunalbestyrelsen behandler rapporten 28. januar")
     page.get_by_role("button", name="Forlæng frist").click()
     expect(
@@ -78,6 +78,18 @@ def test_secretariat_creates_opens_and_follows_up_a_round(
     report = Report.objects.get(round=round_, municipality__code="101")
     assert str(report.deadline) == "2027-02-01"
     _page_does_not_scroll_sideways(page)
+
+    # The open round is still managed: the reminder plan loads in place, the deadline moves.
+    expect(page.get_by_text("Næste påmindelse: 8. januar 2027 til 28 kommuner")).to_be_visible()
+    page.get_by_role("button", name="Slå automatiske påmindelser fra for runden").click()
+    expect(page.get_by_text("De automatiske påmindelser er slået fra for runden.")).to_be_visible()
+    expect(page.get_by_text("Der sendes ingen automatiske påmindelser.")).to_be_visible()
+    page.get_by_role("link", name="Rediger runde").click()
+    page.get_by_label(re.compile(r"^\s*Frist\b")).fill("20-02-2027")
+    page.get_by_role("button", name="Gem ændringer").click()
+    expect(page.get_by_text("Ændringerne i runden er gemt.")).to_be_visible()
+    page.get_by_text(re.compile(r"Rundens historik")).click()
+    expect(page.locator(".round-history").get_by_text("20. februar 2027")).to_be_visible()
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from base64 import b32decode
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,8 +19,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
+from calls import services as call_services
+from calls.models import Call, Proposal
 from commitments.models import Framework, Initiative
 from demo import texts
 from meetings import services as meeting_services
@@ -35,9 +39,15 @@ from reporting.models import (
 )
 from reporting.services import reports as report_services
 from reporting.services import rounds as round_services
+from twofactor import services as twofactor_services
+from twofactor.permissions import requires_two_factor
 
 # Printed on purpose: the demo logins are for trying the portal out.
 DEMO_PASSWORD = "Psykiatri-demo-2026"  # noqa: S105  # nosec B105
+
+# The demo's secretariats and administrator must sign in with a second factor (decision 0014):
+# they share this printed authenticator-app secret, or `manage.py demo_code` shows the code.
+DEMO_TOTP_SECRET = "PSYKIATRIDEMOPSYKIATRIDEMOPSYKIA"  # noqa: S105  # nosec B105
 
 # (e-mail, name, role, organisation kind, organisation key)
 DEMO_USERS = [
@@ -143,8 +153,12 @@ class Command(BaseCommand):
             summary = self._demo_history()
             meeting_rows, meetings_summary = self._meetings()
             rows += meeting_rows
+            self._demo_second_factors()
+            call_rows, call_summary = self._call()
+            rows += call_rows
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
         self.stdout.write(self.style.SUCCESS(meetings_summary))
+        self.stdout.write(self.style.SUCCESS(call_summary))
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD})")
         )
@@ -154,6 +168,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "  Desuden en koordinator for hver af de øvrige kommuner i KKR Hovedstaden, "
             "fx koordinator@gentofte.demo."
+        )
+        self.stdout.write(
+            "\nSekretariaterne og administratoren logger ind med totrinslogin. Læg nøglen "
+            f"{DEMO_TOTP_SECRET} ind i en godkendelsesapp, eller få den aktuelle kode med "
+            "`DEBUG=true .venv/bin/python manage.py demo_code`."
         )
         self.stdout.write("")
 
@@ -181,6 +200,16 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_staff", "is_superuser"])
         rows.append((ADMIN_EMAIL, "Systemadministrator (Django admin)"))
         return rows
+
+    def _demo_second_factors(self) -> None:
+        """The documented demo app for everyone who must use a second factor."""
+        key_hex = b32decode(DEMO_TOTP_SECRET).hex()
+        for user in User.objects.filter(email__endswith=".demo"):
+            if (
+                requires_two_factor(user)
+                and not TOTPDevice.objects.filter(user=user, key=key_hex, confirmed=True).exists()
+            ):
+                twofactor_services.totp_device_install(user=user, key_hex=key_hex)
 
     def _user(self, email: str, name: str, password_hash: str | None = None) -> User:
         user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
@@ -344,6 +373,63 @@ class Command(BaseCommand):
             "de forpligtende indsatser og pilotprojekterne.",
             reporting_round=round_,
         )
+
+    # Calls for proposals -----------------------------------------------------------------
+
+    def _call(self) -> tuple[list[tuple[str, str]], str]:
+        """Seed 000: the 2013 call to the co-chairs, closed, with one proposal to review."""
+        hovedstaden = KKR.objects.get(slug="hovedstaden")
+        summary = (
+            "Indkaldelse: KKR Hovedstadens indkaldelse af forslag til fælles kommunale "
+            "målsætninger for psykiatrien (seed 000), lukket, med ét indsendt forslag."
+        )
+        addressees = []
+        for name in texts.CALL_ADDRESSEES:
+            user = self._user(f"{_mail_slug(name)}@medformand.demo", name)
+            # The co-chairs hold no coordinator role: the portal knows them through the KKR.
+            Membership.objects.get_or_create(
+                user=user, role=Membership.Role.POLITICIAN, kkr=hovedstaden
+            )
+            addressees.append(user)
+        rows = [
+            (addressees[0].email, "Kommunal medformand, Psykiatriens samordningsudvalg"),
+        ]
+        if Call.objects.filter(kkr=hovedstaden, title=texts.CALL_TITLE).exists():
+            return rows, summary
+        secretariat = User.objects.get(email=DEMO_USERS[0][0])
+        call = call_services.call_create(
+            actor=secretariat,
+            kkr=hovedstaden,
+            title=texts.CALL_TITLE,
+            letter=texts.CALL_LETTER,
+            deadline=timezone.localdate() + datetime.timedelta(days=1),
+            questions_to=texts.CALL_QUESTIONS_TO,
+            addressees=addressees,
+            themes=texts.CALL_THEMES,
+            detail_level=texts.CALL_DETAIL_LEVEL,
+        )
+        call_services.call_open(actor=secretariat, call=call)
+        themes = list(call.themes.order_by("order"))
+        proposal = call_services.proposal_save(
+            actor=addressees[0],
+            call=call,
+            goal=texts.CALL_PROPOSAL_GOAL,
+            initiatives=[
+                call_services.InitiativeData(
+                    kind=kind, text=text, rationale=rationale, theme=themes[theme]
+                )
+                for theme, kind, text, rationale in texts.CALL_PROPOSAL_INITIATIVES
+            ],
+        )
+        call_services.proposal_submit(actor=addressees[0], proposal=proposal)
+        call_services.call_close(actor=secretariat, call=call)
+        # Back to the letter's own dates: sent 11 April 2013, answers by 12 June 2013.
+        opened = timezone.make_aware(datetime.datetime.combine(texts.CALL_OPENED, datetime.time(9)))
+        Call.objects.filter(pk=call.pk).update(opened_at=opened, deadline=texts.CALL_DEADLINE)
+        Proposal.objects.filter(pk=proposal.pk).update(
+            submitted_at=opened + datetime.timedelta(days=55)
+        )
+        return rows, summary
 
     # A year of use -----------------------------------------------------------------------
 

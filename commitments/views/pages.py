@@ -1,9 +1,13 @@
+"""The framework pages everyone reads: the list, a framework, an initiative, its file."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from commitments import permissions
+from commitments.files import framework_file_bytes
 from commitments.models import Framework, Initiative
 from commitments.selectors import framework_structure
 
@@ -20,7 +24,11 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("kkr__name", "status", "title")
     )
-    return render(request, "commitments/framework_list.html", {"frameworks": frameworks})
+    context = {
+        "frameworks": frameworks,
+        "can_create": permissions.can_create_framework(request.user),
+    }
+    return render(request, "commitments/framework_list.html", context)
 
 
 @login_not_required
@@ -33,6 +41,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "framework": framework,
         "goals": framework.goals.order_by("number"),
         "areas": framework_structure(framework=framework),
+        "can_edit": permissions.can_edit_framework(request.user, framework),
     }
     return render(request, "commitments/framework_detail.html", context)
 
@@ -61,3 +70,13 @@ def initiative_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         "next": siblings[position + 1] if position + 1 < len(siblings) else None,
     }
     return render(request, "commitments/initiative_detail.html", context)
+
+
+@login_not_required
+@require_safe
+def framework_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The framework as a file (docs/framework-files.md), for whoever may read its page."""
+    framework = get_object_or_404(Framework.objects.visible_to(request.user), slug=slug)
+    response = HttpResponse(framework_file_bytes(framework), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{framework.slug}.json"'
+    return response

@@ -1,0 +1,186 @@
+"""Input shape for calls, proposals and their review."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.permissions import get_scope
+from calls.models import EXAMPLE_EXTENSIONS, Call, CallTheme, Proposal
+from commitments.models import Initiative
+from core.validators import validate_no_cpr_number
+from municipalities.models import KKR
+
+MAX_EXAMPLE_BYTES = 20 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AddresseeField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name or obj.email} ({obj.email})"
+
+
+class CallForm(forms.Form):
+    kkr = forms.ModelChoiceField(label=_("KKR"), queryset=KKR.objects.none())
+    title = forms.CharField(label=_("Titel"), max_length=255)
+    letter = forms.CharField(
+        label=_("Brevtekst"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        validators=[validate_no_cpr_number],
+    )
+    addressees = AddresseeField(
+        label=_("Modtagere"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Brugere i KKR'ets kommuner, fx de kommunale medformænd for Psykiatriens "
+            "samordningsudvalg. De skal ikke være koordinatorer."
+        ),
+    )
+    themes = forms.CharField(
+        label=_("Foreslåede temaer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Ét tema pr. linje."),
+    )
+    detail_level = forms.CharField(
+        label=_("Forventet detaljeniveau"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    example = forms.FileField(
+        label=_("Eksempel (fil)"),
+        required=False,
+        validators=[FileExtensionValidator(EXAMPLE_EXTENSIONS)],
+        help_text=_("Fx KL's notat som inspiration. PDF, Word, ODT eller tekst."),
+    )
+    deadline = forms.DateField(label=_("Frist"), widget=DateInput())
+    questions_to = forms.EmailField(label=_("Adresse til spørgsmål og forslag"))
+
+    def __init__(self, *args, actor: User, call: Call | None = None, **kwargs):
+        if call is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kkr": call.kkr_id,
+                    "title": call.title,
+                    "letter": call.letter,
+                    "addressees": list(call.addressees.all()),
+                    "themes": "\n".join(theme.name for theme in call.themes.all()),
+                    "detail_level": call.detail_level,
+                    "deadline": call.deadline,
+                    "questions_to": call.questions_to,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        kkrs = KKR.objects.all()
+        if not actor.is_superuser:
+            kkrs = kkrs.filter(pk__in=get_scope(actor).secretariat_kkr_ids)
+        kkr_field = cast(forms.ModelChoiceField, self.fields["kkr"])
+        kkr_field.queryset = kkrs
+        if call is None and len(kkrs) == 1:
+            kkr_field.initial = kkrs[0].pk
+        if call is not None:
+            kkr_field.disabled = True
+        cast(forms.ModelMultipleChoiceField, self.fields["addressees"]).queryset = (
+            User.objects.manageable_by(actor).filter(is_active=True).order_by("full_name", "email")
+        )
+
+    def clean_example(self):
+        example = self.cleaned_data.get("example")
+        if example and example.size > MAX_EXAMPLE_BYTES:
+            raise forms.ValidationError(_("Filen er for stor (højst 20 MB)."))
+        return example or None
+
+    def clean_themes(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        kkr, addressees = cleaned.get("kkr"), cleaned.get("addressees")
+        if kkr is not None and addressees:
+            inside = (
+                User.objects.filter(pk__in=[user.pk for user in addressees])
+                .filter(Q(memberships__kkr=kkr) | Q(memberships__municipality__kkr=kkr))
+                .distinct()
+                .count()
+            )
+            if inside != len(addressees):
+                self.add_error("addressees", _("Modtagerne skal høre til KKR'ets kommuner."))
+        return cleaned
+
+
+class ProposalForm(forms.Form):
+    goal = forms.CharField(
+        label=_("Foreslået målsætning"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_cpr_number],
+    )
+
+
+class ProposalInitiativeForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        label=_("Tema"), queryset=CallTheme.objects.none(), required=False, empty_label=_("Andet")
+    )
+    # An initial kind, so that an untouched extra form counts as empty and is skipped.
+    kind = forms.ChoiceField(
+        label=_("Forpligtende eller pilotprojekt"),
+        choices=Initiative.Kind.choices,
+        initial=Initiative.Kind.MANDATORY,
+    )
+    text = forms.CharField(
+        label=_("Indsats"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr_number],
+    )
+    rationale = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr_number],
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["theme"]).queryset = call.themes.all()
+
+
+def initiative_formset(call: Call, data=None, initial=None, extra: int = 2):
+    formset_class = forms.formset_factory(
+        ProposalInitiativeForm, extra=extra, min_num=1, validate_min=True, max_num=20
+    )
+    return formset_class(data, initial=initial, prefix="indsats", form_kwargs={"call": call})
+
+
+class ReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Afgørelse"),
+        choices=[
+            (Proposal.Status.ACCEPTED, _("Acceptér")),
+            (Proposal.Status.REJECTED, _("Afvis")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Kommentar til forslagsstilleren"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[validate_no_cpr_number],
+    )
+
+
+class FrameworkTextForm(forms.Form):
+    framework_text = forms.CharField(
+        label=_("Tekst til udkast til rammepapir"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_cpr_number],
+    )

@@ -1,0 +1,282 @@
+"""Calls and proposals: find (scoped), authorise, call the service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.http import AuthenticatedHttpRequest
+from calls import permissions, selectors, services
+from calls.forms import CallForm, FrameworkTextForm, ProposalForm, ReviewForm, initiative_formset
+from calls.models import Call, Proposal, ProposalInitiative
+from core.views import run_service
+
+SESSION_FLAG = "has_calls"
+
+
+def _remember_calls(request: AuthenticatedHttpRequest) -> None:
+    """The menu's "Indkaldelser" for an addressee; written once, not on every page."""
+    if not request.session.get(SESSION_FLAG):
+        request.session[SESSION_FLAG] = True
+
+
+def _call(request: AuthenticatedHttpRequest, pk: int) -> Call:
+    return get_object_or_404(Call.objects.visible_to(request.user).select_related("kkr"), pk=pk)
+
+
+def _managed_call(request: AuthenticatedHttpRequest, pk: int) -> Call:
+    call = _call(request, pk)
+    if not permissions.can_manage_call(request.user, call):
+        raise PermissionDenied
+    return call
+
+
+def _proposal(request: AuthenticatedHttpRequest, pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.visible_to(request.user).select_related("call__kkr", "author"), pk=pk
+    )
+
+
+@require_safe
+def call_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    calls = list(selectors.calls_for(request.user))
+    if calls:
+        _remember_calls(request)
+    return render(
+        request,
+        "calls/call_list.html",
+        {"calls": calls, "can_create": permissions.can_create_call(request.user)},
+    )
+
+
+def _call_form_view(request: AuthenticatedHttpRequest, call: Call | None) -> HttpResponse:
+    form = CallForm(request.POST or None, request.FILES or None, actor=request.user, call=call)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if call is None:
+                saved = services.call_create(actor=request.user, **data)
+            else:
+                data.pop("kkr")
+                saved = services.call_update(actor=request.user, call=call, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Indkaldelsen er gemt som kladde."))
+            return redirect(saved)
+    return render(request, "calls/call_form.html", {"form": form, "call": call})
+
+
+def call_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_create_call(request.user):
+        raise PermissionDenied
+    return _call_form_view(request, None)
+
+
+def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    call = _managed_call(request, pk)
+    if call.status != Call.Status.DRAFT:
+        raise PermissionDenied
+    return _call_form_view(request, call)
+
+
+@require_safe
+def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    call = _call(request, pk)
+    manages = permissions.can_manage_call(request.user, call)
+    own = Proposal.objects.filter(call=call, author=request.user).first()
+    if permissions.is_addressee(request.user, call):
+        _remember_calls(request)
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "manages": manages,
+            "themes": list(call.themes.all()),
+            "addressees": list(call.addressees.order_by("full_name", "email")) if manages else [],
+            "proposals": list(selectors.submitted_proposals(call)) if manages else [],
+            "own_proposal": own,
+            "can_propose": permissions.can_propose(request.user, call),
+        },
+    )
+
+
+@require_POST
+def call_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    call = _managed_call(request, pk)
+    run_service(
+        request,
+        lambda: services.call_open(actor=request.user, call=call),
+        lambda _call: _("Indkaldelsen er sendt til modtagerne."),
+    )
+    return redirect(call)
+
+
+@require_POST
+def call_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    call = _managed_call(request, pk)
+    run_service(
+        request,
+        lambda: services.call_close(actor=request.user, call=call),
+        lambda _call: _("Indkaldelsen er lukket."),
+    )
+    return redirect(call)
+
+
+@require_safe
+def call_example(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    call = _call(request, pk)
+    if not call.example:
+        raise Http404
+    try:
+        handle = call.example.open("rb")
+    except (FileNotFoundError, ValueError) as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=call.example_name or "eksempel")
+
+
+def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The addressee's own draft proposal to the call: created on the first save."""
+    call = _call(request, pk)
+    if not permissions.can_propose(request.user, call):
+        raise PermissionDenied
+    proposal = Proposal.objects.filter(call=call, author=request.user).first()
+    if proposal is not None and not permissions.can_edit_proposal(request.user, proposal):
+        return redirect(proposal)
+    initial_goal = {"goal": proposal.goal} if proposal else None
+    initial_initiatives = (
+        [
+            {
+                "theme": item.theme_id,
+                "kind": item.kind,
+                "text": item.text,
+                "rationale": item.rationale,
+            }
+            for item in proposal.initiatives.all()
+        ]
+        if proposal
+        else None
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ProposalForm(data, initial=initial_goal)
+    formset = initiative_formset(
+        call, data, initial=initial_initiatives, extra=1 if initial_initiatives else 2
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        initiatives = [
+            services.InitiativeData(
+                kind=row["kind"], text=row["text"], rationale=row["rationale"], theme=row["theme"]
+            )
+            for row in formset.cleaned_data
+            if row
+        ]
+        try:
+            saved = services.proposal_save(
+                actor=request.user,
+                call=call,
+                goal=form.cleaned_data["goal"],
+                initiatives=initiatives,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Dit forslag er gemt som kladde. Kun du kan se det."))
+            return redirect(saved)
+    return render(
+        request,
+        "calls/proposal_form.html",
+        {"call": call, "form": form, "formset": formset, "proposal": proposal},
+    )
+
+
+@require_safe
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    reviews = permissions.can_review_proposal(request.user, proposal)
+    return render(
+        request,
+        "calls/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "call": proposal.call,
+            "initiatives": list(proposal.initiatives.select_related("theme")),
+            "can_edit": permissions.can_edit_proposal(request.user, proposal),
+            "reviews": reviews,
+            "review_form": ReviewForm(
+                initial={"status": proposal.status, "comment": proposal.review_comment}
+            )
+            if reviews
+            else None,
+        },
+    )
+
+
+@require_POST
+def proposal_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    if not permissions.can_edit_proposal(request.user, proposal):
+        raise PermissionDenied
+    run_service(
+        request,
+        lambda: services.proposal_submit(actor=request.user, proposal=proposal),
+        lambda _proposal: _("Dit forslag er indsendt til sekretariatet."),
+    )
+    return redirect(proposal)
+
+
+@require_POST
+def proposal_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(request, pk)
+    if not permissions.can_review_proposal(request.user, proposal):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vælg at acceptere eller afvise forslaget."))
+        return redirect(proposal)
+    run_service(
+        request,
+        lambda: services.proposal_review(
+            actor=request.user, proposal=proposal, **form.cleaned_data
+        ),
+        lambda reviewed: (
+            _("Forslaget er behandlet: %(status)s.")
+            % {"status": reviewed.get_status_display().lower()}
+        ),
+    )
+    return redirect(proposal)
+
+
+def framework_text(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    initiative = get_object_or_404(
+        ProposalInitiative.objects.filter(
+            proposal__in=Proposal.objects.visible_to(request.user)
+        ).select_related("proposal__call__kkr", "proposal__author", "theme"),
+        pk=pk,
+    )
+    proposal = initiative.proposal
+    if not permissions.can_review_proposal(request.user, proposal):
+        raise PermissionDenied
+    form = FrameworkTextForm(
+        request.POST or None,
+        initial={"framework_text": initiative.framework_text or initiative.text},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.framework_text_record(
+                actor=request.user, initiative=initiative, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Teksten til rammepapiret er gemt."))
+            return redirect(proposal)
+    return render(
+        request,
+        "calls/framework_text_form.html",
+        {"form": form, "initiative": initiative, "proposal": proposal, "call": proposal.call},
+    )

@@ -16,8 +16,9 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from defusedxml.ElementTree import iterparse as defused_iterparse
 from django.core.exceptions import ValidationError
@@ -120,7 +121,7 @@ def _csv_rows(data: bytes, names: dict[str, c.Column]) -> list[tuple[int, list[o
     text = _decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line, names))
-    rows = []
+    rows: list[tuple[int, list[object]]] = []
     try:
         for number, values in enumerate(reader, start=1):
             if len(rows) > MAX_ROWS:
@@ -192,11 +193,12 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
     workbook, title = _open_workbook(data, read_only=True)
     try:
         sheet = workbook[title]
-        rows, formulas = [], []
+        rows: list[tuple[int, list[object]]] = []
+        formulas: list[str] = []
         for cells in sheet.iter_rows():
             if len(rows) > MAX_ROWS:
                 raise _too_many_rows()
-            values = []
+            values: list[object] = []
             for cell in cells:
                 if cell.data_type == "f":
                     formulas.append(cell.coordinate)
@@ -237,7 +239,8 @@ def _header_columns(
     header: list[object], names: dict[str, c.Column]
 ) -> tuple[dict[int, c.Column], list[str]]:
     """Column index -> known column, and the problems with the header."""
-    problems, found = [], {}
+    problems: list[str] = []
+    found: dict[int, c.Column] = {}
     known = [str(col.header) for col in [*c.IMPORT_COLUMNS, *c.IMPORT_IGNORED]]
     for index, value in enumerate(header):
         if _is_blank(value):
@@ -396,7 +399,7 @@ def _municipality_code(value: object) -> str:
     return text.zfill(3) if text.isdigit() else text
 
 
-def _choices(choices: list[tuple[object, str]]) -> dict[str, object]:
+def _choices(choices: Sequence[tuple[object, object]]) -> dict[str, object]:
     """Normalised value or label, in Danish or English -> the value."""
     names: dict[str, object] = {}
     for language in ("da", "en"):
@@ -445,7 +448,7 @@ def _level(row: RowOutcome, values: dict[str, object], levels: dict[str, object]
                 % {"number": level, "label": label_text},
             )
             return None
-        level = by_label
+        level = cast(int, by_label)
     return level
 
 
@@ -453,9 +456,9 @@ def _display(name: str, value: object) -> str:
     if value in (None, ""):
         return "–"
     if name == "status":
-        return f"{value} – {ReportEntry.ImplementationStatus(value).label}"
+        return f"{value} – {ReportEntry.ImplementationStatus(int(str(value))).label}"
     if name == "participation":
-        return str(ReportEntry.Participation(value).label)
+        return str(ReportEntry.Participation(str(value)).label)
     return Truncator(str(value)).chars(80)
 
 
@@ -573,7 +576,7 @@ def plan_import(*, round_: ReportingRound, table: Table, overwrite_approved: boo
                 c.INITIATIVE_CODE,
                 _("Runden har ingen indsats med koden »%(code)s«.") % {"code": i_code},
             )
-        if row.errors:
+        if row.errors or known is None:
             continue
         key = (m_code, i_code)
         if key in seen:

@@ -298,7 +298,10 @@ OPEN_DATA_FIELDS = [
     "naeste_skridt",
     "godkendt",
 ]
-_OPEN_DATA_KINDS = {Initiative.Kind.MANDATORY: "forpligtende", Initiative.Kind.PILOT: "pilot"}
+_OPEN_DATA_KINDS: dict[str, str] = {
+    Initiative.Kind.MANDATORY: "forpligtende",
+    Initiative.Kind.PILOT: "pilot",
+}
 
 
 def open_data_round(slug: str) -> ReportingRound | None:

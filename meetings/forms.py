@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
@@ -27,14 +30,15 @@ def validated_upload(upload: UploadedFile | None) -> UploadedFile | None:
     """The reports' file rules (types, size, content matching the type) for any upload."""
     if not upload:
         return None
-    form = AttachmentForm(files={"file": upload})
+    form = AttachmentForm(files=MultiValueDict({"file": [upload]}))
     if not form.is_valid():
-        raise forms.ValidationError(form.errors["file"])
+        raise forms.ValidationError(list(form.errors["file"]))
     return upload
 
 
 class _NoCprMixin:
     free_text: tuple[str, ...] = ()
+    fields: dict[str, forms.Field]
 
     def _guard_free_text(self) -> None:
         for name in self.free_text:
@@ -65,7 +69,7 @@ class GroupForm(_NoCprMixin, forms.ModelForm):
         if not scope.is_superuser:
             organisations = organisations.filter(pk__in=scope.organisation_ids)
             kkrs = kkrs.filter(pk__in=scope.secretariat_kkr_ids)
-        self.fields["owner"].choices = [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
             *((f"organisation:{o.pk}", o.secretariat_name) for o in organisations),
             *((f"kkr:{k.pk}", k.name) for k in kkrs),
         ]
@@ -123,13 +127,16 @@ class MemberAppointForm(forms.Form):
             municipalities = municipalities.filter(kkr_id__in=kkr_ids)
         if group.owner_kkr_id and not group.kkr_seats:
             municipalities = municipalities.filter(kkr_id=group.owner_kkr_id)
-        self.fields["municipality"].queryset = municipalities
+        cast(forms.ModelChoiceField, self.fields["municipality"]).queryset = municipalities
         if group.kkr_seats:
-            self.fields["kkr"].queryset = kkrs
+            cast(forms.ModelChoiceField, self.fields["kkr"]).queryset = kkrs
         else:
             del self.fields["kkr"]
             self.fields["area"].required = False
-            self.fields["area"].choices = [("", "—"), *GroupMember.Area.choices]
+            cast(forms.ChoiceField, self.fields["area"]).choices = [
+                ("", "—"),
+                *GroupMember.Area.choices,
+            ]
 
 
 class MeetingForm(_NoCprMixin, forms.ModelForm):
@@ -186,9 +193,10 @@ class AgendaItemForm(_NoCprMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._guard_free_text()
         if meeting.group.owner_kkr_id:
-            self.fields["reporting_round"].queryset = ReportingRound.objects.visible_to(
-                actor
-            ).filter(framework__kkr_id=meeting.group.owner_kkr_id)
+            rounds = cast(forms.ModelChoiceField, self.fields["reporting_round"])
+            rounds.queryset = ReportingRound.objects.visible_to(actor).filter(
+                framework__kkr_id=meeting.group.owner_kkr_id
+            )
         else:
             # Rounds belong to a KKR: only a KKR's own meetings take a round's material.
             del self.fields["reporting_round"]
@@ -222,10 +230,12 @@ class ProposalDecisionForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = meeting.items.order_by("position")
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = meeting.items.order_by(
+            "position"
+        )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if cleaned.get("action") == self.MERGE and not cleaned.get("item"):
             self.add_error("item", _("Vælg det punkt, forslaget skal lægges sammen med."))
         return cleaned

@@ -139,7 +139,7 @@ class Group(TimeStampedModel):
 
     @property
     def secretariat_name(self) -> str:
-        if self.owner_organisation_id:
+        if self.owner_organisation is not None:
             return self.owner_organisation.secretariat_name
         return gettext("%(kkr)ss sekretariat") % {"kkr": self.owner_kkr}
 
@@ -316,7 +316,9 @@ class Meeting(TimeStampedModel):
         )
 
 
-def _upload_path(folder: str, instance: models.Model, filename: str) -> str:
+def _upload_path(
+    folder: str, instance: AgendaProposal | AgendaItem | MeetingAttachment, filename: str
+) -> str:
     return f"moeder/{instance.meeting_id}/{folder}/{filename}"
 
 

@@ -49,7 +49,8 @@ def get_meeting_scope(user: User | AnonymousUser) -> MeetingScope:
         Organisation.staff.through.objects.filter(user=user)
         .order_by()
         .annotate(kind=Value(_STAFF, output_field=IntegerField()))
-        .values_list("kind", "organisation_id")
+        # django-stubs does not see the annotation on an auto-created through model.
+        .values_list("kind", "organisation_id")  # type: ignore[misc]
     )
     rows = list(members.union(staff))
     scope = MeetingScope(

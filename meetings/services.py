@@ -343,8 +343,9 @@ def proposal_submit(
         meeting=meeting, proposed_by=actor, title=title, description=description, speaker=speaker
     )
     if attachment is not None:
-        proposal.attachment_name = attachment.name[:255]
-        proposal.attachment.save(attachment.name, attachment, save=False)
+        name = attachment.name or "bilag"
+        proposal.attachment_name = name[:255]
+        proposal.attachment.save(name, attachment, save=False)
     proposal.full_clean()
     proposal.save()
     secretaries = _secretariat_emails(meeting.group)
@@ -440,8 +441,9 @@ def _check_round(actor: User, meeting: Meeting, round_: ReportingRound | None) -
 
 def _store_document(item: AgendaItem, document: UploadedFile | None) -> None:
     if document is not None:
-        item.document_name = document.name[:255]
-        item.document.save(document.name, document, save=False)
+        name = document.name or "dokument"
+        item.document_name = name[:255]
+        item.document.save(name, document, save=False)
 
 
 @transaction.atomic
@@ -584,9 +586,10 @@ def minutes_publish(*, actor: User, meeting: Meeting) -> Meeting:
 def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
     """Attach a (validated) file to a meeting the actor runs."""
     meeting = _lock_meeting(actor, meeting)
+    name = upload.name or "bilag"
     attachment = MeetingAttachment(
-        meeting=meeting, original_name=upload.name[:255], size=upload.size, uploaded_by=actor
+        meeting=meeting, original_name=name[:255], size=upload.size or 0, uploaded_by=actor
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment

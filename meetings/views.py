@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from core.views import run_service
 from meetings import permissions, selectors, services
 from meetings.forms import (
@@ -33,14 +34,14 @@ from meetings.models import (
 from reporting.forms.reports import ATTACHMENT_CONTENT_TYPES, AttachmentForm, attachment_extension
 
 
-def _group(request: HttpRequest, slug: str) -> Group:
+def _group(request: AuthenticatedHttpRequest, slug: str) -> Group:
     return get_object_or_404(
         Group.objects.visible_to(request.user).select_related("owner_kkr", "owner_organisation"),
         slug=slug,
     )
 
 
-def _managed_group(request: HttpRequest, slug: str) -> Group:
+def _managed_group(request: AuthenticatedHttpRequest, slug: str) -> Group:
     """A group the user runs: 404 if they cannot see it, 403 if they only read it."""
     group = _group(request, slug)
     if not permissions.can_manage_group(request.user, group):
@@ -48,7 +49,7 @@ def _managed_group(request: HttpRequest, slug: str) -> Group:
     return group
 
 
-def _meeting(request: HttpRequest, pk: int) -> Meeting:
+def _meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related(
             "group__owner_kkr", "group__owner_organisation"
@@ -57,14 +58,14 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     )
 
 
-def _managed_meeting(request: HttpRequest, pk: int) -> Meeting:
+def _managed_meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
     meeting = _meeting(request, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
     return meeting
 
 
-def _managed_item(request: HttpRequest, pk: int) -> AgendaItem:
+def _managed_item(request: AuthenticatedHttpRequest, pk: int) -> AgendaItem:
     item = get_object_or_404(
         AgendaItem.objects.visible_to(request.user).select_related(
             "meeting__group__owner_kkr", "meeting__group__owner_organisation"
@@ -98,7 +99,7 @@ def _file_response(field: FieldFile, name: str) -> FileResponse:
 
 
 @require_safe
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = Group.objects.visible_to(request.user).select_related(
         "owner_kkr", "owner_organisation"
     )
@@ -113,7 +114,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/group_list.html", context)
 
 
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_group(request.user):
         raise PermissionDenied
     form = GroupForm(request.POST or None, actor=request.user)
@@ -130,7 +131,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _group(request, slug)
     members = selectors.group_members(group)
     context = {
@@ -145,7 +146,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "meetings/group_detail.html", context)
 
 
-def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _managed_group(request, slug)
     form = GroupForm(request.POST or None, instance=group, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -159,7 +160,7 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "meetings/group_form.html", {"form": form, "group": group})
 
 
-def member_appoint(request: HttpRequest, slug: str) -> HttpResponse:
+def member_appoint(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _group(request, slug)
     if not permissions.can_appoint_members(request.user, group):
         raise PermissionDenied
@@ -180,7 +181,7 @@ def member_appoint(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(
         GroupMember.objects.filter(group__in=Group.objects.visible_to(request.user)).select_related(
             "group", "user"
@@ -202,7 +203,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- meetings -----------------------------------------------------------------------------
 
 
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     group = _managed_group(request, slug)
     form = MeetingForm(
         request.POST or None, initial={"title": _("Møde i %(group)s") % {"group": group.name}}
@@ -221,7 +222,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     user = request.user
     manages = permissions.can_manage_meeting(user, meeting)
@@ -252,7 +253,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
@@ -273,7 +274,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     run_service(
         request,
@@ -286,7 +287,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the agenda ---------------------------------------------------------------------------
 
 
-def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if not permissions.can_propose_item(request.user, meeting):
         raise PermissionDenied
@@ -309,7 +310,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         AgendaProposal.objects.visible_to(request.user).select_related(
             "meeting__group", "proposed_by"
@@ -323,7 +324,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(meeting)
     action = form.cleaned_data["action"]
     if action == ProposalDecisionForm.ACCEPT:
@@ -356,14 +357,14 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def proposal_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     proposal = get_object_or_404(AgendaProposal.objects.visible_to(request.user), pk=pk)
     if not proposal.attachment:
         raise Http404
     return _file_response(proposal.attachment, proposal.attachment_name)
 
 
-def item_create(request: HttpRequest, pk: int) -> HttpResponse:
+def item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = AgendaItemForm(
         request.POST or None, request.FILES or None, meeting=meeting, actor=request.user
@@ -383,7 +384,7 @@ def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _managed_item(request, pk)
     meeting = item.meeting
     form = AgendaItemForm(
@@ -409,14 +410,14 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _managed_item(request, pk)
     services.item_move(actor=request.user, item=item, up=request.POST.get("retning") == "op")
     return redirect(f"{item.meeting.get_absolute_url()}#punkt-{item.pk}")
 
 
 @require_POST
-def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _managed_item(request, pk)
     meeting = item.meeting
     run_service(
@@ -428,7 +429,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def item_document(request: HttpRequest, pk: int) -> HttpResponse:
+def item_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(AgendaItem.objects.visible_to(request.user), pk=pk)
     if not item.document:
         raise Http404
@@ -436,7 +437,7 @@ def item_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     run_service(
         request,
@@ -446,7 +447,7 @@ def agenda_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
     if request.method == "POST" and form.is_valid():
@@ -463,7 +464,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     run_service(
         request,
@@ -474,12 +475,12 @@ def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors["file"]:
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect(meeting)
     run_service(
         request,
@@ -492,7 +493,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         MeetingAttachment.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)),
         pk=pk,

@@ -22,7 +22,6 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.timezone import now
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
 from calendars.models import CalendarFeed
@@ -52,7 +51,6 @@ from tests.factories import (
     ReportingRoundFactory,
     UserFactory,
 )
-from twofactor.permissions import requires_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -959,11 +957,6 @@ def _build_world():
     call_proposal = ProposalFactory(call=call, author=coordinator, status="submitted")
     call_initiative = ProposalInitiativeFactory(proposal=call_proposal)
 
-    # Everyone who must use a second factor has set up an app, as after a first sign-in, so
-    # that signing in with both factors (tests/conftest.py) writes nothing in a case.
-    for user in users.values():
-        if requires_two_factor(user):
-            TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
     world = {
         "users": {role: user.pk for role, user in users.items()},
         "call": {"pk": call.pk},

@@ -96,14 +96,25 @@ def get_scope(user: User | AnonymousUser) -> Scope:
     return scope
 
 
+def is_administrator(user: User | AnonymousUser) -> bool:
+    """The portal's administrators (superusers) pass every rule: the one place that says so."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def is_kkr_secretariat(user: User | AnonymousUser, kkr_id: int) -> bool:
+    """Works in this KKR's secretariat (or is an administrator): the rule behind changing a
+    framework or a round, reviewing a report and seeing drafts in figures and files."""
+    return is_administrator(user) or kkr_id in get_scope(user).secretariat_kkr_ids
+
+
 def can_manage_users(user: User | AnonymousUser) -> bool:
     """Secretariat staff manage the users of their own KKR; administrators manage everyone."""
-    return user.is_authenticated and (user.is_superuser or get_scope(user).is_secretariat)
+    return is_administrator(user) or get_scope(user).is_secretariat
 
 
 def manageable_kkr_ids(user: User | AnonymousUser) -> frozenset[int] | None:
     """The KKRs whose users this user manages; None means every KKR (administrators)."""
-    if user.is_authenticated and user.is_superuser:
+    if is_administrator(user):
         return None
     return get_scope(user).secretariat_kkr_ids
 
@@ -112,6 +123,12 @@ def can_grant(user: User | AnonymousUser, *, kkr_id: int) -> bool:
     """May this user grant roles in organisations that belong to this KKR?"""
     kkr_ids = manageable_kkr_ids(user)
     return kkr_ids is None or kkr_id in kkr_ids
+
+
+def can_manage_membership(user: User | AnonymousUser, membership: Membership) -> bool:
+    """`Membership.objects.manageable_by`: a role in an organisation of a KKR the user manages
+    (uses the membership's municipality, when it is one's)."""
+    return can_grant(user, kkr_id=membership.owning_kkr_id)
 
 
 def has_tasks(user: User | AnonymousUser) -> bool:
@@ -128,10 +145,8 @@ def has_tasks(user: User | AnonymousUser) -> bool:
 
 def has_reporting_work(user: User | AnonymousUser) -> bool:
     """Coordinators and secretariat staff have tasks and reports; politicians only read."""
-    if not user.is_authenticated:
-        return False
     scope = get_scope(user)
-    return user.is_superuser or scope.is_coordinator or scope.is_secretariat
+    return is_administrator(user) or scope.is_coordinator or scope.is_secretariat
 
 
 def can_manage_user(actor: User | AnonymousUser, user: User) -> bool:
@@ -141,9 +156,7 @@ def can_manage_user(actor: User | AnonymousUser, user: User) -> bool:
     manages a person only when every role the person holds is within its KKRs, so that one
     KKR cannot take over an account another KKR relies on.
     """
-    if not actor.is_authenticated:
-        return False
-    if actor.is_superuser:
+    if is_administrator(actor):
         return True
     if user.is_superuser:
         return False

@@ -12,7 +12,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, RoleOffer, User
-from accounts.permissions import can_grant, can_manage_user
+from accounts.permissions import (
+    can_grant,
+    can_manage_membership,
+    can_manage_user,
+    is_administrator,
+)
 from accounts.tokens import invitation_token_generator
 from core import mail
 from core.validators import validate_no_cpr_number, validate_single_line
@@ -118,9 +123,16 @@ def role_offer_answer(*, actor: User, offer: RoleOffer, accept: bool) -> Members
     return membership
 
 
-def _manageable_membership(*, actor: User, membership: Membership) -> None:
-    if not Membership.objects.manageable_by(actor).filter(pk=membership.pk).exists():
+def _lock_manageable_membership(*, actor: User, membership: Membership) -> Membership:
+    """Lock the membership's row, then refuse unless it is in a KKR the actor manages."""
+    locked = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "kkr", "municipality")
+        .get(pk=membership.pk)
+    )
+    if not can_manage_membership(actor, locked):
         raise PermissionDenied(_("Du kan kun ændre roller i dit eget KKR."))
+    return locked
 
 
 def _require_manageable_user(*, actor: User, user: User) -> None:
@@ -136,7 +148,7 @@ def _require_manageable_user(*, actor: User, user: User) -> None:
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Change the role of a membership, within the same organisation."""
-    _manageable_membership(actor=actor, membership=membership)
+    membership = _lock_manageable_membership(actor=actor, membership=membership)
     _require_manageable_user(actor=actor, user=membership.user)
     _check_role_fits(role=role, kkr=membership.kkr, municipality=membership.municipality)
     if (
@@ -158,8 +170,8 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
     """Take a role in the actor's KKR away from a person (never from an administrator)."""
-    _manageable_membership(actor=actor, membership=membership)
-    if membership.user.is_superuser and not actor.is_superuser:
+    membership = _lock_manageable_membership(actor=actor, membership=membership)
+    if membership.user.is_superuser and not is_administrator(actor):
         raise PermissionDenied(_("Kun en systemadministrator kan ændre en administrator."))
     membership.delete()
 

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.querysets import ScopedQuerySet
 from core.models import TimeStampedModel
 from municipalities.models import KKR
 
 
-class FrameworkQuerySet(models.QuerySet):
+class FrameworkQuerySet(ScopedQuerySet):
     def published(self) -> FrameworkQuerySet:
         """Frameworks anyone may read: adopted or replaced, never drafts or in consultation."""
         return self.filter(status__in=Framework.PUBLISHED)
@@ -30,20 +30,18 @@ class FrameworkQuerySet(models.QuerySet):
     def visible_to(self, user: User | AnonymousUser) -> FrameworkQuerySet:
         """Published frameworks; those in consultation to everyone of their KKR; drafts to
         their KKR's secretariat."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        scope = get_scope(user)
-        return self.filter(
-            models.Q(status__in=Framework.PUBLISHED)
-            | models.Q(status=Framework.Status.CONSULTATION, kkr_id__in=scope.kkr_ids)
-            | models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+        return self.for_user(
+            user,
+            lambda scope: (
+                models.Q(status__in=Framework.PUBLISHED)
+                | models.Q(status=Framework.Status.CONSULTATION, kkr_id__in=scope.kkr_ids)
+                | models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+            ),
         )
 
     def editable_by(self, user: User | AnonymousUser) -> FrameworkQuerySet:
-        """Frameworks the user may change: those of the KKRs whose secretariat they are in."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        return self.filter(kkr_id__in=get_scope(user).secretariat_kkr_ids)
+        """Frameworks the user may change (`commitments.permissions.can_edit_framework`)."""
+        return self.for_user(user, lambda scope: models.Q(kkr_id__in=scope.secretariat_kkr_ids))
 
 
 class Framework(TimeStampedModel):

@@ -1,4 +1,4 @@
-"""Who may do what with frameworks: yes/no questions over the user's cached scope.
+"""Who may do what with frameworks: yes/no questions over the user's cached scope, no queries.
 
 Only the owning KKR's secretariat writes a framework. Everyone reads an adopted (or
 replaced) one; the KKR's coordinators and politicians also read it while it is in
@@ -10,17 +10,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.permissions import get_scope, is_administrator, is_kkr_secretariat
 from commitments.models import Framework
-
-
-def _is_superuser(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.is_superuser
 
 
 def can_read_framework(user: User | AnonymousUser, framework: Framework) -> bool:
     """The same rule as `Framework.objects.visible_to`, for a framework already loaded."""
-    if _is_superuser(user) or framework.status in Framework.PUBLISHED:
+    if is_administrator(user) or framework.status in Framework.PUBLISHED:
         return True
     scope = get_scope(user)
     if framework.status == Framework.Status.CONSULTATION:
@@ -30,20 +26,21 @@ def can_read_framework(user: User | AnonymousUser, framework: Framework) -> bool
 
 def framework_kkr_ids(user: User | AnonymousUser) -> frozenset[int] | None:
     """The KKRs the user may make frameworks for; None means every KKR (administrators)."""
-    if _is_superuser(user):
+    if is_administrator(user):
         return None
     return get_scope(user).secretariat_kkr_ids
 
 
 def can_create_framework(user: User | AnonymousUser) -> bool:
     """A KKR's secretariat makes its KKR's frameworks (and imports them from a file)."""
-    return _is_superuser(user) or get_scope(user).is_secretariat
+    return is_administrator(user) or get_scope(user).is_secretariat
 
 
 def can_edit_framework(user: User | AnonymousUser, framework: Framework) -> bool:
-    """The owning KKR's secretariat writes the framework (whether its state allows the
-    change is the service's question: an adopted framework is not changed in place)."""
-    return _is_superuser(user) or framework.kkr_id in get_scope(user).secretariat_kkr_ids
+    """The secretariat of the framework's KKR (and administrators) change it and start rounds
+    under it (`Framework.objects.editable_by`); whether its state allows the change is the
+    service's question: an adopted framework is not changed in place."""
+    return is_kkr_secretariat(user, framework.kkr_id)
 
 
 def can_see_framework_history(user: User | AnonymousUser, framework: Framework) -> bool:

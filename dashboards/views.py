@@ -21,6 +21,7 @@ from dashboards.cache import cached
 from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
 from pilots.models import PilotProject
+from reporting import permissions as report_permissions
 from reporting.models import Report, ReportingRound
 
 
@@ -75,8 +76,7 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
     )
     if not rounds:
         raise Http404
-    scope = get_scope(request.user)
-    may_include_drafts = request.user.is_superuser or framework.kkr_id in scope.secretariat_kkr_ids
+    may_include_drafts = report_permissions.may_include_drafts(request.user, framework.kkr_id)
     # Results are what is shared (drafts are a choice of the page, not results of a round).
     shared = selectors.counted_statuses(
         include_drafts=False, public=not request.user.is_authenticated

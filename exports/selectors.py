@@ -49,7 +49,7 @@ def exportable_rounds(user: User | AnonymousUser) -> QuerySet[ReportingRound]:
 
 def exportable_reports(*, user: User | AnonymousUser, include_drafts: bool) -> QuerySet[Report]:
     """Reports whose answers go into the user's files (see the module's docstring);
-    `include_drafts` only for those whom `exports.permissions.may_include_drafts` allows."""
+    `include_drafts` only for those whom `reporting.permissions.may_include_drafts` allows."""
     statuses = counted_statuses(include_drafts=include_drafts, public=not user.is_authenticated)
     own = get_scope(user).coordinator_municipality_ids
     return Report.objects.visible_to(user).filter(

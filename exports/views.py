@@ -33,6 +33,7 @@ from exports.forms import ImportUploadForm
 from exports.models import ImportFile
 from exports.spreadsheets import Sheet, csv_lines, write_workbook
 from municipalities.models import Municipality
+from reporting import permissions as report_permissions
 from reporting.models import PoliticalAnswer, Report, ReportEntry, ReportingRound
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,7 +83,9 @@ def _round_export(request: HttpRequest, slug: str) -> RoundExport:
         framework=round_.framework,
         rounds=[round_],
         default_round=round_,
-        may_include_drafts=permissions.may_include_drafts(request.user, round_.framework.kkr_id),
+        may_include_drafts=report_permissions.may_include_drafts(
+            request.user, round_.framework.kkr_id
+        ),
     )
     reports = selectors.exportable_reports(
         user=request.user, include_drafts=filters.include_drafts
@@ -151,7 +154,7 @@ def round_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 def _municipality_export(request: HttpRequest, code: str) -> tuple[Municipality, QuerySet]:
     municipality = get_object_or_404(Municipality, code=code)
-    include_drafts = permissions.may_include_drafts(
+    include_drafts = report_permissions.may_include_drafts(
         request.user, municipality.kkr_id
     ) and request.GET.get("kladder") in ("1", "true", "on")
     reports = selectors.exportable_reports(user=request.user, include_drafts=include_drafts).filter(

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.permissions import is_administrator
 from core.models import TimeStampedModel
 from jobs.registry import label_for
 
@@ -25,7 +26,7 @@ class JobQuerySet(models.QuerySet):
         """A job and its result belong to the person who started it (and administrators)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
+        if is_administrator(user):
             return self
         return self.filter(created_by=user)
 

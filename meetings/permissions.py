@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import IntegerField, Value
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.permissions import get_scope, is_administrator
 from meetings.models import Group, GroupMember, Meeting, Organisation
 
 _ATTRIBUTE = "_meeting_scope"
@@ -54,7 +54,7 @@ def get_meeting_scope(user: User | AnonymousUser) -> MeetingScope:
     )
     rows = list(members.union(staff))
     scope = MeetingScope(
-        is_superuser=user.is_superuser,
+        is_superuser=is_administrator(user),
         secretariat_kkr_ids=get_scope(user).secretariat_kkr_ids,
         organisation_ids=frozenset(pk for kind, pk in rows if kind == _STAFF),
         member_group_ids=frozenset(pk for kind, pk in rows if kind == _MEMBER),

@@ -30,6 +30,7 @@ from meetings.models import (
 )
 from municipalities.models import KKR, Municipality
 from reporting.models import ReportingRound
+from reporting.permissions import can_see_round
 
 GROUP_FIELDS = ("name", "slug", "purpose", "terms_date", "case_number", "kkr_seats")
 MEETING_FIELDS = ("title", "date", "starts_at", "ends_at", "place", "proposal_deadline")
@@ -434,8 +435,7 @@ def _check_round(actor: User, meeting: Meeting, round_: ReportingRound | None) -
     """A KKR meeting's item may carry a round of that KKR that the actor can see."""
     if round_ is None:
         return
-    visible = ReportingRound.objects.visible_to(actor).filter(pk=round_.pk).exists()
-    if not visible or round_.framework.kkr_id != meeting.group.owner_kkr_id:
+    if not can_see_round(actor, round_) or round_.framework.kkr_id != meeting.group.owner_kkr_id:
         raise ValidationError({"reporting_round": _("Vælg en runde fra gruppens eget KKR.")})
 
 

@@ -23,6 +23,7 @@ from core import mail
 from notifications.models import ReminderSent, RoundReminderPause
 from notifications.selectors import describe_offset, open_and_missing
 from reporting.models import Report, ReportEvent, ReportingRound
+from reporting.permissions import can_manage_round, can_review_report
 
 MANUAL_REMINDER_INTERVAL = datetime.timedelta(hours=24)
 
@@ -83,7 +84,7 @@ def reminder_send(
 
 
 def _check_remindable(actor: User, report: Report) -> None:
-    if not Report.objects.reviewable_by(actor).filter(pk=report.pk).exists():
+    if not can_review_report(actor, report):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan sende påmindelser."))
     if report.round.status != ReportingRound.Status.OPEN:
         raise ValidationError(_("Der kan kun sendes påmindelser i en åben runde."))
@@ -146,7 +147,12 @@ def reminders_send_missing(
 ) -> ReminderResult:
     """Remind every municipality of the round that has not submitted, except recent ones."""
     now = now or timezone.now()
-    if not ReportingRound.objects.managed_by(actor).filter(pk=round_.pk).exists():
+    round_ = (
+        ReportingRound.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .get(pk=round_.pk)
+    )
+    if not can_manage_round(actor, round_):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan sende påmindelser."))
     if round_.status != ReportingRound.Status.OPEN:
         raise ValidationError(_("Der kan kun sendes påmindelser i en åben runde."))
@@ -184,7 +190,12 @@ def reminders_send_missing(
 @transaction.atomic
 def round_reminders_switch(*, actor: User, round_: ReportingRound, enabled: bool) -> bool:
     """Switch a round's automatic reminders on or off; returns whether they are on."""
-    if not ReportingRound.objects.managed_by(actor).filter(pk=round_.pk).exists():
+    round_ = (
+        ReportingRound.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .get(pk=round_.pk)
+    )
+    if not can_manage_round(actor, round_):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan ændre påmindelserne."))
     if enabled:
         RoundReminderPause.objects.filter(round=round_).delete()

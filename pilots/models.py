@@ -14,23 +14,28 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.querysets import ScopedQuerySet
 from commitments.models import Initiative
 from core.models import TimeStampedModel
 from core.validators import validate_single_line
 from municipalities.models import Municipality
 
 
-class PilotProjectQuerySet(models.QuerySet):
+class PilotProjectQuerySet(ScopedQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> PilotProjectQuerySet:
         """Everyone signed in reads pilot projects: sharing results is their purpose."""
-        if not user.is_authenticated:
-            return self.filter(results_published=True)
-        return self
+        return self.for_user(
+            user, lambda scope: models.Q(), anonymous=models.Q(results_published=True)
+        )
 
     def editable_by(self, user: User | AnonymousUser) -> PilotProjectQuerySet:
-        """The lead municipality's coordinators change a pilot project."""
-        return self.filter(lead_municipality_id__in=get_scope(user).coordinator_municipality_ids)
+        """The lead municipality's coordinators change a pilot project
+        (`pilots.permissions.can_edit_pilot`)."""
+        return self.for_user(
+            user,
+            lambda scope: models.Q(lead_municipality_id__in=scope.coordinator_municipality_ids),
+            administrators=False,
+        )
 
 
 class PilotProject(TimeStampedModel):

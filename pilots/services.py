@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from accounts.permissions import get_scope
 from accounts.selectors import coordinator_emails
 from commitments.models import Framework, Initiative
 from core import mail
 from core.validators import validate_no_cpr_number, validate_single_line
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation, PilotProject
+from pilots.permissions import can_edit_pilot, can_lead_from, can_respond
 from pilots.selectors import invitable_municipalities
 
 FREE_TEXT_FIELDS = ("title", "description", "contact_name", "results")
@@ -40,9 +40,16 @@ def _check_no_cpr(project: PilotProject) -> None:
         raise ValidationError(errors)
 
 
-def _check_editable(actor: User, project: PilotProject) -> None:
-    if not PilotProject.objects.editable_by(actor).filter(pk=project.pk).exists():
+def _lock_editable(actor: User, project: PilotProject) -> PilotProject:
+    """Lock the project's row, then refuse unless the actor's municipality leads it."""
+    locked = (
+        PilotProject.objects.select_for_update(of=("self",))
+        .select_related("lead_municipality")
+        .get(pk=project.pk)
+    )
+    if not can_edit_pilot(actor, locked):
         raise PermissionDenied(_("Kun tovholderkommunens koordinatorer kan ændre pilotprojektet."))
+    return locked
 
 
 @transaction.atomic
@@ -60,7 +67,7 @@ def pilot_create(
     contact_email: str = "",
 ) -> PilotProject:
     """Start a pilot project led by one of the actor's own municipalities."""
-    if lead_municipality.pk not in get_scope(actor).coordinator_municipality_ids:
+    if not can_lead_from(actor, lead_municipality.pk):
         raise PermissionDenied(
             _("Du kan kun oprette pilotprojekter med din egen kommune som tovholder.")
         )
@@ -109,8 +116,7 @@ def pilot_update(
     results_published: bool,
 ) -> PilotProject:
     """Change a pilot project, its results and whether the results are shared."""
-    _check_editable(actor, project)
-    project = PilotProject.objects.select_for_update().get(pk=project.pk)
+    project = _lock_editable(actor, project)
     project.title = title
     project.description = description
     project.starts_on = starts_on
@@ -133,12 +139,7 @@ def pilot_invite(
     *, actor: User, project: PilotProject, municipalities: Iterable[Municipality]
 ) -> list[PilotParticipation]:
     """Invite municipalities of the same KKR; their coordinators get an e-mail."""
-    _check_editable(actor, project)
-    project = (
-        PilotProject.objects.select_for_update()
-        .select_related("lead_municipality")
-        .get(pk=project.pk)
-    )
+    project = _lock_editable(actor, project)
     municipalities = list(municipalities)
     if not municipalities:
         raise ValidationError({"municipalities": _("Vælg mindst én kommune.")})
@@ -184,7 +185,7 @@ def pilot_respond(
 ) -> PilotParticipation:
     """An invited municipality's coordinator accepts or declines the invitation."""
     participation = PilotParticipation.objects.select_for_update().get(pk=participation.pk)
-    if participation.municipality_id not in get_scope(actor).coordinator_municipality_ids:
+    if not can_respond(actor, participation):
         raise PermissionDenied(
             _("Kun den inviterede kommunes koordinatorer kan svare på invitationen.")
         )

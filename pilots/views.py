@@ -9,11 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.permissions import get_scope
 from pilots import services as pilot_services
 from pilots.filters import PilotProjectFilter
 from pilots.forms import PilotInviteForm, PilotProjectCreateForm, PilotProjectEditForm
 from pilots.models import PilotParticipation, PilotProject
+from pilots.permissions import (
+    can_edit_pilot,
+    can_respond,
+    can_see_pilot_results,
+    can_start_pilots,
+)
 from pilots.selectors import pilot_groups, pilot_projects_for_list
 
 
@@ -25,7 +30,7 @@ def _editable_project(request: HttpRequest, pk: int) -> PilotProject:
         ),
         pk=pk,
     )
-    if not PilotProject.objects.editable_by(request.user).filter(pk=project.pk).exists():
+    if not can_edit_pilot(request.user, project):
         raise PermissionDenied
     return project
 
@@ -39,7 +44,7 @@ def pilot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "groups": pilot_groups(pilot_projects_for_list(projects)),
-        "can_create": get_scope(request.user).is_coordinator,
+        "can_create": can_start_pilots(request.user),
     }
     return render(request, "pilots/pilot_list.html", context)
 
@@ -49,30 +54,23 @@ def pilot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         pilot_projects_for_list(PilotProject.objects.visible_to(request.user)), pk=pk
     )
-    own = get_scope(request.user).coordinator_municipality_ids
     participations = list(project.participations.all())
-    is_lead = project.lead_municipality_id in own
-    is_participant = any(
-        p.municipality_id in own and p.status == PilotParticipation.Status.ACCEPTED
-        for p in participations
-    )
     context = {
         "project": project,
         "participations": participations,
-        "is_lead": is_lead,
-        "show_results": bool(project.results)
-        and (project.results_published or is_lead or is_participant),
+        "is_lead": can_edit_pilot(request.user, project),
+        "show_results": bool(project.results) and can_see_pilot_results(request.user, project),
         "invitations": [
             p
             for p in participations
-            if p.municipality_id in own and p.status == PilotParticipation.Status.INVITED
+            if p.status == PilotParticipation.Status.INVITED and can_respond(request.user, p)
         ],
     }
     return render(request, "pilots/pilot_detail.html", context)
 
 
 def pilot_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not get_scope(request.user).is_coordinator:
+    if not can_start_pilots(request.user):
         raise PermissionDenied
     form = PilotProjectCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +132,7 @@ def pilot_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ).select_related("project", "municipality"),
         pk=pk,
     )
-    if participation.municipality_id not in get_scope(request.user).coordinator_municipality_ids:
+    if not can_respond(request.user, participation):
         raise PermissionDenied
     decision = request.POST.get("decision")
     next_url = request.POST.get("next", "")

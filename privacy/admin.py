@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.admin import UserAdmin
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from accounts.permissions import is_administrator
 from privacy import permissions, services
 
 
@@ -25,7 +26,7 @@ class PrivacyUserAdmin(UserAdmin):
         return permissions.can_export_user_data(request.user, request.user)
 
     def has_anonymise_permission(self, request: AuthenticatedHttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return is_administrator(request.user)
 
     @admin.action(description=gettext_lazy("Eksportér persondata (JSON)"), permissions=["export"])
     def export_personal_data(

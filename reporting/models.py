@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.querysets import ScopedQuerySet
 from commitments.models import Framework, Initiative, Method
 from core.models import TimeStampedModel
 from core.validators import is_safe_link, validate_links, validate_no_cpr_number
@@ -27,24 +28,34 @@ from municipalities.models import Municipality
 ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
 
 
-class RoundQuerySet(models.QuerySet):
+# Words that paths under /afrapportering/runder/ use beside a round's slug (reporting/urls.py):
+# a round with one of them as its slug would be shadowed by that page.
+RESERVED_ROUND_SLUGS = frozenset({"ny", "rapport"})
+
+
+def validate_round_slug(value: str) -> None:
+    if value in RESERVED_ROUND_SLUGS:
+        raise ValidationError(_("Kortnavnet er reserveret. Vælg et andet."), code="reserved")
+
+
+class RoundQuerySet(ScopedQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> RoundQuerySet:
-        """Drafts only for the owning secretariat; open and closed rounds for everyone signed in."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        if not user.is_authenticated:
-            return self.filter(published_at__isnull=False)
-        scope = get_scope(user)
-        return self.filter(
-            ~models.Q(status=ReportingRound.Status.DRAFT)
-            | models.Q(framework__kkr_id__in=scope.secretariat_kkr_ids)
+        """Drafts only for the owning secretariat; open and closed rounds for everyone signed in;
+        published rounds for visitors (`reporting.permissions.can_see_round`)."""
+        return self.for_user(
+            user,
+            lambda scope: (
+                ~models.Q(status=ReportingRound.Status.DRAFT)
+                | models.Q(framework__kkr_id__in=scope.secretariat_kkr_ids)
+            ),
+            anonymous=models.Q(published_at__isnull=False),
         )
 
     def managed_by(self, user: User | AnonymousUser) -> RoundQuerySet:
-        """Rounds the user may change: those of the KKRs whose secretariat they are in."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        return self.filter(framework__kkr_id__in=get_scope(user).secretariat_kkr_ids)
+        """Rounds the user may change (`reporting.permissions.can_manage_round`)."""
+        return self.for_user(
+            user, lambda scope: models.Q(framework__kkr_id__in=scope.secretariat_kkr_ids)
+        )
 
 
 class ReportingRound(TimeStampedModel):
@@ -57,7 +68,9 @@ class ReportingRound(TimeStampedModel):
         Framework, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("rammepapir")
     )
     title = models.CharField(_("titel"), max_length=200)
-    slug = models.SlugField(_("kortnavn i adresse"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("kortnavn i adresse"), max_length=80, unique=True, validators=[validate_round_slug]
+    )
     opens_on = models.DateField(_("åbner den"))
     deadline = models.DateField(_("frist"))
     introduction = models.TextField(_("indledning"), blank=True)
@@ -146,7 +159,7 @@ class PoliticalQuestion(TimeStampedModel):
         return f"{self.number}. {self.text}"
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(ScopedQuerySet):
     SHARED_STATUSES = ("submitted", "approved")
 
     def visible_to(self, user: User | AnonymousUser) -> ReportQuerySet:
@@ -155,30 +168,47 @@ class ReportQuerySet(models.QuerySet):
         The secretariat sees every report of its KKR, drafts included. Visitors who are not
         signed in see approved reports of published rounds only.
         """
-        if user.is_authenticated and user.is_superuser:
-            return self
-        if not user.is_authenticated:
-            return self.filter(status=Report.Status.APPROVED, round__published_at__isnull=False)
-        scope = get_scope(user)
-        return self.filter(
-            models.Q(status__in=self.SHARED_STATUSES)
-            | models.Q(municipality_id__in=scope.coordinator_municipality_ids)
-            | models.Q(municipality__kkr_id__in=scope.secretariat_kkr_ids)
+        return self.for_user(
+            user,
+            lambda scope: (
+                models.Q(status__in=self.SHARED_STATUSES)
+                | models.Q(municipality_id__in=scope.coordinator_municipality_ids)
+                | models.Q(municipality__kkr_id__in=scope.secretariat_kkr_ids)
+            ),
+            anonymous=models.Q(status=Report.Status.APPROVED, round__published_at__isnull=False),
         )
 
     def editable_by(self, user: User | AnonymousUser) -> ReportQuerySet:
-        """Reports the user may write: own municipality, still with the municipality, round open."""
-        return self.filter(
-            municipality_id__in=get_scope(user).coordinator_municipality_ids,
-            status__in=Report.EDITABLE_STATUSES,
-            round__status=ReportingRound.Status.OPEN,
+        """Reports the user may write: own municipality, still with the municipality, round open
+        (`reporting.permissions.can_edit_report`; administrators do not write answers)."""
+        return self.for_user(
+            user,
+            lambda scope: models.Q(
+                municipality_id__in=scope.coordinator_municipality_ids,
+                status__in=Report.EDITABLE_STATUSES,
+                round__status=ReportingRound.Status.OPEN,
+            ),
+            administrators=False,
         )
 
     def reviewable_by(self, user: User | AnonymousUser) -> ReportQuerySet:
-        """Reports the user reviews as secretariat (approve, return, extend the deadline)."""
-        if user.is_authenticated and user.is_superuser:
-            return self
-        return self.filter(municipality__kkr_id__in=get_scope(user).secretariat_kkr_ids)
+        """Reports the user reviews as secretariat (approve, return, extend the deadline;
+        `reporting.permissions.can_review_report`)."""
+        return self.for_user(
+            user, lambda scope: models.Q(municipality__kkr_id__in=scope.secretariat_kkr_ids)
+        )
+
+    def with_history_for(self, user: User | AnonymousUser) -> ReportQuerySet:
+        """Reports whose history the user may read: the KKR's secretariat, own coordinators.
+        The history holds every draft value, so it is narrower than `visible_to`
+        (`reporting.permissions.can_see_report_history`)."""
+        return self.for_user(
+            user,
+            lambda scope: (
+                models.Q(municipality__kkr_id__in=scope.secretariat_kkr_ids)
+                | models.Q(municipality_id__in=scope.coordinator_municipality_ids)
+            ),
+        )
 
 
 class Report(TimeStampedModel):

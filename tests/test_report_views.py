@@ -99,8 +99,8 @@ def test_edit_page_shows_one_area_with_a_contents_list_of_every_line(
 
     # session, user, memberships; report; entries; methods (prefetch); attachments (prefetch);
     # answers; questions; events; event actors (prefetches shared with the report page);
-    # editable check; framework methods; pilot projects
-    with django_assert_num_queries(14):
+    # framework methods; pilot projects (the editable check is a predicate, no query)
+    with django_assert_num_queries(13):
         response = client.get(_edit_url(own_report, "1"))
 
     assert response.status_code == HTTPStatus.OK
@@ -897,9 +897,9 @@ def test_report_page_query_count_does_not_grow_with_attachments_methods_and_even
 
     # session, user, memberships; the report with round, framework, KKR and municipality;
     # its entries with pilot projects, their methods, their attachments (prefetches); answers,
-    # their questions; events, their actors; "may edit"; "may see the history" (the review
-    # check needs no query: the coordinator reviews in no KKR)
-    with django_assert_num_queries(13):
+    # their questions; events, their actors ("may edit", "may review" and "may see the
+    # history" are predicates over the loaded report: no query)
+    with django_assert_num_queries(11):
         response = client.get(own_report.get_absolute_url())
 
     assert response.status_code == HTTPStatus.OK

@@ -6,16 +6,26 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
 from commitments.models import Initiative
 from core.tasks import deliver_outbox
 from core.validators import contains_cpr_number
-from reporting.models import Report, ReportEntry, ReportEvent, ReportingRound
+from pilots.models import PilotParticipation
+from reporting.forms.rounds import unique_round_slug
+from reporting.models import (
+    RESERVED_ROUND_SLUGS,
+    Report,
+    ReportEntry,
+    ReportEvent,
+    ReportingRound,
+)
 from reporting.selectors.history import report_history
 from reporting.services import reports as report_services
 from reporting.services import rounds as round_services
+from tests.factories import PilotParticipationFactory, PilotProjectFactory, ReportingRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -477,3 +487,96 @@ def test_only_the_rounds_secretariat_sets_its_rule(open_round, foreign_secretari
 )
 def test_cpr_numbers_are_recognised(text, found):
     assert contains_cpr_number(text) is found
+
+
+# --- bug 5: rules that every entry point meets -----------------------------------------------
+
+
+def _paths(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _paths(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_reserved_round_slugs_are_every_fixed_word_beside_a_round_under_runder():
+    words = {
+        path.removeprefix("afrapportering/runder/").split("/")[0]
+        for path in _paths(get_resolver().url_patterns)
+        if path.startswith("afrapportering/runder/")
+    }
+    assert {w for w in words if w and not w.startswith("<")} == RESERVED_ROUND_SLUGS
+
+
+@pytest.mark.parametrize("slug", sorted(RESERVED_ROUND_SLUGS))
+def test_a_round_may_not_take_a_slug_that_a_sibling_page_uses(
+    slug, secretariat, hovedstaden_framework
+):
+    with pytest.raises(ValidationError) as refused:
+        round_services.round_create(
+            actor=secretariat,
+            framework=hovedstaden_framework,
+            title="Ny runde",
+            slug=slug,
+            opens_on=datetime.date(2027, 11, 1),
+            deadline=datetime.date(2027, 12, 15),
+        )
+    assert refused.value.message_dict["slug"] == ["Kortnavnet er reserveret. Vælg et andet."]
+    assert not ReportingRound.objects.filter(slug=slug).exists()
+    # The field's validator, so the admin's and any import's full_clean meet it too.
+    round_ = ReportingRoundFactory.build(framework=hovedstaden_framework, slug=slug)
+    with pytest.raises(ValidationError) as cleaned:
+        round_.full_clean()
+    assert "slug" in cleaned.value.message_dict
+
+
+@pytest.mark.parametrize("slug", sorted(RESERVED_ROUND_SLUGS))
+def test_a_round_titled_like_a_sibling_page_gets_a_free_slug(slug, hovedstaden_framework):
+    # The form makes the slug from the title: a round titled "Ny" is not shadowed by "ny".
+    assert unique_round_slug(slug.capitalize()) == f"{slug}-2"
+    ReportingRoundFactory(framework=hovedstaden_framework, slug=f"{slug}-2")
+    assert unique_round_slug(slug.capitalize()) == f"{slug}-3"
+
+
+def _pilot_entry(report):
+    return report.entries.filter(initiative__kind=Initiative.Kind.PILOT).first()
+
+
+def test_report_save_refuses_a_pilot_project_the_municipality_takes_no_part_in(
+    coordinator, own_report, other_municipality
+):
+    entry = _pilot_entry(own_report)
+    foreign = PilotProjectFactory(initiative=entry.initiative, lead_municipality=other_municipality)
+
+    with pytest.raises(ValidationError) as refused:
+        _save(coordinator, own_report, [_entry_data(entry, pilot_project_id=foreign.pk)])
+
+    assert refused.value.code == "pilot_project"
+    entry.refresh_from_db()
+    own_report.refresh_from_db()
+    assert entry.pilot_project_id is None
+    assert own_report.version == 1
+
+
+def test_report_save_takes_a_pilot_project_the_municipality_leads_or_joined_and_keeps_it(
+    coordinator, own_report, own_municipality, other_municipality
+):
+    entry = _pilot_entry(own_report)
+    joined = PilotProjectFactory(initiative=entry.initiative, lead_municipality=other_municipality)
+    participation = PilotParticipationFactory(project=joined, municipality=own_municipality)
+    led_elsewhere = PilotProjectFactory(lead_municipality=own_municipality)  # another initiative
+
+    saved = _save(coordinator, own_report, [_entry_data(entry, pilot_project_id=joined.pk)])
+    entry.refresh_from_db()
+    assert entry.pilot_project_id == joined.pk
+
+    # Leaving later does not drop the choice already made...
+    participation.status = PilotParticipation.Status.DECLINED
+    participation.save()
+    saved = _save(coordinator, saved, [_entry_data(entry)])
+    entry.refresh_from_db()
+    assert entry.pilot_project_id == joined.pk
+    # ...but a project under another initiative is no choice for this entry.
+    with pytest.raises(ValidationError):
+        _save(coordinator, saved, [_entry_data(entry, pilot_project_id=led_elsewhere.pk)])

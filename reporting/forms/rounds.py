@@ -5,27 +5,32 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from commitments.models import Framework
 from core.forms import DanishDateField
 from core.text import danish_slugify
-from reporting.models import ReportingRound
+from reporting.models import ReportingRound, validate_round_slug
 
-# Paths under /afrapportering/runder/ that a round's slug must not take.
-RESERVED_SLUGS = {"ny", "rapport"}
+
+def _is_reserved(slug: str) -> bool:
+    try:
+        validate_round_slug(slug)
+    except ValidationError:
+        return True
+    return False
 
 
 def unique_round_slug(title: str) -> str:
-    """The round's address, made from its title: the next free of "title", "title-2", …"""
+    """The round's address, made from its title: the next free of "title", "title-2", …,
+    never a word `validate_round_slug` reserves for a sibling path (a round titled "Ny" gets
+    "ny-2")."""
     base = danish_slugify(title)[:74] or "runde"
-    taken = (
-        set(ReportingRound.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        | RESERVED_SLUGS
-    )
+    taken = set(ReportingRound.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
-    while slug in taken:
+    while slug in taken or _is_reserved(slug):
         slug, number = f"{base}-{number}", number + 1
     return slug
 

@@ -1,21 +1,17 @@
-"""Reads that shape a report for its pages: the report with its entries, its pilot choices."""
+"""Reads that shape a report for its pages: the report with its entries, its contents and
+the summary before submitting (the pilot choices: `reporting.selectors.pilots`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.permissions import get_scope
-from pilots.models import PilotParticipation, PilotProject
 from reporting.models import (
     Attachment,
     Report,
     ReportEntry,
-    ReportQuerySet,
 )
 from reporting.services.reports import report_missing, report_refusals
 
@@ -70,44 +66,6 @@ def entries_by_area(report: Report) -> list[AreaEntries]:
             areas.append(AreaEntries(entry.area_number, entry.area_title, []))
         areas[-1].entries.append(entry)
     return areas
-
-
-def pilot_projects_for_report(report: Report) -> list[PilotProject]:
-    """Pilot projects on the report's pilot initiatives that its municipality leads or joins.
-
-    The project an entry already points to is kept, so that saving never drops a choice.
-    """
-    entries = report.entries.all()
-    initiative_ids = [e.initiative_id for e in entries if not e.is_mandatory]
-    chosen_ids = [e.pilot_project_id for e in entries if e.pilot_project_id]
-    takes_part = Q(lead_municipality_id=report.municipality_id) | Q(
-        participations__municipality_id=report.municipality_id,
-        participations__status=PilotParticipation.Status.ACCEPTED,
-    )
-    return list(
-        PilotProject.objects.filter(
-            Q(initiative_id__in=initiative_ids, status__in=_ACTIVE_PILOT) & takes_part
-            | Q(pk__in=chosen_ids)
-        )
-        .distinct()
-        .order_by("title")
-    )
-
-
-_ACTIVE_PILOT = [
-    PilotProject.Status.PLANNED,
-    PilotProject.Status.RUNNING,
-    PilotProject.Status.COMPLETED,
-]
-
-
-def reports_with_history_for(user: User | AnonymousUser) -> ReportQuerySet:
-    """Reports whose history the user may read: the KKR's secretariat, own coordinators.
-
-    The history holds every draft value, so it is narrower than `visible_to`.
-    """
-    own = Report.objects.filter(municipality_id__in=get_scope(user).coordinator_municipality_ids)
-    return (Report.objects.reviewable_by(user) | own).distinct()
 
 
 @dataclass

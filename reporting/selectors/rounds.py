@@ -6,9 +6,12 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Q
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from accounts.permissions import get_scope
 from reporting.models import Report, ReportEvent, ReportingRound
 
 if TYPE_CHECKING:
@@ -125,6 +128,15 @@ def round_follow_up(*, round_: ReportingRound, state: str | None) -> FollowUp:
         counts=[StateCount(s, counts[s.key]) for s in FOLLOW_UP_STATES],
         total=len(reports),
         missing=counts["mangler"],
+    )
+
+
+def own_reports(*, user: User | AnonymousUser, round_: ReportingRound) -> QuerySet[Report]:
+    """The round's reports of the municipalities the user coordinates, for the round page."""
+    return (
+        round_.reports.filter(municipality_id__in=get_scope(user).coordinator_municipality_ids)
+        .select_related("municipality", "round")
+        .order_by("municipality__name")
     )
 
 

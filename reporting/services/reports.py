@@ -16,6 +16,8 @@ from accounts.selectors import coordinator_emails, secretariat_emails
 from core import mail
 from core.validators import validate_no_cpr_number
 from reporting.models import Report, ReportEntry, ReportEvent
+from reporting.permissions import can_edit_report, can_review_report
+from reporting.selectors.pilots import pilot_projects_open_to
 from reporting.services.rounds import results_changed
 
 
@@ -59,11 +61,37 @@ def report_lock_editable(
     """Lock the report row for writing, or refuse: wrong user, wrong state, or (when the
     caller read a version) a stale version."""
     locked = Report.objects.select_for_update().select_related("round").get(pk=report_id)
-    if not Report.objects.editable_by(actor).filter(pk=locked.pk).exists():
+    if not can_edit_report(actor, locked):
         raise PermissionDenied(_("Rapporten kan ikke ændres."))
     if expected_version is not None and locked.version != expected_version:
         raise ReportConflict(locked.version)
     return locked
+
+
+def _check_pilot_projects(
+    report: Report, existing: dict[int, ReportEntry], entries: list[EntryData]
+) -> None:
+    """A newly chosen pilot project must be one on the entry's initiative that the
+    municipality leads or has joined; the one an entry already points to is kept."""
+    chosen = {
+        data.entry_id: data.pilot_project_id
+        for data in entries
+        if data.pilot_project_id is not None
+        and data.entry_id in existing
+        and data.pilot_project_id != existing[data.entry_id].pilot_project_id
+    }
+    if not chosen:
+        return
+    open_to = dict(pilot_projects_open_to(report).values_list("pk", "initiative_id"))
+    for entry_id, project_id in chosen.items():
+        if open_to.get(project_id) != existing[entry_id].initiative_id:
+            raise ValidationError(
+                _(
+                    "Vælg et pilotprojekt under indsatsen, som kommunen er tovholder for "
+                    "eller deltager i."
+                ),
+                code="pilot_project",
+            )
 
 
 def _write_entries(
@@ -72,13 +100,14 @@ def _write_entries(
     """Write what changed; a carried-over line that changes, or that the coordinator
     confirms, becomes this round's answer (its mark goes, in the same history record)."""
     existing = {e.pk: e for e in report.entries.prefetch_related("methods")}
-    if not confirmed_entry_ids <= existing.keys():
+    if not confirmed_entry_ids <= existing.keys() or any(
+        data.entry_id not in existing for data in entries
+    ):
         raise PermissionDenied(_("Linjen hører ikke til rapporten."))
+    _check_pilot_projects(report, existing, entries)
     written = set()
     for data in entries:
-        entry = existing.get(data.entry_id)
-        if entry is None:
-            raise PermissionDenied(_("Linjen hører ikke til rapporten."))
+        entry = existing[data.entry_id]
         written.add(entry.pk)
         changed = False
         for field in ReportEntry.ANSWER_FIELDS:
@@ -218,9 +247,17 @@ def report_submit(*, actor: User, report: Report, expected_version: int) -> Repo
     return locked
 
 
+def _lock_for_review(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self", "round"))
+        .select_related("round", "municipality")
+        .get(pk=report.pk)
+    )
+
+
 def _lock_reviewable(actor: User, report: Report) -> Report:
-    locked = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
-    if not Report.objects.reviewable_by(actor).filter(pk=locked.pk).exists():
+    locked = _lock_for_review(report)
+    if not can_review_report(actor, locked):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan behandle rapporten."))
     if locked.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Kun en indsendt rapport kan godkendes eller sendes retur."))
@@ -288,8 +325,8 @@ def report_extend_deadline(
     *, actor: User, report: Report, deadline: datetime.date, reason: str
 ) -> Report:
     """Give one municipality a later deadline, with a reason."""
-    locked = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
-    if not Report.objects.reviewable_by(actor).filter(pk=locked.pk).exists():
+    locked = _lock_for_review(report)
+    if not can_review_report(actor, locked):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan forlænge fristen."))
     if locked.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
         raise ValidationError(

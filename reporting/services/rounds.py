@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from accounts.selectors import coordinator_emails
 from commitments.models import Framework, Initiative
+from commitments.permissions import can_edit_framework
 from core import mail
 from reporting.models import (
     PoliticalAnswer,
@@ -24,6 +25,7 @@ from reporting.models import (
     ReportEvent,
     ReportingRound,
 )
+from reporting.permissions import can_manage_round
 
 DEFAULT_POLITICAL_QUESTIONS = [
     "Hvordan vil kommunen arbejde med målsætningerne?",
@@ -39,14 +41,21 @@ def results_changed(*, round_id: int) -> None:
     ReportingRound.objects.filter(pk=round_id).update(results_version=F("results_version") + 1)
 
 
+def _lock_managed(actor: User, round_: ReportingRound, refusal: str = "") -> ReportingRound:
+    """Lock the round's row, then refuse unless the actor manages the round."""
+    locked = (
+        ReportingRound.objects.select_for_update(of=("self",))
+        .select_related("framework")
+        .get(pk=round_.pk)
+    )
+    if not can_manage_round(actor, locked):
+        raise PermissionDenied(refusal or _("Kun KKR'ets sekretariat kan ændre runden."))
+    return locked
+
+
 def carried_over_reason(source: ReportingRound) -> str:
     """The history's reason for a line copied from an earlier round (names that round)."""
     return _("Overført fra %(round)s") % {"round": source.title}
-
-
-def _check_manages(actor: User, round_: ReportingRound) -> None:
-    if not ReportingRound.objects.managed_by(actor).filter(pk=round_.pk).exists():
-        raise PermissionDenied(_("Kun KKR'ets sekretariat kan ændre runden."))
 
 
 @transaction.atomic
@@ -97,8 +106,7 @@ def round_update(
     reports are built on them; its deadline, introduction and questions' wording may change,
     and questions may be added. Municipalities whose deadline moves get an e-mail.
     """
-    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status == ReportingRound.Status.CLOSED:
         raise ValidationError(_("En lukket runde kan ikke redigeres. Genåbn den først."))
     if not questions:
@@ -135,7 +143,7 @@ def _create_questions(actor: User, round_: ReportingRound, texts: list[str]) -> 
 
 
 def _check_framework(actor: User, framework: Framework) -> None:
-    if not Framework.objects.editable_by(actor).filter(pk=framework.pk).exists():
+    if not can_edit_framework(actor, framework):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan oprette runder."))
     # The state as it is now, not as the caller read it: a draft, or one in consultation,
     # has no rounds (decision 25).
@@ -279,8 +287,7 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
     from that round, and its history credits the values to the system, naming the round, not
     to the person who opened this one. Returns the number of reports created.
     """
-    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.DRAFT:
         raise ValidationError(_("Runden er allerede åbnet."))
     if not round_.questions.exists():
@@ -392,8 +399,7 @@ def round_set_submission_rule(
     A status or participation on every line is always required; the round may also require
     every political question answered and every line carried over confirmed. It can change
     while the round is open: it binds the next submission, not those already made."""
-    round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status == ReportingRound.Status.CLOSED:
         raise ValidationError(_("Reglen for indsendelse kan ikke ændres i en lukket runde."))
     round_.require_political_answers = require_political_answers
@@ -407,7 +413,7 @@ def round_set_submission_rule(
 @transaction.atomic
 def round_close(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Close an open round: reports can no longer be edited or submitted."""
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.OPEN:
         raise ValidationError(_("Kun en åben runde kan lukkes."))
     round_.status = ReportingRound.Status.CLOSED
@@ -419,7 +425,7 @@ def round_close(*, actor: User, round_: ReportingRound) -> ReportingRound:
 @transaction.atomic
 def round_reopen(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Reopen a closed round so that municipalities can report again."""
-    _check_manages(actor, round_)
+    round_ = _lock_managed(actor, round_)
     if round_.status != ReportingRound.Status.CLOSED:
         raise ValidationError(_("Kun en lukket runde kan genåbnes."))
     round_.status = ReportingRound.Status.OPEN
@@ -428,17 +434,10 @@ def round_reopen(*, actor: User, round_: ReportingRound) -> ReportingRound:
     return round_
 
 
-def _lock_managed(actor: User, round_: ReportingRound) -> ReportingRound:
-    locked = ReportingRound.objects.select_for_update().get(pk=round_.pk)
-    if not ReportingRound.objects.managed_by(actor).filter(pk=locked.pk).exists():
-        raise PermissionDenied(_("Kun KKR'ets sekretariat kan offentliggøre runden."))
-    return locked
-
-
 @transaction.atomic
 def round_publish(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Show a closed round's approved results on public pages, without login."""
-    locked = _lock_managed(actor, round_)
+    locked = _lock_managed(actor, round_, _("Kun KKR'ets sekretariat kan offentliggøre runden."))
     if locked.status != ReportingRound.Status.CLOSED:
         raise ValidationError(_("Kun en lukket runde kan offentliggøres."))
     locked.published_at = locked.published_at or timezone.now()
@@ -449,7 +448,7 @@ def round_publish(*, actor: User, round_: ReportingRound) -> ReportingRound:
 @transaction.atomic
 def round_unpublish(*, actor: User, round_: ReportingRound) -> ReportingRound:
     """Take a round's results off the public pages again."""
-    locked = _lock_managed(actor, round_)
+    locked = _lock_managed(actor, round_, _("Kun KKR'ets sekretariat kan offentliggøre runden."))
     locked.published_at = None
     locked.save(update_fields=["published_at", "updated_at"])
     return locked

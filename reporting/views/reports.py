@@ -30,15 +30,15 @@ from reporting.forms.reports import (
     pilot_choices_by_initiative,
 )
 from reporting.models import Attachment, Report, ReportEntry
+from reporting.permissions import can_edit_report, can_review_report, can_see_report_history
 from reporting.selectors.history import report_history
+from reporting.selectors.pilots import pilot_projects_for_report
 from reporting.selectors.reports import (
     POLITICAL_SECTION,
     ReportContents,
     entries_by_area,
-    pilot_projects_for_report,
     report_contents,
     report_for_page,
-    reports_with_history_for,
     submission_summary,
 )
 from reporting.services import attachments as attachment_services
@@ -58,12 +58,12 @@ def _visible(request: HttpRequest, pk: int) -> Report:
 
 def _check_editable(request: HttpRequest, report: Report) -> None:
     """A report the user sees but may not write answers 403."""
-    if not Report.objects.editable_by(request.user).filter(pk=report.pk).exists():
+    if not can_edit_report(request.user, report):
         raise PermissionDenied(_("Rapporten kan ikke ændres."))
 
 
 def _check_reviewable(request: HttpRequest, report: Report) -> None:
-    if not Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists():
+    if not can_review_report(request.user, report):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan behandle rapporten."))
 
 
@@ -71,13 +71,13 @@ def _check_reviewable(request: HttpRequest, report: Report) -> None:
 
 
 def _detail_context(request: HttpRequest, report: Report, **extra) -> dict:
-    can_review = Report.objects.reviewable_by(request.user).filter(pk=report.pk).exists()
+    can_review = can_review_report(request.user, report)
     return {
         "report": report,
         "areas": entries_by_area(report),
-        "can_edit": Report.objects.editable_by(request.user).filter(pk=report.pk).exists(),
+        "can_edit": can_edit_report(request.user, report),
         "can_review": can_review,
-        "can_see_history": reports_with_history_for(request.user).filter(pk=report.pk).exists(),
+        "can_see_history": can_see_report_history(request.user, report),
         "return_form": ReturnForm() if can_review else None,
         **extra,
     }
@@ -94,7 +94,9 @@ def report_history_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     # The history holds every draft value: only the KKR's secretariat and the municipality's
     # own coordinators read it; for everyone else the page does not exist.
     report = get_object_or_404(
-        reports_with_history_for(request.user).select_related("round__framework", "municipality"),
+        Report.objects.with_history_for(request.user).select_related(
+            "round__framework", "municipality"
+        ),
         pk=pk,
     )
     return render(
@@ -322,7 +324,9 @@ def _declared_length(request: HttpRequest) -> int:
 def report_attachment_upload(
     request: AuthenticatedHttpRequest, pk: int, entry_pk: int
 ) -> HttpResponse:
-    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("round"), pk=pk
+    )
     entry = get_object_or_404(report.entries.all(), pk=entry_pk)
     _check_editable(request, report)
     if _declared_length(request) > ATTACHMENT_MAX_REQUEST_BYTES:
@@ -361,7 +365,7 @@ def _attachment_upload(
 def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
     report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
     return get_object_or_404(
-        Attachment.objects.select_related("entry__report"),
+        Attachment.objects.select_related("entry__report__round"),
         pk=attachment_pk,
         entry__report=report,
     )

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.permissions import get_scope
 from commitments.models import Framework
 from core.views import run_service
 from reporting.forms.rounds import (
@@ -172,11 +171,8 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             history=round_history(round_),
         )
         return render(request, "reporting/round_detail.html", context)
-    municipality_ids = get_scope(request.user).coordinator_municipality_ids
     context.update(
-        own_reports=round_.reports.filter(municipality_id__in=municipality_ids)
-        .select_related("municipality", "round")
-        .order_by("municipality__name"),
+        own_reports=selectors.own_reports(user=request.user, round_=round_),
         shared_counts=selectors.round_shared_counts(round_=round_),
     )
     return render(request, "reporting/round_detail.html", context)

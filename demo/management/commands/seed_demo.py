@@ -698,7 +698,8 @@ class Command(BaseCommand):
             if code in pilot["accepted"] and started:
                 return choices.PARTICIPATING, project.pk
             if code in pilot["invited"] and started:
-                return choices.CONSIDERING, project.pk
+                # Invited, not yet in: a report names only a project the municipality is in.
+                return choices.CONSIDERING, None
         return self.rng.choice([choices.NOT_PARTICIPATING] * 3 + [choices.CONSIDERING]), None
 
     def _answer(self, code: str, number: int, pilots: list[_Pilot]) -> str:

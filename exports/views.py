@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     JsonResponse,
     StreamingHttpResponse,
 )
@@ -25,6 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from commitments.models import Initiative
 from core.views import run_service
 from dashboards.filters import DashboardFilter
@@ -213,10 +216,14 @@ def _published_round(slug: str) -> ReportingRound:
     return round_
 
 
-def _open_data_headers(response: HttpResponse, round_: ReportingRound) -> HttpResponse:
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def _open_data_headers(response: _Response, round_: ReportingRound) -> _Response:
     response["Link"] = f'<{LICENCE_URL}>; rel="license"'
     response["X-License"] = LICENCE
-    response["Last-Modified"] = http_date(round_.published_at.timestamp())
+    if round_.published_at is not None:  # an open-data round is always published
+        response["Last-Modified"] = http_date(round_.published_at.timestamp())
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -340,7 +347,7 @@ def import_template(request: HttpRequest, slug: str) -> FileResponse:
     return _xlsx_response([sheet], f"import-{round_.slug}.xlsx")
 
 
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Upload a file of answers; a readable file goes on to its dry run."""
     round_ = _importable_round(request, slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -362,7 +369,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The dry run: every row's outcome; nothing is written until confirmed."""
     stored = _import_file(request, pk)
     preview, problems = None, []
@@ -376,7 +383,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stored = _import_file(request, pk)
     count = run_service(
         request,
@@ -398,7 +405,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def import_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stored = _import_file(request, pk)
     round_ = stored.round
     done = run_service(

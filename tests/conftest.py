@@ -19,17 +19,29 @@ from twofactor.signals import HAS_DEVICE_SESSION_KEY, REQUIRED_SESSION_KEY
 TOGETHER = "tests/browser/test_demo_data.py::"
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """pytest-django runs transactional tests after the others: the module's tests join its
-    browser test (transactional) there, in the module's order."""
-    positions = [n for n, item in enumerate(items) if item.nodeid.startswith(TOGETHER)]
-    if not positions:
-        return
-    together = [items[n] for n in positions]
-    rest = [item for n, item in enumerate(items) if n not in set(positions)]
-    anchor = positions[-1] - (len(positions) - 1)
-    items[:] = [*rest[:anchor], *together, *rest[anchor:]]
+    """Transactional tests (the browser's, the worker's, the restore drill) commit what they
+    write and empty the database when they end, so they run after every other test: the
+    demo-data module's tests first, together and in the module's order, then the rest.
+
+    (pytest-django orders them last too, but not a test that also takes a parameter named
+    like a Playwright fixture, which moved the browser tests to the middle of the run.)"""
+    together = [item for item in items if item.nodeid.startswith(TOGETHER)]
+    rest = [item for item in items if not item.nodeid.startswith(TOGETHER)]
+    plain = [item for item in rest if not _transactional(item)]
+    transactional = [item for item in rest if _transactional(item)]
+    items[:] = [*plain, *together, *transactional]
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist

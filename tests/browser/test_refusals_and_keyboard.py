@@ -53,7 +53,7 @@ def test_report_form_works_by_keyboard_alone(
     focused_name = page.evaluate("document.activeElement.name")
     assert focused_name.endswith("-narrative")
 
-    save = page.get_by_role("button", name="Gem kladde")
+    save = page.get_by_role("button", name="Gem området")
     save.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from reporting.models import Report, ReportEntry
@@ -52,17 +50,6 @@ def _sign_in_here(page, user):
     page.get_by_label("E-mailadresse").fill(user.email)
     page.get_by_label("Adgangskode").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-
-
-def _sign_in_with_code(page, login, user):
-    """Sign in with the password, then the code of the user's authenticator app: the
-    secretariat must use a second factor (twofactor)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=user, name="Telefon", confirmed=True)
-    login(page, user, TEST_PASSWORD)
-    token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
-    page.get_by_label("Kode").fill(f"{token:06d}")
-    page.get_by_role("button", name="Bekræft").click()
 
 
 def _no_horizontal_scroll(page, width: int):
@@ -186,7 +173,7 @@ def test_secretariat_returns_coordinator_resubmits_secretariat_approves(
     report_services.report_submit(actor=coordinator, report=report, expected_version=report.version)
     report_url = f"{live_server.url}{report.get_absolute_url()}"
 
-    _sign_in_with_code(page, login, secretariat)
+    login(page, secretariat, TEST_PASSWORD)
     page.goto(report_url)
     page.get_by_role("button", name="Send retur").click()
     expect(
@@ -213,7 +200,7 @@ def test_secretariat_returns_coordinator_resubmits_secretariat_approves(
     expect(page.get_by_text("Rapporten er indsendt til KKR-sekretariatet.")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
 
-    _sign_in_with_code(page, login, secretariat)
+    login(page, secretariat, TEST_PASSWORD)
     page.goto(report_url)
     # Approving asks first: cancelled, nothing happens.
     page.once("dialog", lambda dialog: dialog.dismiss())

@@ -14,8 +14,8 @@ from tests.factories import MembershipFactory, UserFactory
 from twofactor.signals import HAS_DEVICE_SESSION_KEY, REQUIRED_SESSION_KEY
 
 # Seeding the demo takes a minute: it runs once per test run, for the tests of this module
-# together (tests/browser/test_demo_data.py), which therefore run one after another and on
-# one xdist worker.
+# together (tests/browser/test_demo_data.py). xdist hands out whole files (`--dist loadfile`
+# in pyproject.toml), so they run one after another on one worker.
 TOGETHER = "tests/browser/test_demo_data.py::"
 
 
@@ -42,23 +42,6 @@ def pytest_collection_modifyitems(items):
     plain = [item for item in rest if not _transactional(item)]
     transactional = [item for item in rest if _transactional(item)]
     items[:] = [*plain, *together, *transactional]
-
-
-@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
-def pytest_xdist_make_scheduler(config, log):
-    """xdist's default distribution, except that the module's tests are one unit of work.
-
-    (`--dist loadgroup` would do it with a marker, but pytest 9 ignores the group suffix
-    pytest-xdist 3.8 gives the test ids.)"""
-    if config.getvalue("dist") != "load":
-        return None
-    from xdist.scheduler import LoadGroupScheduling
-
-    class TogetherScheduling(LoadGroupScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return TOGETHER if nodeid.startswith(TOGETHER) else nodeid
-
-    return TogetherScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,9 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def live_data(transactional_db):
+    """The reference data on an otherwise empty database: a browser test commits what it
+    writes, so it starts from nothing left behind by any earlier test on the worker."""
+    call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", "municipalities", "frameworks", verbosity=0)
 
 

@@ -25,7 +25,7 @@ browser-packages:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q default-jre-headless; }
 
-# Every Python package comes from the lock with its hash checked (docs/decisions/0011); the
+# Every Python package comes from the lock with its hash checked (docs/decisions/0018); the
 # project itself adds only its metadata. `pip check` catches a lock that misses a package
 # pyproject.toml asks for.
 $(VENV)/.installed: $(LOCK) pyproject.toml

@@ -5,7 +5,7 @@
 pip-audit on its own passes silently when it cannot reach a vulnerability database: every
 package it could not look up is "skipped" and it still prints "No known vulnerabilities
 found". This wrapper asks PyPI's advisory data first and OSV for whatever PyPI could not
-answer, then says which of three things happened (docs/decisions/0011):
+answer, then says which of three things happened (docs/decisions/0018):
 
 - a locked package has a known vulnerability: the packages and advisories are listed, exit 1;
 - every package was checked and none is known to be vulnerable: exit 0;
@@ -148,7 +148,7 @@ def verdict(result: Audit, *, require_database: bool) -> tuple[int, list[str]]:
             code = code or 2
         else:
             lines.append(
-                "Not failing the build (docs/decisions/0011); set "
+                "Not failing the build (docs/decisions/0018); set "
                 "REQUIRE_VULNERABILITY_DATABASE=true where the database is reachable."
             )
     elif not result.vulnerable:

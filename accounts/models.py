@@ -122,6 +122,12 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
+# A membership or a role offer belongs to a KKR or to a municipality, never both or neither.
+EXACTLY_ONE_ORGANISATION = (models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True)) | (
+    models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)
+)
+
+
 class Membership(TimeStampedModel):
     class Role(models.TextChoices):
         SECRETARIAT = "secretariat", _("KKR-sekretariat")
@@ -164,10 +170,8 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("medlemskaber")
         ordering = ["user", "role"]
         constraints = [
-            # Exactly one organisation per membership.
             models.CheckConstraint(
-                condition=(models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True))
-                | (models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)),
+                condition=EXACTLY_ONE_ORGANISATION,
                 name="membership_exactly_one_organisation",
                 violation_error_message=_("Vælg enten et KKR eller en kommune, ikke begge."),
             ),
@@ -251,8 +255,7 @@ class RoleOffer(TimeStampedModel):
         ordering = ["created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True))
-                | (models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)),
+                condition=EXACTLY_ONE_ORGANISATION,
                 name="role_offer_exactly_one_organisation",
                 violation_error_message=_("Vælg enten et KKR eller en kommune, ikke begge."),
             ),

@@ -97,7 +97,12 @@ def _area_pages(overview: figures.Overview, grid: figures.HeatMap) -> list[AreaP
         for index, column in enumerate(grid.columns):
             if column.area_number != area.number or column.kind != Initiative.Kind.MANDATORY:
                 continue
-            values = [row.levels[index][1] for row in grid.rows if row.levels]
+            # The lines of counted reports: a report not submitted is no unanswered line.
+            values = [
+                row.levels[index][1]
+                for row in grid.rows
+                if row.levels and row.levels[index][1] != figures.NOT_SUBMITTED
+            ]
             answered = [value for value in values if isinstance(value, int)]
             initiatives.append(
                 InitiativeFigures(

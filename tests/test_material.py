@@ -348,3 +348,47 @@ def test_the_overview_shows_the_charts_with_a_table(reported, client, politician
     assert '<title id="chart-submission-title">' in page
     assert '<title id="chart-areas-title">' in page
     assert 'Indsendt, ikke godkendt</th><td class="text-end">1</td>' in page
+
+
+def test_the_report_tells_reports_not_submitted_from_unanswered_lines(
+    reported, open_round, monkeypatch
+):
+    from dashboards import charts
+    from dashboards.selectors import NOT_SUBMITTED
+    from material import pdf
+    from material.selectors import meeting_report
+
+    ReportEntry.objects.filter(report=reported[APPROVED], initiative_code="1.F1").update(
+        status=None
+    )
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    report = meeting_report(round_=open_round)
+    pdf.render_meeting_report(report)
+
+    area = report.overview.areas[0]
+    lines = ReportEntry.objects.filter(
+        report=reported[APPROVED], area_number=1, initiative_kind="mandatory"
+    ).count()
+    assert area.unanswered == 1
+    assert area.not_submitted == 27 * lines  # 29 municipalities, two reported
+    first = report.areas[0].initiatives[0]
+    assert (first.code, first.unanswered, sum(first.counts)) == ("1.F1", 1, 1)
+    draft_row = next(row for row in report.grid.rows if row.code == DRAFT)
+    assert {level for _code, level in draft_row.levels} == {NOT_SUBMITTED}
+    chart = [segment.label for segment in charts.area_rows(report.overview)[0].segments]
+    assert "Ikke indsendt" in chart
+    assert NOT_SUBMITTED not in chart
+    html = pages[-1]
+    assert '<td class="level-not_submitted">–</td>' in html
+    assert '<td class="level-none">·</td>' in html
+    assert "Ikke besvaret eller ikke indsendt" not in html
+    assert '<span class="swatch level-not_submitted">–</span> Ikke indsendt' in html

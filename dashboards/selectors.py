@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -750,6 +750,9 @@ class Changes:
     current: ReportingRound
     previous: ReportingRound | None
     municipalities: list[MunicipalityChanges]
+    # The municipalities compared: those whose reports count in both rounds (and that the
+    # page's filters keep), as the overview's `AreaFigures.compared`.
+    compared: int = 0
 
     @property
     def ups(self) -> int:
@@ -768,16 +771,29 @@ def changes_since_previous(
     entries: QuerySet[ReportEntry],
 ) -> Changes:
     """What moved between the previous round and this one in `entries` (the page's filters):
-    levels up or down, new narratives."""
+    levels up or down, new narratives.
+
+    Only the municipalities whose reports count in both rounds are compared, so that a report
+    not submitted last round does not show as "new answers" (nor one not submitted yet as
+    nothing changed); their number is `Changes.compared`. One query: the two rounds' counted
+    reports are subqueries of it."""
     before = previous_round(round_, rounds)
     if before is None:
         return Changes(round_, None, [])
+
+    def counted_in(round_id: int) -> QuerySet[Report, dict[str, Any]]:
+        return Report.objects.filter(round_id=round_id, status__in=statuses).values(
+            "municipality_id"
+        )
+
     rows = (
         entries.filter(
             report__round__in=[round_, before],
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
+            report__municipality_id__in=counted_in(round_.pk),
         )
+        .filter(report__municipality_id__in=counted_in(before.pk))
         .order_by("report__municipality__name", "position")
         .values_list(
             "report__round_id",
@@ -823,7 +839,7 @@ def changes_since_previous(
         (m for m in by_municipality.values() if m.movements or m.new_narratives),
         key=lambda m: m.name,
     )
-    return Changes(round_, before, municipalities)
+    return Changes(round_, before, municipalities, compared=len(names))
 
 
 def new_pilot_projects(

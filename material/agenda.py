@@ -78,15 +78,33 @@ def prefilled_text(report: MeetingReport) -> AgendaText:
             "til 4."
         ) % {"number": area.number, "title": area.title, "average": _number(area.average)}
         if area.change is not None:
-            sentence += " " + _("Ændring siden sidste runde: %(change)s.") % {
-                "change": ("+" if area.change > 0 else "") + _number(area.change)
+            sentence += " " + ngettext(
+                "Ændring siden sidste runde for den kommune, der har indsendt i begge runder: "
+                "%(change)s.",
+                "Ændring siden sidste runde for de %(count)s kommuner, der har indsendt i begge "
+                "runder: %(change)s.",
+                area.compared,
+            ) % {
+                "change": ("+" if area.change > 0 else "") + _number(area.change),
+                "count": area.compared,
             }
         paragraphs.append(sentence)
     changes = report.changes
-    if changes.previous is not None:
+    if changes.compared:
         paragraphs.append(
-            _("Siden %(previous)s er %(ups)s svar gået op og %(downs)s gået ned i statusniveau.")
-            % {"previous": changes.previous.title, "ups": changes.ups, "downs": changes.downs}
+            ngettext(
+                "Blandt den kommune, der har indsendt i både %(previous)s og denne runde, er "
+                "%(ups)s svar gået op og %(downs)s gået ned i statusniveau.",
+                "Blandt de %(count)s kommuner, der har indsendt i både %(previous)s og denne "
+                "runde, er %(ups)s svar gået op og %(downs)s gået ned i statusniveau.",
+                changes.compared,
+            )
+            % {
+                "previous": changes.previous.title if changes.previous else "",
+                "ups": changes.ups,
+                "downs": changes.downs,
+                "count": changes.compared,
+            }
         )
     paragraphs.append(
         _(

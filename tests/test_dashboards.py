@@ -395,6 +395,43 @@ def test_changes_list_movements_between_rounds(client):
     assert "rykket op ad skalaen" in response.content.decode()
 
 
+def test_changes_compare_only_municipalities_counted_in_both_rounds(client):
+    framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    previous, current = rounds
+    # towns[1] did not submit last round, towns[2] has not yet: neither is compared, so
+    # towns[1]'s answers are not "new" and towns[2]'s are not "unchanged".
+    Report.objects.filter(round=previous, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    Report.objects.filter(round=current, municipality=towns[2]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(reverse("dashboards:changes", args=[framework.slug]))
+
+    changes = response.context["changes"]
+    assert changes.compared == 1
+    assert [m.code for m in changes.municipalities] == [towns[0].code]
+    content = " ".join(response.content.decode().split())
+    assert (
+        f"Fra {previous.title} til {current.title} for den kommune, der har indsendt i begge "
+        "runder:" in content
+    )
+
+
+def test_changes_say_so_when_no_municipality_is_in_both_rounds(client):
+    framework, rounds, _towns, _items, _secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    Report.objects.filter(round=rounds[0]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(reverse("dashboards:changes", args=[framework.slug]))
+
+    assert response.context["changes"].compared == 0
+    assert response.context["changes"].municipalities == []
+    assert "intet at sammenligne endnu" in response.content.decode()
+
+
 @pytest.mark.parametrize("name", ["dashboards:trend", "dashboards:changes"])
 @pytest.mark.parametrize("rounds", [1, 4])
 def test_trend_and_changes_query_counts(client, django_assert_num_queries, name, rounds):

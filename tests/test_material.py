@@ -392,3 +392,42 @@ def test_the_report_tells_reports_not_submitted_from_unanswered_lines(
     assert '<td class="level-none">·</td>' in html
     assert "Ikke besvaret eller ikke indsendt" not in html
     assert '<span class="swatch level-not_submitted">–</span> Ikke indsendt' in html
+
+
+def test_the_report_compares_rounds_over_municipalities_counted_in_both(monkeypatch):
+    from material import agenda, pdf
+    from material.selectors import meeting_report
+    from tests.test_dashboards import build_kkr
+
+    _framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    previous, current = rounds
+    Report.objects.filter(round=previous, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    report = meeting_report(round_=current)
+    pdf.render_meeting_report(report)
+
+    assert report.changes.compared == 2
+    assert {m.code for m in report.changes.municipalities} <= {towns[0].code, towns[2].code}
+    assert {area.compared for area in report.overview.areas} == {2}
+    html = " ".join(pages[-1].split())
+    assert (
+        f"Sammenlignet er de 2 kommuner, der har indsendt i både {previous.title} og denne runde"
+        in html
+    )
+    assert f"Ændring siden {previous.title} for de 2 kommuner, der har indsendt i begge runder" in (
+        html
+    )
+    text = agenda.prefilled_text(report).presentation
+    assert "Blandt de 2 kommuner, der har indsendt i både" in text
+    assert "for de 2 kommuner, der har indsendt i begge runder" in text

@@ -193,6 +193,29 @@ def test_a_round_in_progress_does_not_mislead(client):
     assert "Ikke indsendt" in content
 
 
+def test_the_overview_tells_carried_over_answers_from_confirmed_ones(client):
+    framework, rounds, towns, items, _secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    previous, current = rounds
+    area_one = ReportEntry.objects.filter(report__round=current, initiative_code=items[0].code)
+    area_one.filter(report__municipality=towns[0]).update(carried_over_from=previous)
+    # A report that does not count is not among the figures, carried over or not.
+    area_one.filter(report__municipality=towns[1]).update(carried_over_from=previous)
+    Report.objects.filter(round=current, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(
+        reverse("dashboards:overview", args=[framework.slug]), {"runde": current.slug}
+    )
+
+    areas = {area.number: area for area in response.context["overview"].areas}
+    assert (areas[1].carried_over, areas[2].carried_over) == (1, 0)
+    assert "Heraf 1 svar overført fra en tidligere runde uden bekræftelse." in " ".join(
+        response.content.decode().split()
+    )
+
+
 def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
     framework, _rounds, towns, _items, secretariat = build_kkr(
         municipalities=3, rounds=1, initiatives=2

@@ -65,6 +65,20 @@ def prefilled_text(report: MeetingReport) -> AgendaText:
             "approved": overview.report_counts.get("approved", 0),
         }
     ]
+    participation = report.participation
+    if participation.is_partial:
+        paragraphs.append(
+            _("Foreløbige tal.")
+            + " "
+            + ngettext(
+                "Kun %(counted)s af %(total)s kommune har indsendt i denne runde: tallene "
+                "viser ikke KKR'et som helhed.",
+                "Kun %(counted)s af %(total)s kommuner har indsendt i denne runde: tallene "
+                "viser ikke KKR'et som helhed.",
+                participation.total,
+            )
+            % {"counted": participation.counted, "total": participation.total}
+        )
     if report.not_reported:
         paragraphs.append(
             _("Følgende kommuner har endnu ikke indsendt: %(names)s.")

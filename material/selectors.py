@@ -86,6 +86,12 @@ class MeetingReport:
     municipalities: list[MunicipalityPage]
     not_reported: list[str]
 
+    @property
+    def participation(self) -> figures.Participation:
+        """The round's reports that count, of all: "Foreløbige tal" below half, as on the
+        dashboards (no query: the overview has the counts)."""
+        return figures.Participation(self.overview.shared_count, self.overview.municipality_count)
+
 
 def _area_pages(overview: figures.Overview, grid: figures.HeatMap) -> list[AreaPage]:
     """Per strategic area its figures and, per forpligtende indsats, the answers at each level:

@@ -431,3 +431,29 @@ def test_the_report_compares_rounds_over_municipalities_counted_in_both(monkeypa
     text = agenda.prefilled_text(report).presentation
     assert "Blandt de 2 kommuner, der har indsendt i både" in text
     assert "for de 2 kommuner, der har indsendt i begge runder" in text
+
+
+def test_a_round_less_than_half_reported_is_marked_preliminary(reported, open_round, monkeypatch):
+    from material import agenda, pdf
+    from material.selectors import meeting_report
+
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    report = meeting_report(round_=open_round)
+    pdf.render_meeting_report(report)
+
+    notice = (
+        "Foreløbige tal. Kun 2 af 29 kommuner har indsendt i denne runde: tallene viser ikke "
+        "KKR'et som helhed."
+    )
+    assert report.participation.is_partial
+    assert notice in " ".join(pages[-1].replace("<strong>", "").replace("</strong>", "").split())
+    assert notice in agenda.prefilled_text(report).presentation

@@ -101,6 +101,11 @@ def is_administrator(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and user.is_superuser
 
 
+def is_back_office_staff(user: User | AnonymousUser) -> bool:
+    """May open the back office (Django's staff flag), whatever their memberships."""
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
 def is_kkr_secretariat(user: User | AnonymousUser, kkr_id: int) -> bool:
     """Works in this KKR's secretariat (or is an administrator): the rule behind changing a
     framework or a round, reviewing a report and seeing drafts in figures and files."""

@@ -13,17 +13,11 @@ from accounts.models import User
 from accounts.permissions import get_scope
 from calls.models import EXAMPLE_EXTENSIONS, Call, CallTheme, Proposal
 from commitments.models import Initiative
+from core.forms import DanishDateField
 from core.validators import validate_no_cpr_number
 from municipalities.models import KKR
 
 MAX_EXAMPLE_BYTES = 20 * 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AddresseeField(forms.ModelMultipleChoiceField):
@@ -64,7 +58,7 @@ class CallForm(forms.Form):
         validators=[FileExtensionValidator(EXAMPLE_EXTENSIONS)],
         help_text=_("Fx KL's notat som inspiration. PDF, Word, ODT eller tekst."),
     )
-    deadline = forms.DateField(label=_("Frist"), widget=DateInput())
+    deadline = DanishDateField(label=_("Frist"))
     questions_to = forms.EmailField(label=_("Adresse til spørgsmål og forslag"))
 
     def __init__(self, *args, actor: User, call: Call | None = None, **kwargs):

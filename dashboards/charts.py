@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from dashboards.selectors import Overview
+from dashboards.selectors import NOT_SUBMITTED, LevelShare, Overview
 
 LEVEL_FILLS: dict[int | None, str] = {
     0: "#c0392b",
@@ -25,7 +25,10 @@ LEVEL_FILLS: dict[int | None, str] = {
     4: "#1e5e36",
 }
 NO_ANSWER_FILL = "#c8c8c8"
-SUBMISSION_FILLS = {"approved": "#1e5e36", "submitted": "#3c8d5a", "missing": "#c8c8c8"}
+# Lines of reports not submitted: white with a grey outline, as on the dashboard's bars.
+NOT_SUBMITTED_FILL = "#ffffff"
+NOT_SUBMITTED_STROKE = "#6c757d"
+SUBMISSION_FILLS = {"approved": "#1e5e36", "submitted": "#3c8d5a", "missing": NOT_SUBMITTED_FILL}
 
 WIDTH = 600
 LABEL_HEIGHT = 16  # the row's label stands above its bar
@@ -76,15 +79,19 @@ def stacked_bars(*, chart_id: str, title: str, rows: list[ChartRow]) -> SafeStri
             if not segment.count or not row.total:
                 continue
             width = WIDTH * segment.count / row.total
+            outline = segment.fill == NOT_SUBMITTED_FILL
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}>'
                     "<title>{}: {}</title></rect>",
                     f"{x:.2f}",
                     y,
                     f"{width:.2f}",
                     BAR_HEIGHT,
                     segment.fill,
+                    format_html(' stroke="{}" stroke-width="1"', NOT_SUBMITTED_STROKE)
+                    if outline
+                    else "",
                     segment.label,
                     segment.count,
                 )
@@ -96,7 +103,7 @@ def stacked_bars(*, chart_id: str, title: str, rows: list[ChartRow]) -> SafeStri
                         "{}</text>",
                         f"{x + width / 2:.2f}",
                         y + BAR_HEIGHT - 5,
-                        "#fff" if segment.fill != NO_ANSWER_FILL else "#111",
+                        "#111" if segment.fill in (NO_ANSWER_FILL, NOT_SUBMITTED_FILL) else "#fff",
                         segment.count,
                     )
                 )
@@ -139,19 +146,17 @@ def submission_chart(overview: Overview, *, chart_id: str = "chart-submission") 
     )
 
 
+def _share_segment(share: LevelShare) -> Segment:
+    if share.label == NOT_SUBMITTED:
+        return Segment(_("Ikke indsendt"), share.count, NOT_SUBMITTED_FILL)
+    return Segment(
+        share.label or _("Ikke besvaret"), share.count, LEVEL_FILLS.get(share.level, NO_ANSWER_FILL)
+    )
+
+
 def area_rows(overview: Overview) -> list[ChartRow]:
     return [
-        ChartRow(
-            f"{area.number}. {area.title}",
-            [
-                Segment(
-                    share.label or _("Ikke besvaret"),
-                    share.count,
-                    LEVEL_FILLS.get(share.level, NO_ANSWER_FILL),
-                )
-                for share in area.shares
-            ],
-        )
+        ChartRow(f"{area.number}. {area.title}", [_share_segment(s) for s in area.shares])
         for area in overview.areas
     ]
 

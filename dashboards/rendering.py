@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from commitments.models import Initiative
-from dashboards.selectors import LEVELS, PARTICIPATIONS, HeatColumn, HeatMap
+from dashboards.selectors import LEVELS, NOT_SUBMITTED, PARTICIPATIONS, HeatColumn, HeatMap
 
 # A pilot initiative's cell shows the municipality's participation as a shape, so that the
 # heat map reads without colour (the legend and each cell's label give the words).
@@ -49,9 +49,12 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
     """The `<tr>` rows of the heat map's body: municipality, then one cell per initiative.
 
     `querystring` (with its leading "?", or empty) is kept on the municipality links."""
-    missing = (
-        '<td class="level-none" aria-label="'
-        f'{escape(gettext("Ikke besvaret eller ikke indsendt"))}">·</td>'
+    missing = f'<td class="level-none" aria-label="{escape(gettext("Ikke besvaret"))}">·</td>'
+    # A report that does not count for the viewer (not submitted; for a visitor, not
+    # approved): its own mark, so that a round in progress does not read as unanswered lines.
+    not_submitted = (
+        f'<td class="level-not_submitted" aria-label="{escape(gettext("Ikke indsendt"))}">'
+        "&ndash;</td>"
     )
     # value -> (CSS class, text in the cell, label), for mandatory and for pilot initiatives.
     # A level's label starts with the digit the cell shows, so that what is seen is also what
@@ -71,6 +74,7 @@ def heat_map_rows(grid: HeatMap, *, slug: str, querystring: str, public: bool) -
     pieces = _Cells(missing)
     for column in grid.columns:
         code = escape(column.code)
+        pieces[column.code, NOT_SUBMITTED] = not_submitted
         values = levels if column.kind == Initiative.Kind.MANDATORY else participations
         for value, (css, text, label) in values.items():
             if public:

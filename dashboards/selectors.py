@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.permissions import get_scope
@@ -104,7 +105,16 @@ class AreaFigures:
 
     @property
     def unanswered(self) -> int:
-        return sum(share.count for share in self.shares if share.level is None)
+        """Counted lines without a status (not the lines of reports not submitted)."""
+        return sum(
+            share.count
+            for share in self.shares
+            if share.level is None and share.label != NOT_SUBMITTED
+        )
+
+    @property
+    def not_submitted(self) -> int:
+        return sum(share.count for share in self.shares if share.label == NOT_SUBMITTED)
 
     @property
     def change(self) -> float | None:
@@ -335,6 +345,8 @@ class HeatColumn:
 @dataclass
 class HeatCell:
     code: str
+    # A level, a participation, None (not answered) or NOT_SUBMITTED (the report does not
+    # count for the viewer: not submitted, or not approved for a visitor).
     level: int | str | None
     label: str
 
@@ -357,6 +369,7 @@ class HeatRow:
     def cells(self) -> list[HeatCell]:
         labels: dict[int | str | None, str] = {level.value: str(level.label) for level in LEVELS}
         labels.update((p.value, str(p.label)) for p in PARTICIPATIONS)
+        labels[NOT_SUBMITTED] = gettext("Ikke indsendt")
         return [HeatCell(code, level, labels.get(level, "")) for code, level in self.levels]
 
     @property
@@ -448,7 +461,7 @@ def heat_map(
     )
     counted = frozenset(statuses)
     rows: dict[str, HeatRow] = {}
-    found: list[tuple[HeatRow, dict[str, str]]] = []
+    found: list[tuple[HeatRow, dict[str, str] | None]] = []
     seen: set[str] = set()
     for report_id, report_status, name, code, cells in reports:
         # "1.F1:3,1.F2:" -> {"1.F1": "3", "1.F2": ""}; values hold no "," or ":", and codes
@@ -457,7 +470,7 @@ def heat_map(
         values = dict(zip(parts[::2], parts[1::2], strict=True))
         seen.update(values)
         row = rows.setdefault(code, HeatRow(name, code, report_id, report_status, []))
-        found.append((row, values if report_status in counted else {}))
+        found.append((row, values if report_status in counted else None))
     if not seen.issubset(code for code, *_rest in column_rows):
         column_rows = list(
             in_round.order_by("position", "initiative_code")
@@ -472,9 +485,16 @@ def heat_map(
             columns[i_code] = HeatColumn(i_code, i_title, a_no, kind)
             area_titles[a_no] = a_title
     codes = list(columns)
-    for row, values in found:
+    not_submitted = [(code, NOT_SUBMITTED) for code in codes]
+    for row, counted_values in found:
+        if counted_values is None:
+            # A report that does not count: every cell says so, unlike an unanswered line.
+            row.levels = list(not_submitted)
+            continue
         # 5,880 cells: looked up with map() rather than a Python loop (a missing value is None).
-        row.levels = list(zip(codes, map(_CELL_VALUES.get, map(values.get, codes)), strict=True))
+        row.levels = list(
+            zip(codes, map(_CELL_VALUES.get, map(counted_values.get, codes)), strict=True)
+        )
     spans: dict[int, int] = defaultdict(int)
     for column in columns.values():
         spans[column.area_number] += 1
@@ -730,6 +750,9 @@ class Changes:
     current: ReportingRound
     previous: ReportingRound | None
     municipalities: list[MunicipalityChanges]
+    # The municipalities compared: those whose reports count in both rounds (and that the
+    # page's filters keep), as the overview's `AreaFigures.compared`.
+    compared: int = 0
 
     @property
     def ups(self) -> int:
@@ -748,16 +771,29 @@ def changes_since_previous(
     entries: QuerySet[ReportEntry],
 ) -> Changes:
     """What moved between the previous round and this one in `entries` (the page's filters):
-    levels up or down, new narratives."""
+    levels up or down, new narratives.
+
+    Only the municipalities whose reports count in both rounds are compared, so that a report
+    not submitted last round does not show as "new answers" (nor one not submitted yet as
+    nothing changed); their number is `Changes.compared`. One query: the two rounds' counted
+    reports are subqueries of it."""
     before = previous_round(round_, rounds)
     if before is None:
         return Changes(round_, None, [])
+
+    def counted_in(round_id: int) -> QuerySet[Report, dict[str, Any]]:
+        return Report.objects.filter(round_id=round_id, status__in=statuses).values(
+            "municipality_id"
+        )
+
     rows = (
         entries.filter(
             report__round__in=[round_, before],
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
+            report__municipality_id__in=counted_in(round_.pk),
         )
+        .filter(report__municipality_id__in=counted_in(before.pk))
         .order_by("report__municipality__name", "position")
         .values_list(
             "report__round_id",
@@ -803,7 +839,7 @@ def changes_since_previous(
         (m for m in by_municipality.values() if m.movements or m.new_narratives),
         key=lambda m: m.name,
     )
-    return Changes(round_, before, municipalities)
+    return Changes(round_, before, municipalities, compared=len(names))
 
 
 def new_pilot_projects(

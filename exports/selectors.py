@@ -297,6 +297,8 @@ OPEN_DATA_FIELDS = [
     "andre_metoder",
     "naeste_skridt",
     "godkendt",
+    # Last so that readers of the columns by position keep working.
+    "overfoert_fra",
 ]
 _OPEN_DATA_KINDS: dict[str, str] = {
     Initiative.Kind.MANDATORY: "forpligtende",
@@ -347,6 +349,7 @@ def open_data_rows(round_: ReportingRound) -> Iterator[dict]:
         "other_methods",
         "next_steps",
         "report__reviewed_at",
+        "carried_over_from__title",
     ).iterator(chunk_size=2000)
     kkr, framework = round_.framework.kkr.name, round_.framework.title
     for (
@@ -364,6 +367,7 @@ def open_data_rows(round_: ReportingRound) -> Iterator[dict]:
         other_methods,
         next_steps,
         reviewed_at,
+        carried_over_from,
     ) in rows:
         yield {
             "kkr": kkr,
@@ -387,4 +391,5 @@ def open_data_rows(round_: ReportingRound) -> Iterator[dict]:
             "andre_metoder": other_methods,
             "naeste_skridt": next_steps,
             "godkendt": _local_date(reviewed_at),
+            "overfoert_fra": carried_over_from,
         }

@@ -65,6 +65,20 @@ def prefilled_text(report: MeetingReport) -> AgendaText:
             "approved": overview.report_counts.get("approved", 0),
         }
     ]
+    participation = report.participation
+    if participation.is_partial:
+        paragraphs.append(
+            _("Foreløbige tal.")
+            + " "
+            + ngettext(
+                "Kun %(counted)s af %(total)s kommune har indsendt i denne runde: tallene "
+                "viser ikke KKR'et som helhed.",
+                "Kun %(counted)s af %(total)s kommuner har indsendt i denne runde: tallene "
+                "viser ikke KKR'et som helhed.",
+                participation.total,
+            )
+            % {"counted": participation.counted, "total": participation.total}
+        )
     if report.not_reported:
         paragraphs.append(
             _("Følgende kommuner har endnu ikke indsendt: %(names)s.")
@@ -78,15 +92,33 @@ def prefilled_text(report: MeetingReport) -> AgendaText:
             "til 4."
         ) % {"number": area.number, "title": area.title, "average": _number(area.average)}
         if area.change is not None:
-            sentence += " " + _("Ændring siden sidste runde: %(change)s.") % {
-                "change": ("+" if area.change > 0 else "") + _number(area.change)
+            sentence += " " + ngettext(
+                "Ændring siden sidste runde for den kommune, der har indsendt i begge runder: "
+                "%(change)s.",
+                "Ændring siden sidste runde for de %(count)s kommuner, der har indsendt i begge "
+                "runder: %(change)s.",
+                area.compared,
+            ) % {
+                "change": ("+" if area.change > 0 else "") + _number(area.change),
+                "count": area.compared,
             }
         paragraphs.append(sentence)
     changes = report.changes
-    if changes.previous is not None:
+    if changes.compared:
         paragraphs.append(
-            _("Siden %(previous)s er %(ups)s svar gået op og %(downs)s gået ned i statusniveau.")
-            % {"previous": changes.previous.title, "ups": changes.ups, "downs": changes.downs}
+            ngettext(
+                "Blandt den kommune, der har indsendt i både %(previous)s og denne runde, er "
+                "%(ups)s svar gået op og %(downs)s gået ned i statusniveau.",
+                "Blandt de %(count)s kommuner, der har indsendt i både %(previous)s og denne "
+                "runde, er %(ups)s svar gået op og %(downs)s gået ned i statusniveau.",
+                changes.compared,
+            )
+            % {
+                "previous": changes.previous.title if changes.previous else "",
+                "ups": changes.ups,
+                "downs": changes.downs,
+                "count": changes.compared,
+            }
         )
     paragraphs.append(
         _(

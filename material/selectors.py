@@ -86,6 +86,12 @@ class MeetingReport:
     municipalities: list[MunicipalityPage]
     not_reported: list[str]
 
+    @property
+    def participation(self) -> figures.Participation:
+        """The round's reports that count, of all: "Foreløbige tal" below half, as on the
+        dashboards (no query: the overview has the counts)."""
+        return figures.Participation(self.overview.shared_count, self.overview.municipality_count)
+
 
 def _area_pages(overview: figures.Overview, grid: figures.HeatMap) -> list[AreaPage]:
     """Per strategic area its figures and, per forpligtende indsats, the answers at each level:
@@ -97,7 +103,12 @@ def _area_pages(overview: figures.Overview, grid: figures.HeatMap) -> list[AreaP
         for index, column in enumerate(grid.columns):
             if column.area_number != area.number or column.kind != Initiative.Kind.MANDATORY:
                 continue
-            values = [row.levels[index][1] for row in grid.rows if row.levels]
+            # The lines of counted reports: a report not submitted is no unanswered line.
+            values = [
+                row.levels[index][1]
+                for row in grid.rows
+                if row.levels and row.levels[index][1] != figures.NOT_SUBMITTED
+            ]
             answered = [value for value in values if isinstance(value, int)]
             initiatives.append(
                 InitiativeFigures(

@@ -1,9 +1,15 @@
 """Dates are typed and shown the Danish way, not in the browser's locale (issue 11, item 10)."""
 
 import datetime
+import importlib
+import importlib.util
+import pkgutil
 from http import HTTPStatus
+from pathlib import Path
 
+import django_filters
 import pytest
+from django import forms
 from django.urls import reverse
 
 from core.forms import DanishDateField, parse_danish_date
@@ -68,3 +74,68 @@ def test_the_extend_deadline_page_shows_the_error_at_the_field(client, secretari
     assert 'id="id_deadline_error"' in html or "invalid-feedback" in html
     assert "Skriv datoen som dd-mm-åååå, fx 15-12-2026." in html
     assert 'aria-invalid="true"' in html
+
+
+def _project_forms():
+    """Every form and filter class the portal's apps define (their modules imported)."""
+    from django.apps import apps
+
+    root = Path(__file__).resolve().parents[1]
+    for config in apps.get_app_configs():
+        if not Path(config.path).is_relative_to(root):
+            continue
+        for name in ("forms", "filters"):
+            if importlib.util.find_spec(f"{config.name}.{name}") is not None:
+                module = importlib.import_module(f"{config.name}.{name}")
+                for submodule in pkgutil.iter_modules(getattr(module, "__path__", [])):
+                    importlib.import_module(f"{config.name}.{name}.{submodule.name}")
+    seen, pending = set(), [forms.BaseForm, django_filters.FilterSet]
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                pending.append(sub)
+    return sorted(
+        (cls for cls in seen if cls.__module__.split(".")[0] in _APPS),
+        key=lambda cls: f"{cls.__module__}.{cls.__qualname__}",
+    )
+
+
+_APPS = {
+    "accounts",
+    "calls",
+    "commitments",
+    "core",
+    "dashboards",
+    "exports",
+    "material",
+    "meetings",
+    "pilots",
+    "reporting",
+    "twofactor",
+}
+
+
+def test_every_date_input_of_every_form_is_a_danish_date_field():
+    found = _project_forms()
+    fields = [
+        (f"{cls.__module__}.{cls.__qualname__}.{name}", field)
+        for cls in found
+        for name, field in (
+            cls.base_fields.items()
+            if issubclass(cls, forms.BaseForm)
+            else ((n, f.field) for n, f in cls.base_filters.items())
+        )
+    ]
+    dates = {name: field for name, field in fields if isinstance(field, forms.DateField)}
+
+    # The call's deadline and the report's "behandlet den" were browser-locale date inputs.
+    assert "calls.forms.CallForm.deadline" in dates
+    assert "reporting.forms.reports.ReportForm.council_date" in dates
+    assert [name for name, field in dates.items() if not isinstance(field, DanishDateField)] == []
+    assert not [
+        name
+        for name, field in fields
+        if getattr(field.widget, "input_type", "") in {"date", "datetime-local"}
+    ]

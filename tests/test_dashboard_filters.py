@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
+from dashboards.selectors import NOT_SUBMITTED
 from reporting.models import Report, ReportEntry
 from tests.factories import InitiativeFactory, MembershipFactory, ReportEntryFactory
 from tests.test_dashboards import build_kkr, politician_of
@@ -472,7 +473,7 @@ def test_others_get_no_draft_data_even_after_the_coordinator_filled_the_cache(
     row = next(
         r for r in client.get(pages["heat_map"]).context["grid"].rows if r.code == towns[0].code
     )
-    assert {level for _code, level in row.levels} == {None}
+    assert {level for _code, level in row.levels} == {NOT_SUBMITTED}
     assert not row.draft
     profile = client.get(pages["municipality"]).context["rows"]
     assert profile

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from dashboards.selectors import NOT_SUBMITTED
 from reporting.models import Report, ReportEntry, ReportingRound
 from tests.factories import (
     FrameworkFactory,
@@ -192,6 +193,29 @@ def test_a_round_in_progress_does_not_mislead(client):
     assert "Ikke indsendt" in content
 
 
+def test_the_overview_tells_carried_over_answers_from_confirmed_ones(client):
+    framework, rounds, towns, items, _secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    previous, current = rounds
+    area_one = ReportEntry.objects.filter(report__round=current, initiative_code=items[0].code)
+    area_one.filter(report__municipality=towns[0]).update(carried_over_from=previous)
+    # A report that does not count is not among the figures, carried over or not.
+    area_one.filter(report__municipality=towns[1]).update(carried_over_from=previous)
+    Report.objects.filter(round=current, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(
+        reverse("dashboards:overview", args=[framework.slug]), {"runde": current.slug}
+    )
+
+    areas = {area.number: area for area in response.context["overview"].areas}
+    assert (areas[1].carried_over, areas[2].carried_over) == (1, 0)
+    assert "Heraf 1 svar overført fra en tidligere runde uden bekræftelse." in " ".join(
+        response.content.decode().split()
+    )
+
+
 def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
     framework, _rounds, towns, _items, secretariat = build_kkr(
         municipalities=3, rounds=1, initiatives=2
@@ -203,9 +227,9 @@ def test_drafts_are_left_out_unless_the_secretariat_asks(client, politician):
     without = client.get(url).context["grid"]
     with_drafts = client.get(url, {"kladder": "1"}).context["grid"]
     row = next(r for r in without.rows if r.code == towns[0].code)
-    assert {c.level for c in row.cells} == {None}
+    assert {c.level for c in row.cells} == {NOT_SUBMITTED}
     row = next(r for r in with_drafts.rows if r.code == towns[0].code)
-    assert None not in {c.level for c in row.cells}
+    assert not {None, NOT_SUBMITTED} & {c.level for c in row.cells}
 
 
 def test_politician_cannot_switch_drafts_on(client, reference_data):
@@ -221,8 +245,53 @@ def test_politician_cannot_switch_drafts_on(client, reference_data):
     response = client.get(reverse("dashboards:heat_map", args=[framework.slug]), {"kladder": "1"})
 
     row = next(r for r in response.context["grid"].rows if r.code == towns[0].code)
-    assert {c.level for c in row.cells} == {None}
+    assert {c.level for c in row.cells} == {NOT_SUBMITTED}
     assert "Medtag kladder" not in response.content.decode()
+
+
+def test_heat_map_tells_reports_not_submitted_from_unanswered_lines(
+    client, django_assert_num_queries
+):
+    framework, _rounds, towns, items, _secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
+    ReportEntry.objects.filter(report__municipality=towns[1], initiative_code=items[0].code).update(
+        status=None
+    )
+    client.force_login(politician_of(framework))
+
+    with django_assert_num_queries(EXPECTED_QUERIES["dashboards:heat_map"]):
+        response = client.get(reverse("dashboards:heat_map", args=[framework.slug]))
+
+    rows = {row.code: row for row in response.context["grid"].rows}
+    assert [(c.level, c.label) for c in rows[towns[0].code].cells] == [
+        (NOT_SUBMITTED, "Ikke indsendt")
+    ] * 2
+    assert rows[towns[1].code].cells[0].level is None
+    content = response.content.decode()
+    # Heard and seen apart: its own words for a screen reader, its own mark and colour.
+    assert content.count('<td class="level-not_submitted" aria-label="Ikke indsendt">') == 2
+    assert content.count('<td class="level-none" aria-label="Ikke besvaret">·</td>') == 1
+    legend = content.split('aria-label="Forklaring"')[1].split("</ul>")[0]
+    assert "Ikke besvaret</li>" in legend
+    assert "Ikke indsendt</li>" in legend
+    assert "Ikke besvaret eller ikke indsendt" not in content
+
+
+def test_heat_map_of_pilot_initiatives_has_the_not_submitted_legend(client):
+    framework, _rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=2
+    )
+    Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(reverse("dashboards:heat_map", args=[framework.slug]), {"type": "pilot"})
+
+    legend = response.content.decode().split('aria-label="Forklaring til pilotindsatserne"')[1]
+    legend = legend.split("</ul>")[0]
+    assert "Ikke indsendt</li>" in legend
+    assert "Ikke besvaret eller ikke indsendt" not in legend
 
 
 def test_heat_map_sorts_by_progress_and_links_cells_to_the_report(client):
@@ -349,6 +418,43 @@ def test_changes_list_movements_between_rounds(client):
     assert "rykket op ad skalaen" in response.content.decode()
 
 
+def test_changes_compare_only_municipalities_counted_in_both_rounds(client):
+    framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    previous, current = rounds
+    # towns[1] did not submit last round, towns[2] has not yet: neither is compared, so
+    # towns[1]'s answers are not "new" and towns[2]'s are not "unchanged".
+    Report.objects.filter(round=previous, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    Report.objects.filter(round=current, municipality=towns[2]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(reverse("dashboards:changes", args=[framework.slug]))
+
+    changes = response.context["changes"]
+    assert changes.compared == 1
+    assert [m.code for m in changes.municipalities] == [towns[0].code]
+    content = " ".join(response.content.decode().split())
+    assert (
+        f"Fra {previous.title} til {current.title} for den kommune, der har indsendt i begge "
+        "runder:" in content
+    )
+
+
+def test_changes_say_so_when_no_municipality_is_in_both_rounds(client):
+    framework, rounds, _towns, _items, _secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    Report.objects.filter(round=rounds[0]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    response = client.get(reverse("dashboards:changes", args=[framework.slug]))
+
+    assert response.context["changes"].compared == 0
+    assert response.context["changes"].municipalities == []
+    assert "intet at sammenligne endnu" in response.content.decode()
+
+
 @pytest.mark.parametrize("name", ["dashboards:trend", "dashboards:changes"])
 @pytest.mark.parametrize("rounds", [1, 4])
 def test_trend_and_changes_query_counts(client, django_assert_num_queries, name, rounds):
@@ -441,7 +547,7 @@ def test_secretariat_publishes_a_closed_round_for_visitors(client, reference_dat
     public = client.get(url)
     assert public.status_code == HTTPStatus.OK
     row = next(r for r in public.context["grid"].rows if r.code == towns[0].code)
-    assert {c.level for c in row.cells} == {None}  # submitted, not approved: not public
+    assert {c.level for c in row.cells} == {NOT_SUBMITTED}  # submitted, not approved: not public
     assert "/afrapportering/rapporter/" not in public.content.decode()
 
 
@@ -491,7 +597,7 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
     def implemented_on_profile():  # the profile's table is cached as rendered HTML
         return client.get(profile_url).content.decode().count('class="text-center level-3"')
 
-    assert {c.level for c in own_row().cells} == {None}  # a draft: not counted, now cached
+    assert {c.level for c in own_row().cells} == {NOT_SUBMITTED}  # a draft: not counted, now cached
     assert implemented_on_profile() == 0
 
     entries = []
@@ -530,7 +636,7 @@ def test_cached_figures_are_never_stale_after_submit_return_and_approve(
     assert implemented_on_profile() == mandatory
 
     returned = report_services.report_return(actor=secretariat, report=submitted, comment="Uddyb.")
-    assert {c.level for c in own_row().cells} == {None}
+    assert {c.level for c in own_row().cells} == {NOT_SUBMITTED}
     assert implemented_on_profile() == 0
 
     resubmitted = report_services.report_submit(
@@ -552,6 +658,33 @@ def test_handout_pdf_downloads(client):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f"{framework.slug}-{rounds[0].slug}.pdf" in response["Content-Disposition"]
+
+
+def test_handout_heat_map_marks_reports_not_submitted(client, monkeypatch):
+    from dashboards import views
+
+    framework, _rounds, towns, _items, secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    Report.objects.filter(municipality=towns[0]).update(status=Report.Status.DRAFT)
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(views, "HTML", Capture)
+    client.force_login(secretariat)
+
+    client.get(reverse("dashboards:handout_pdf", args=[framework.slug]))
+
+    html = pages[0]
+    assert html.count('<td class="level-not_submitted">–</td>') == 2
+    assert '<span class="swatch level-not_submitted">–</span> Ikke indsendt' in html
+    assert "Ikke besvaret eller ikke indsendt" not in html
 
 
 @pytest.mark.parametrize("name", ["dashboards:overview", "dashboards:heat_map", "dashboards:trend"])

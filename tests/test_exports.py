@@ -17,7 +17,7 @@ from commitments.models import Initiative
 from municipalities.models import Municipality
 from reporting.models import PoliticalAnswer, Report, ReportEntry, ReportEvent
 from reporting.services import rounds as round_services
-from tests.factories import PilotParticipationFactory, PilotProjectFactory
+from tests.factories import PilotParticipationFactory, PilotProjectFactory, ReportingRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +235,65 @@ def test_workbook_layout_headers_dates_and_levels(states, open_round, secretaria
         "Indsendt af",
     ]
     assert follow_up.max_row == 30  # every municipality of the round, as on the follow-up page
+
+
+@pytest.fixture
+def carried_over(states, open_round):
+    """Gentofte's 1.F2 still carries, unconfirmed, the answer of an earlier round."""
+    earlier = ReportingRoundFactory(
+        framework=open_round.framework,
+        title="Statusopfølgning 2025",
+        slug="statusopfoelgning-2025",
+        opens_on=datetime.date(2025, 11, 1),
+        deadline=datetime.date(2025, 12, 15),
+        status="closed",
+    )
+    ReportEntry.objects.filter(
+        report__round=open_round, report__municipality__code=APPROVED, initiative_code="1.F2"
+    ).update(carried_over_from=earlier)
+    return earlier
+
+
+def _carried_over_column(header, rows, *, code_column, initiative_column):
+    marks = {
+        row[initiative_column]: row[header.index("Overført fra (ikke bekræftet)")]
+        for row in rows
+        if row[code_column] == APPROVED
+    }
+    return marks["1.F2"], marks["1.F1"]
+
+
+def test_round_files_mark_lines_carried_over_and_not_confirmed(
+    carried_over, open_round, secretariat, client
+):
+    client.force_login(secretariat)
+
+    sheet = workbook(client.get(reverse("exports:round_xlsx", args=[open_round.slug])))["Indsatser"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    rows = csv_rows(client.get(reverse("exports:round_csv", args=[open_round.slug])))
+
+    # The source round on the carried-over line, nothing on a line answered this round.
+    assert _carried_over_column(values[0], values[1:], code_column=1, initiative_column=4) == (
+        "Statusopfølgning 2025",
+        None,
+    )
+    assert _carried_over_column(rows[0], rows[1:], code_column=1, initiative_column=4) == (
+        "Statusopfølgning 2025",
+        "",
+    )
+
+
+def test_open_data_marks_lines_carried_over_and_not_confirmed(carried_over, published, client):
+    data = client.get(reverse("exports:open_data_json", args=[published.slug])).json()
+    rows = csv_rows(client.get(reverse("exports:open_data_csv", args=[published.slug])))
+
+    jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
+    marks = {row["indsatskode"]: row["overfoert_fra"] for row in data["indsatser"]}
+    assert (marks["1.F2"], marks["1.F1"]) == ("Statusopfølgning 2025", None)
+    column = rows[0].index("overfoert_fra")
+    marks = {row[rows[0].index("indsatskode")]: row[column] for row in rows[1:]}
+    assert (marks["1.F2"], marks["1.F1"]) == ("Statusopfølgning 2025", "")
+    assert rows[0] == SCHEMA["$defs"]["raekke"]["required"]
 
 
 def test_only_the_round_managers_file_has_the_follow_up(states, open_round, politician, client):
@@ -468,7 +527,7 @@ def test_open_data_csv_and_unpublishing_takes_it_down(published, secretariat, cl
 
     assert rows[0][:5] == ["kkr", "rammepapir", "runde", "kommunekode", "kommune"]
     assert {row[3] for row in rows[1:]} == {APPROVED}
-    assert rows[1][-1] == timezone.localdate().isoformat()
+    assert rows[1][rows[0].index("godkendt")] == timezone.localdate().isoformat()
     assert gone.status_code == HTTPStatus.NOT_FOUND
     assert client.get(reverse("exports:open_data_json", args=[published.slug])).status_code == (
         HTTPStatus.NOT_FOUND

@@ -348,3 +348,112 @@ def test_the_overview_shows_the_charts_with_a_table(reported, client, politician
     assert '<title id="chart-submission-title">' in page
     assert '<title id="chart-areas-title">' in page
     assert 'Indsendt, ikke godkendt</th><td class="text-end">1</td>' in page
+
+
+def test_the_report_tells_reports_not_submitted_from_unanswered_lines(
+    reported, open_round, monkeypatch
+):
+    from dashboards import charts
+    from dashboards.selectors import NOT_SUBMITTED
+    from material import pdf
+    from material.selectors import meeting_report
+
+    ReportEntry.objects.filter(report=reported[APPROVED], initiative_code="1.F1").update(
+        status=None
+    )
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    report = meeting_report(round_=open_round)
+    pdf.render_meeting_report(report)
+
+    area = report.overview.areas[0]
+    lines = ReportEntry.objects.filter(
+        report=reported[APPROVED], area_number=1, initiative_kind="mandatory"
+    ).count()
+    assert area.unanswered == 1
+    assert area.not_submitted == 27 * lines  # 29 municipalities, two reported
+    first = report.areas[0].initiatives[0]
+    assert (first.code, first.unanswered, sum(first.counts)) == ("1.F1", 1, 1)
+    draft_row = next(row for row in report.grid.rows if row.code == DRAFT)
+    assert {level for _code, level in draft_row.levels} == {NOT_SUBMITTED}
+    chart = [segment.label for segment in charts.area_rows(report.overview)[0].segments]
+    assert "Ikke indsendt" in chart
+    assert NOT_SUBMITTED not in chart
+    html = pages[-1]
+    assert '<td class="level-not_submitted">–</td>' in html
+    assert '<td class="level-none">·</td>' in html
+    assert "Ikke besvaret eller ikke indsendt" not in html
+    assert '<span class="swatch level-not_submitted">–</span> Ikke indsendt' in html
+
+
+def test_the_report_compares_rounds_over_municipalities_counted_in_both(monkeypatch):
+    from material import agenda, pdf
+    from material.selectors import meeting_report
+    from tests.test_dashboards import build_kkr
+
+    _framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=3, rounds=2, initiatives=2
+    )
+    previous, current = rounds
+    Report.objects.filter(round=previous, municipality=towns[1]).update(status=Report.Status.DRAFT)
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    report = meeting_report(round_=current)
+    pdf.render_meeting_report(report)
+
+    assert report.changes.compared == 2
+    assert {m.code for m in report.changes.municipalities} <= {towns[0].code, towns[2].code}
+    assert {area.compared for area in report.overview.areas} == {2}
+    html = " ".join(pages[-1].split())
+    assert (
+        f"Sammenlignet er de 2 kommuner, der har indsendt i både {previous.title} og denne runde"
+        in html
+    )
+    assert f"Ændring siden {previous.title} for de 2 kommuner, der har indsendt i begge runder" in (
+        html
+    )
+    text = agenda.prefilled_text(report).presentation
+    assert "Blandt de 2 kommuner, der har indsendt i både" in text
+    assert "for de 2 kommuner, der har indsendt i begge runder" in text
+
+
+def test_a_round_less_than_half_reported_is_marked_preliminary(reported, open_round, monkeypatch):
+    from material import agenda, pdf
+    from material.selectors import meeting_report
+
+    pages = []
+
+    class Capture:
+        def __init__(self, *, string):
+            pages.append(string)
+
+        def write_pdf(self, **kwargs):
+            return b"%PDF"
+
+    monkeypatch.setattr(pdf, "HTML", Capture)
+    report = meeting_report(round_=open_round)
+    pdf.render_meeting_report(report)
+
+    notice = (
+        "Foreløbige tal. Kun 2 af 29 kommuner har indsendt i denne runde: tallene viser ikke "
+        "KKR'et som helhed."
+    )
+    assert report.participation.is_partial
+    assert notice in " ".join(pages[-1].replace("<strong>", "").replace("</strong>", "").split())
+    assert notice in agenda.prefilled_text(report).presentation

@@ -204,3 +204,21 @@ def test_the_lockout_still_holds_in_front_of_the_second_factor(secretariat, sett
 
     assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert client.get(VERIFY).status_code == HTTPStatus.FOUND  # to the login page
+
+
+def test_who_must_use_a_second_factor_is_asked_of_the_permission_layer(
+    superuser, secretariat, kl_secretariat, coordinator, monkeypatch
+):
+    from accounts import permissions as account_permissions
+    from twofactor import permissions
+
+    assert [permissions.requires_two_factor(u) for u in (superuser, secretariat)] == [True, True]
+    assert permissions.requires_two_factor(kl_secretariat)
+    assert not permissions.requires_two_factor(coordinator)
+    # A superuser without the staff flag is an administrator by the one rule that says so,
+    # and only by it: the second-factor check tests no flag itself.
+    superuser.is_staff = False
+    assert permissions.has_elevated_role(superuser)
+    monkeypatch.setattr(permissions, "is_administrator", lambda user: False)
+    assert not permissions.has_elevated_role(superuser)
+    assert account_permissions.is_administrator(superuser)

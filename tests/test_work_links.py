@@ -74,14 +74,71 @@ def test_the_round_list_counts_link_to_the_round_filtered_by_state(client, secre
     assert f'href="{round_url}?tilstand=ikke-paabegyndt">' in content
 
 
-@pytest.mark.parametrize("page", ["reporting:report_detail", "reporting:report_history"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "reporting:report_detail",
+        "reporting:report_history",
+        "reporting:report_edit",
+        "reporting:report_submit",
+    ],
+)
 def test_the_round_in_a_reports_breadcrumb_is_a_link(client, coordinator, own_report, page):
     client.force_login(coordinator)
 
-    content = client.get(reverse(page, args=[own_report.pk])).content.decode()
+    response = client.get(reverse(page, args=[own_report.pk]))
 
     round_ = own_report.round
+    assert response.status_code == HTTPStatus.OK
     assert (
         f'<li class="breadcrumb-item"><a href="{round_.get_absolute_url()}">{round_.title}</a></li>'
-        in content
+        in response.content.decode()
     )
+    # ... to a page the coordinator may see.
+    assert client.get(round_.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_approved_reports_on_mine_opgaver_link_to_the_round_filtered_to_them(
+    client, secretariat, open_round
+):
+    _submit(open_round, ["101"])
+    open_round.reports.filter(municipality__code="147").update(status=Report.Status.APPROVED)
+    client.force_login(secretariat)
+
+    content = client.get(reverse("notifications:tasks")).content.decode()
+
+    assert f'href="{open_round.get_absolute_url()}?tilstand=godkendt">1 af 29 godkendt</a>' in (
+        content
+    )
+    approved = client.get(f"{open_round.get_absolute_url()}?tilstand=godkendt")
+    assert [r.municipality.code for r in approved.context["follow_up"].rows] == ["147"]
+
+
+def test_the_round_page_links_others_to_the_submitted_answers(client, politician, open_round):
+    _submit(open_round, ["101"])
+    client.force_login(politician)
+
+    content = client.get(open_round.get_absolute_url()).content.decode()
+
+    heat_map = reverse("dashboards:heat_map", args=[open_round.framework.slug])
+    assert (
+        f'href="{heat_map}?runde={open_round.slug}">Se de indsendte svar på statuskortet</a>'
+        in (content)
+    )
+    assert client.get(f"{heat_map}?runde={open_round.slug}").context["round"] == open_round
+
+
+def test_the_overviews_counts_link_to_the_pages_that_list_them(client, politician, open_round):
+    _submit(open_round, ["101"])
+    client.force_login(politician)
+    slug = open_round.framework.slug
+
+    content = client.get(
+        reverse("dashboards:overview", args=[slug]), {"runde": open_round.slug}
+    ).content.decode()
+
+    keep = f"?runde={open_round.slug}"
+    heat_map = reverse("dashboards:heat_map", args=[slug])
+    pilots = reverse("dashboards:pilots", args=[slug])
+    assert f'<a class="stretched-link" href="{heat_map}{keep}">kommuner har indsendt</a>' in content
+    assert f'<a class="stretched-link" href="{pilots}{keep}">aktive pilotprojekter</a>' in content

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import DanishDateField
 from core.validators import validate_links, validate_no_cpr_number
 from pilots.models import PilotProject
 from reporting.models import ATTACHMENT_EXTENSIONS, Report, ReportEntry
@@ -123,11 +124,7 @@ class ReportForm(_ComparableForm):
         help_text=gettext_lazy("Fx kommunalbestyrelsen eller sundhedsudvalget."),
         validators=[validate_no_cpr_number],
     )
-    council_date = forms.DateField(
-        label=gettext_lazy("Behandlet den"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    council_date = DanishDateField(label=gettext_lazy("Behandlet den"), required=False)
 
     def __init__(self, *args, with_council: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,7 +53,7 @@ def test_secretariat_opens_a_call_a_co_chair_proposes_and_the_secretariat_accept
         "sammenhængen mellem psykiatri og beskæftigelsesområdet\n"
         "psykisk syge med somatiske lidelser"
     )
-    page.get_by_label("Frist").fill(deadline.isoformat())
+    page.get_by_label("Frist").fill(deadline.strftime("%d-%m-%Y"))  # typed the Danish way
     page.get_by_label("Adresse til spørgsmål og forslag").fill("afp@kl.dk")
     _accessible(page, live_server)
     page.get_by_role("button", name="Gem kladde").click()

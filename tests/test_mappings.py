@@ -433,6 +433,7 @@ def test_the_path_shows_every_step_and_the_timeline_in_date_order(
     )
     assert '<abbr title="Administrativ styregruppe på sundhedsområdet">KOSU</abbr>' in page
     assert "KKR har ikke vedtaget et rammepapir fra denne vej endnu." in page
+    assert f'<a href="{reverse("calls:call_create")}">Indkald forslag' in page
 
     # A coordinator learns that a draft exists, not what it says: drafts are the secretariat's.
     client.force_login(mid_coordinator)
@@ -440,6 +441,7 @@ def test_the_path_shows_every_step_and_the_timeline_in_date_order(
     assert draft_framework.title not in page
     assert "Et udkast til rammepapir, som sekretariatet arbejder på" in page
     assert reverse("mappings:milestone_create", args=[plan.pk]) not in page
+    assert reverse("calls:call_create") not in page
 
 
 def test_an_adopted_framework_completes_the_path(client, mid_coordinator, plan, midtjylland):

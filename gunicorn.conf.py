@@ -34,7 +34,7 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 
-# Uploads are at most 10 MB (reporting/forms/reports.py); anything larger is refused by
+# Uploads are at most 10 MB (core/uploads.py); anything larger is refused by
 # Django before it is read, so gunicorn only bounds the request line and headers.
 limit_request_line = 8190
 limit_request_fields = 100

@@ -416,3 +416,136 @@ CALL_PROPOSAL_INITIATIVES = [
         "Psykisk syge har markant kortere levetid på grund af somatiske sygdomme.",
     ),
 ]
+
+# --- Seed 001: KKR Midtjylland's mapping and the process plan it asked for -------------------
+# Everything below is the agenda item's own wording (KKR-møde 1. september 2017, punkt 3.1),
+# except the dates of the milestones after that meeting: the item says only "i begyndelsen af
+# den kommende valgperiode" (the municipal term that began on 1 January 2018), so the demo
+# places them in the first months of 2018.
+MAPPING_TITLE = (
+    "Kortlægningen af bevægelser og udfordringer i indsatsen til borgere med psykiske lidelser"
+)
+MAPPING_TERMS = (
+    "Kommissorium for det fælles arbejde med psykiatriområdet: en kortlægning af "
+    "psykiatri-området i de midtjyske kommuner.\n\n"
+    "KKR Midtjylland har gennem en længere periode temasat og drøftet udviklingen på "
+    "psykiatriområdet og anmodede på møde den 27. februar 2017 DASSOS og KOSU (administrative "
+    "styregrupper indenfor rammeaftale- og sundhedsområdet) om at forestå analyser og indspil "
+    "til en fælles målsætning for området."
+)
+MAPPING_TERMS_APPROVED = datetime.date(2017, 6, 15)
+MAPPING_PRESENTED = datetime.date(2017, 9, 1)
+MAPPING_METHOD = (
+    "Kortlægningen er udarbejdet i følgende step:\n"
+    "• Kvalitativ kortlægning i 6 kommuner (Favrskov, Aarhus, Silkeborg, Randers, Struer, "
+    "Herning)\n"
+    "• Workshop med deltagelse af 15 kommuner, hvor kortlægningen i de 6 kommuner blev drøftet "
+    "og kvalificeret med bidrag fra flere kommuner\n"
+    "• Drøftelse mellem repræsentanter fra DASSOS og KOSU\n"
+    "• Skriftlig kommentering i kommunerne via DASSOS og KOSU."
+)
+MAPPING_STUDIED = ["Favrskov", "Aarhus", "Silkeborg", "Randers", "Struer", "Herning"]
+MAPPING_WORKSHOP_COUNT = 15
+MAPPING_TRACKS = [
+    "Mestring",
+    "Tidlig opsporing",
+    "Let tilgængelige tilbud",
+    "Fokus på beskæftigelse",
+    "Samspil med civilsamfundet",
+]
+MAPPING_CHALLENGES = {
+    "internal": [
+        "Overgange og samspil mellem forvaltninger",
+        "Forskellige mindset og sprog mellem fagområder",
+        "”For sen handlen”",
+    ],
+    "external": [
+        "Behov for et styrket samarbejde med regionen",
+        "Kortere behandlingsforløb og hurtige udskrivning",
+        "Forskellige mindset og sprog mellem region og kommuner",
+    ],
+    "framework": [
+        "Kommunerne kan med fordel samarbejde om at påvirke den samlede nationale indsats for "
+        "borgere med psykiske lidelser; KL og andre nationale aktører kan være vigtige "
+        "samarbejdsparter",
+    ],
+}
+MAPPING_SUMMARY = (
+    "Samlet set viser kortlægningen, at der er en række interne og eksterne spor, der kan "
+    "arbejdes videre med i de midtjyske kommuner med henblik på at få opstillet fælles "
+    "målsætninger, der kan bruges som indspil til sundhedsaftalen, psykiatriplanen og "
+    "rammeaftalen. Kommunerne er i fuld gang med at udvikle og implementere de borgerrettede "
+    "udviklingsspor."
+)
+MAPPING_DOCUMENT_NAME = "dagsordenspunkt-3-1-psykiatri-i-midt.txt"
+MAPPING_DOCUMENT = (
+    "Uddrag fra dagsorden til KKR-møde den 1. september 2017\n"
+    "Dagsordenspunkt 3.1: Psykiatri i Midt\n\n"
+    "Indstilling:\n"
+    "Det indstilles at KKR Midtjylland:\n"
+    "- Drøfter ”Kortlægningen af bevægelser og udfordringer i indsatsen til borgere med "
+    "psykiske lidelser”, herunder hvor der særligt er behov for fælles indsatser og "
+    "målsætninger\n"
+    "- Anmoder styregrupperne (KOSU og DASSOS) om at udarbejde en procesplan, der sikrer, at "
+    "KKR Midtjylland i begyndelsen af den kommende valgperiode får forelagt forslag til fælles "
+    "indsatser og målsætninger for psykiatriområdet.\n"
+)
+# (short name, description): DOMAIN.md, "KOSU, DASSOS: administrative steering groups in
+# Midtjylland for health and for the social framework agreement".
+STEERING_GROUPS = [
+    ("KOSU", "Administrativ styregruppe på sundhedsområdet"),
+    ("DASSOS", "Administrativ styregruppe på rammeaftaleområdet (det specialiserede socialområde)"),
+]
+PARTIES = [
+    "Kommunerne politisk",
+    "Kommunerne administrativt",
+    "Regionen",
+    "Praktiserende læger",
+]
+PLAN_TITLE = "Procesplan for fælles indsatser og målsætninger for psykiatriområdet"
+PLAN_PURPOSE = (
+    "Procesplanen skal sikre, at KKR Midtjylland i den kommende valgperiode får forelagt "
+    "forslag til fælles indsatser og politiske målsætninger for psykiatriområdet. Processen "
+    "skal sikre, at kommunerne både på det politiske og det administrative inddrages i "
+    "forløbet, ligesom det skal sikres, at regionen og praktiserende læger inddrages."
+)
+# (date, title, status, owners, parties, description, leads to the draft framework)
+MILESTONES = [
+    (
+        datetime.date(2017, 9, 1),
+        "Kortlægningen drøftes i KKR, og styregrupperne anmodes om en procesplan",
+        "done",
+        ["KOSU", "DASSOS"],
+        ["Kommunerne politisk"],
+        "KKR Midtjylland drøfter kortlægningen, herunder hvor der særligt er behov for fælles "
+        "indsatser og målsætninger.",
+        False,
+    ),
+    (
+        datetime.date(2018, 1, 31),
+        "Kommunerne inddrages administrativt og politisk",
+        "in_progress",
+        ["KOSU", "DASSOS"],
+        ["Kommunerne administrativt", "Kommunerne politisk"],
+        "",
+        False,
+    ),
+    (
+        datetime.date(2018, 2, 28),
+        "Regionen og praktiserende læger inddrages",
+        "planned",
+        ["KOSU"],
+        ["Regionen", "Praktiserende læger"],
+        "",
+        False,
+    ),
+    (
+        datetime.date(2018, 3, 23),
+        "Forslag til fælles indsatser og målsætninger forelægges KKR",
+        "planned",
+        ["KOSU", "DASSOS"],
+        ["Kommunerne politisk"],
+        "I begyndelsen af den kommende valgperiode.",
+        True,
+    ),
+]

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from core.forms import DanishDateField
+from core.uploads import AttachmentForm
 from core.validators import validate_no_cpr_number
 from meetings.models import AgendaItem, AgendaProposal, Group, GroupMember, Meeting, Organisation
 from meetings.permissions import appointable_kkr_ids, get_meeting_scope
 from municipalities.models import KKR, Municipality
-from reporting.forms.reports import AttachmentForm
 from reporting.models import ReportingRound
 
 

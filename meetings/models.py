@@ -22,9 +22,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from core.models import TimeStampedModel
+from core.uploads import ATTACHMENT_EXTENSIONS
 from core.validators import validate_single_line
 from municipalities.models import KKR, Municipality
-from reporting.models import ATTACHMENT_EXTENSIONS, ReportingRound
+from reporting.models import ReportingRound
 
 # Seed 003: "op til to kommunale administrative repræsentanter fra hver [KKR]".
 MAX_MEMBERS_PER_KKR = 2

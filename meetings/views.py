@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from core.uploads import ATTACHMENT_CONTENT_TYPES, AttachmentForm, attachment_extension
 from core.views import run_service
 from meetings import permissions, selectors, services
 from meetings.forms import (
@@ -31,7 +32,6 @@ from meetings.models import (
     Meeting,
     MeetingAttachment,
 )
-from reporting.forms.reports import ATTACHMENT_CONTENT_TYPES, AttachmentForm, attachment_extension
 
 
 def _group(request: AuthenticatedHttpRequest, slug: str) -> Group:

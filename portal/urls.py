@@ -28,6 +28,7 @@ urlpatterns = [
     path("pilotprojekter/", include("pilots.urls")),
     path("moeder/", include("meetings.urls")),
     path("indkaldelser/", include("calls.urls")),
+    path("vejen-til-rammepapiret/", include("mappings.urls")),
     path("", include("notifications.urls")),
     path("kalender/", include("calendars.urls")),
     path("overblik/", include("dashboards.urls")),

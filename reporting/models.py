@@ -22,11 +22,9 @@ from accounts.models import User
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Framework, Initiative, Method
 from core.models import TimeStampedModel
+from core.uploads import ATTACHMENT_EXTENSIONS
 from core.validators import is_safe_link, validate_links, validate_no_cpr_number
 from municipalities.models import Municipality
-
-ATTACHMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
-
 
 # Words that paths under /afrapportering/runder/ use beside a round's slug (reporting/urls.py):
 # a round with one of them as its slug would be shadowed by that page.

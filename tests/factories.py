@@ -16,6 +16,14 @@ from commitments.models import (
     OverarchingGoal,
     StrategicArea,
 )
+from mappings.models import (
+    Mapping,
+    MappingDocument,
+    Milestone,
+    Party,
+    ProcessPlan,
+    SteeringGroup,
+)
 from meetings.models import (
     AgendaItem,
     AgendaProposal,
@@ -370,3 +378,77 @@ class ProposalInitiativeFactory(DjangoModelFactory):
     kind = "mandatory"
     text = "Alle kommuner tilbyder unge en koordinerende kontaktperson."
     rationale = "De unge falder mellem to stole."
+
+
+class MappingFactory(DjangoModelFactory):
+    class Meta:
+        model = Mapping
+
+    kkr = factory.LazyFunction(lambda: KKR.objects.get(slug="hovedstaden"))
+    title = (
+        "Kortlægning af bevægelser og udfordringer i indsatsen til borgere med psykiske lidelser"
+    )
+    terms_of_reference = "Kommissorium for det fælles arbejde med psykiatriområdet."
+    terms_approved_on = datetime.date(2017, 6, 15)
+
+    class Params:
+        presented = factory.Trait(presented_on=datetime.date(2017, 9, 1))
+
+
+class MappingDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = MappingDocument
+
+    mapping = factory.SubFactory(MappingFactory)
+    file = factory.django.FileField(filename="kortlaegning.pdf", data=b"%PDF-1.7\n")
+    original_name = "kortlaegning.pdf"
+    size = 9
+
+
+class SteeringGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = SteeringGroup
+
+    kkr = factory.LazyFunction(lambda: KKR.objects.get(slug="hovedstaden"))
+    short_name = factory.Sequence(lambda n: f"STYR{n}")
+    name = "Administrativ styregruppe"
+
+
+class PartyFactory(DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    kkr = factory.LazyFunction(lambda: KKR.objects.get(slug="hovedstaden"))
+    name = factory.Sequence(lambda n: f"Part {n}")
+
+
+class ProcessPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = ProcessPlan
+
+    mapping = factory.SubFactory(MappingFactory)
+    title = "Procesplan for fælles indsatser og målsætninger"
+    purpose = "Forslag til fælles indsatser og målsætninger forelægges KKR."
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Milestone
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(ProcessPlanFactory)
+    title = "Forslag til fælles indsatser forelægges KKR"
+    date = datetime.date(2018, 3, 1)
+
+    class Params:
+        done = factory.Trait(status=Milestone.Status.DONE)
+
+    @factory.post_generation
+    def owners(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.owners.set(extracted)
+
+    @factory.post_generation
+    def involved(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.involved.set(extracted)

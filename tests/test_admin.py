@@ -18,6 +18,16 @@ from commitments.models import (
     StrategicArea,
 )
 from core.admin import KKRScopedAdmin
+from mappings.models import (
+    Challenge,
+    Mapping,
+    MappingDocument,
+    Milestone,
+    Party,
+    ProcessPlan,
+    SteeringGroup,
+    Track,
+)
 from municipalities.models import KKR, Municipality
 from notifications.models import ReminderSent
 from pilots.models import PilotParticipation, PilotProject
@@ -28,16 +38,22 @@ from tests.factories import (
     InitiativeBlockFactory,
     InitiativeFactory,
     KKRFactory,
+    MappingDocumentFactory,
+    MappingFactory,
     MembershipFactory,
     MethodFactory,
+    MilestoneFactory,
     MunicipalityFactory,
     OverarchingGoalFactory,
+    PartyFactory,
     PilotParticipationFactory,
     PilotProjectFactory,
+    ProcessPlanFactory,
     ReminderSentFactory,
     ReportEntryFactory,
     ReportFactory,
     ReportingRoundFactory,
+    SteeringGroupFactory,
     StrategicAreaFactory,
 )
 
@@ -83,7 +99,15 @@ def test_admin_is_in_danish(client, superuser, reference_data):
 
 # --- the admin a secretariat could use is scoped to its own KKR ------------------------------
 
-PORTAL_APPS = ["municipalities", "accounts", "commitments", "pilots", "reporting", "notifications"]
+PORTAL_APPS = [
+    "municipalities",
+    "accounts",
+    "commitments",
+    "mappings",
+    "pilots",
+    "reporting",
+    "notifications",
+]
 
 
 def _rows_of(kkr):
@@ -100,6 +124,8 @@ def _rows_of(kkr):
         initiative=InitiativeFactory(block=block, pilot=True), lead_municipality=town
     )
     membership = MembershipFactory(municipality=town)
+    mapping = MappingFactory(kkr=kkr)
+    milestone = MilestoneFactory(plan=ProcessPlanFactory(mapping=mapping))
     return {
         KKR: kkr,
         Municipality: town,
@@ -120,6 +146,16 @@ def _rows_of(kkr):
             project=project, municipality=MunicipalityFactory(kkr=kkr)
         ),
         ReminderSent: ReminderSentFactory(report=report),
+        Mapping: mapping,
+        Track: Track.objects.create(mapping=mapping, name="Tidlig opsporing"),
+        Challenge: Challenge.objects.create(
+            mapping=mapping, kind="internal", text="For sen handlen"
+        ),
+        MappingDocument: MappingDocumentFactory(mapping=mapping),
+        SteeringGroup: SteeringGroupFactory(kkr=kkr),
+        Party: PartyFactory(kkr=kkr),
+        ProcessPlan: milestone.plan,
+        Milestone: milestone,
     }
 
 

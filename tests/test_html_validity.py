@@ -22,6 +22,7 @@ from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
 from jobs.models import Job
+from mappings.models import Mapping
 from meetings.models import Group
 from pilots.models import PilotProject
 from reporting.models import Report, ReportingRound
@@ -111,6 +112,23 @@ def _call_pages(*, secretariat: bool) -> list[str]:
     return pages
 
 
+def _path_pages() -> list[str]:
+    """Seed 001: KKR Midtjylland's way to its framework, as its secretariat sees it."""
+    mapping = Mapping.objects.get(kkr__slug="midtjylland")
+    milestone = mapping.process_plan.milestones.exclude(framework=None).get()
+    return [
+        reverse("mappings:path_index"),
+        reverse("mappings:path", args=["midtjylland"]),
+        reverse("mappings:mapping_create", args=["midtjylland"]),
+        reverse("mappings:groups_edit", args=["midtjylland"]),
+        mapping.get_absolute_url(),
+        reverse("mappings:mapping_edit", args=[mapping.pk]),
+        reverse("mappings:plan_edit", args=[mapping.pk]),
+        reverse("mappings:milestone_create", args=[milestone.plan_id]),
+        reverse("mappings:milestone_edit", args=[milestone.pk]),
+    ]
+
+
 def _pages_by_role() -> dict[str, list[str]]:
     open_round = ReportingRound.objects.get(status=ReportingRound.Status.OPEN)
     own = open_round.reports.get(municipality__code="101")
@@ -185,6 +203,7 @@ def _pages_by_role() -> dict[str, list[str]]:
             *editor,
             *_call_pages(secretariat=True),
         ],
+        "sekretariat@kkr-midtjylland.demo": _path_pages(),
         "sekretariat@kl.demo": _meeting_pages(manager=True),
         "dialoggruppe-voksen@frederiksberg.demo": _meeting_pages(manager=False),
         "sven-bjerre@medformand.demo": _call_pages(secretariat=False),

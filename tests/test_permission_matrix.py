@@ -27,6 +27,7 @@ from accounts.models import Membership, User
 from calendars.models import CalendarFeed
 from exports.models import ImportFile
 from jobs.models import Job
+from mappings.models import MappingDocument
 from meetings.models import MeetingAttachment
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation
@@ -39,16 +40,21 @@ from tests.factories import (
     GroupFactory,
     GroupMemberFactory,
     InitiativeFactory,
+    MappingFactory,
     MeetingFactory,
     MembershipFactory,
+    MilestoneFactory,
     OrganisationFactory,
+    PartyFactory,
     PilotParticipationFactory,
     PilotProjectFactory,
+    ProcessPlanFactory,
     ProposalFactory,
     ProposalInitiativeFactory,
     ReportEntryFactory,
     ReportFactory,
     ReportingRoundFactory,
+    SteeringGroupFactory,
     UserFactory,
 )
 
@@ -261,6 +267,25 @@ DRAFT_CALL_WRITE = {
     "secretariat": FOUND,
     "superuser": FOUND,
 }
+
+# --- mappings: Hovedstaden's mapping and process plan are read by everyone of the KKR; only
+# its secretariat writes them (an empty POST re-shows the form with errors)
+PATH_READ = {
+    **dict.fromkeys(ROLES, NOT_FOUND),
+    "anonymous": FOUND,
+    "coordinator": OK,
+    "other_coordinator": OK,
+    "politician": OK,
+    "secretariat": OK,
+    "superuser": OK,
+}
+PATH_FORM = {
+    **PATH_READ,
+    "coordinator": FORBIDDEN,
+    "other_coordinator": FORBIDDEN,
+    "politician": FORBIDDEN,
+}
+PATH_WRITE = {**PATH_FORM, "secretariat": FOUND, "superuser": FOUND}
 
 # Secretariats and administrators must use a second factor (twofactor/permissions.py).
 TWO_FACTOR_USERS = ["secretariat", "foreign_secretariat", "kl_secretariat", "superuser"]
@@ -696,6 +721,21 @@ MATRIX = {
     "calls:proposal_submit": ("call_proposal", SIGNED_IN_NOT_ALLOWED, CALL_ADDRESSEE_FORBIDDEN),
     "calls:proposal_review": ("call_proposal", SIGNED_IN_NOT_ALLOWED, CALL_WRITE),
     "calls:framework_text": ("call_initiative", CALL_MANAGE_FORM, CALL_MANAGE_FORM),
+    # --- mappings: the way to a framework ---
+    "mappings:path_index": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
+    "mappings:path": ("path_kkr", PATH_READ, SIGNED_IN_NOT_ALLOWED),
+    "mappings:mapping_create": ("path_kkr", PATH_FORM, PATH_FORM),
+    "mappings:groups_edit": ("path_kkr", PATH_FORM, PATH_FORM),
+    "mappings:mapping_detail": ("mapping", PATH_READ, SIGNED_IN_NOT_ALLOWED),
+    "mappings:mapping_edit": ("mapping", PATH_FORM, PATH_FORM),
+    "mappings:plan_edit": ("mapping", PATH_FORM, PATH_FORM),
+    # A POST without a file redirects back with an error message.
+    "mappings:document_upload": ("mapping", SIGNED_IN_NOT_ALLOWED, PATH_WRITE),
+    "mappings:document_download": ("mapping_document", PATH_READ, SIGNED_IN_NOT_ALLOWED),
+    "mappings:document_delete": ("mapping_document", SIGNED_IN_NOT_ALLOWED, PATH_WRITE),
+    "mappings:milestone_create": ("process_plan", PATH_FORM, PATH_FORM),
+    "mappings:milestone_edit": ("milestone", PATH_FORM, PATH_FORM),
+    "mappings:milestone_delete": ("milestone", SIGNED_IN_NOT_ALLOWED, PATH_WRITE),
     # --- calendars: everyone's own page; the feed answers to its token, not to a login ---
     "calendars:calendar": (None, SIGNED_IN_OK, SIGNED_IN_NOT_ALLOWED),
     "calendars:feed_renew": (None, SIGNED_IN_NOT_ALLOWED, dict.fromkeys(ROLES, FOUND)),
@@ -956,10 +996,25 @@ def _build_world():
     call.example.save("notat.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     call_proposal = ProposalFactory(call=call, author=coordinator, status="submitted")
     call_initiative = ProposalInitiativeFactory(proposal=call_proposal)
+    # --- mappings: Hovedstaden's mapping with a document, a plan and a milestone
+    mapping = MappingFactory(kkr=own.kkr)
+    mapping_document = MappingDocument(mapping=mapping, original_name="rapport.pdf", size=9)
+    mapping_document.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    milestone = MilestoneFactory(
+        plan=ProcessPlanFactory(mapping=mapping),
+        framework=framework,
+        owners=[SteeringGroupFactory(kkr=own.kkr)],
+        involved=[PartyFactory(kkr=own.kkr)],
+    )
 
     world = {
         "users": {role: user.pk for role, user in users.items()},
         "call": {"pk": call.pk},
+        "path_kkr": {"slug": own.kkr.slug},
+        "mapping": {"pk": mapping.pk},
+        "mapping_document": {"pk": mapping_document.pk},
+        "process_plan": {"pk": milestone.plan_id},
+        "milestone": {"pk": milestone.pk},
         "draft_call": {"pk": CallFactory(kkr=own.kkr, addressees=[coordinator]).pk},
         "call_proposal": {"pk": call_proposal.pk},
         "call_initiative": {"pk": call_initiative.pk},

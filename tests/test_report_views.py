@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
+from core.uploads import ATTACHMENT_MAX_BYTES
 from core.validators import CPR_MESSAGE
-from reporting.forms.reports import ATTACHMENT_MAX_BYTES
 from reporting.models import Attachment, Report, ReportEntry, ReportEvent, ReportingRound
 from reporting.services import reports as report_services
 from tests.factories import (

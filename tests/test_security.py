@@ -26,7 +26,7 @@ from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from core import cache as fail_soft
-from reporting.forms.reports import ATTACHMENT_MAX_BYTES
+from core.uploads import ATTACHMENT_MAX_BYTES
 from reporting.models import Attachment
 from reporting.services import attachments as attachment_services
 from tests.factories import TEST_PASSWORD

@@ -1,11 +1,10 @@
-"""Input shape for the report form, the review forms and attachments."""
+"""Input shape for the report form and the review forms (attachments: core/uploads.py)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -16,50 +15,14 @@ from django.utils.translation import gettext_lazy
 from core.forms import DanishDateField
 from core.validators import validate_links, validate_no_cpr_number
 from pilots.models import PilotProject
-from reporting.models import ATTACHMENT_EXTENSIONS, Report, ReportEntry
+from reporting.models import Report, ReportEntry
 from reporting.selectors.reports import POLITICAL_SECTION
 from reporting.services.reports import EntryData
-
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-# An upload request whose Content-Length passes this holds a file over the limit: the form
-# around the file is a few hundred bytes. Such a request is refused before its body is read.
-ATTACHMENT_MAX_REQUEST_BYTES = ATTACHMENT_MAX_BYTES + 64 * 1024
-
-# What a file of each type starts with. Office Open XML and OpenDocument files are zip files;
-# text files have no signature. Enough to refuse a renamed executable, not a virus scan.
-ATTACHMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ods": (b"PK\x03\x04",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-
-ATTACHMENT_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "txt": "text/plain; charset=utf-8",
-}
 
 EMPTY_DISPLAY = gettext_lazy("(tomt)")
 
 Status = ReportEntry.ImplementationStatus
 Participation = ReportEntry.Participation
-
-
-def attachment_extension(name: str) -> str:
-    return Path(name).suffix.lower().lstrip(".")
 
 
 MISSING_MESSAGE = gettext_lazy(
@@ -375,42 +338,3 @@ class ReturnForm(forms.Form):
         },
         help_text=gettext_lazy("Kommentaren sendes til kommunens koordinatorer."),
     )
-
-
-def attachment_too_large_message() -> str:
-    return _("Filen er for stor. En fil må højst fylde %(megabytes)s MB.") % {
-        "megabytes": ATTACHMENT_MAX_BYTES // (1024 * 1024)
-    }
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Vedhæft fil"),
-        error_messages={"required": gettext_lazy("Vælg en fil at vedhæfte.")},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        extension = attachment_extension(upload.name)
-        if extension not in ATTACHMENT_EXTENSIONS:
-            raise forms.ValidationError(
-                _("Filtypen kan ikke vedhæftes. Tilladte filtyper: %(types)s.")
-                % {"types": ", ".join(ATTACHMENT_EXTENSIONS)},
-                code="extension",
-            )
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(attachment_too_large_message(), code="size")
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        signatures = ATTACHMENT_SIGNATURES.get(extension)
-        looks_right = (
-            any(head.startswith(s) for s in signatures) if signatures else b"\x00" not in head
-        )
-        if not looks_right:
-            raise forms.ValidationError(
-                _("Filens indhold passer ikke til filtypen .%(extension)s.")
-                % {"extension": extension},
-                code="content",
-            )
-        return upload

@@ -18,15 +18,18 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from reporting.forms.reports import (
+from core.uploads import (
     ATTACHMENT_CONTENT_TYPES,
     ATTACHMENT_MAX_REQUEST_BYTES,
     AttachmentForm,
+    attachment_extension,
+    attachment_too_large_message,
+    declared_length,
+)
+from reporting.forms.reports import (
     EntryForm,
     ReportEditForm,
     ReturnForm,
-    attachment_extension,
-    attachment_too_large_message,
     pilot_choices_by_initiative,
 )
 from reporting.models import Attachment, Report, ReportEntry
@@ -310,13 +313,6 @@ def _entry_anchor(report: Report, entry: ReportEntry) -> str:
     return _section_url(report, str(entry.area_number), f"indsats-{entry.pk}")
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 # CsrfViewMiddleware would read the whole body to find the token before the view runs, so
 # the size is checked first, from Content-Length, and the CSRF check follows (csrf_protect).
 @csrf_exempt
@@ -329,7 +325,7 @@ def report_attachment_upload(
     )
     entry = get_object_or_404(report.entries.all(), pk=entry_pk)
     _check_editable(request, report)
-    if _declared_length(request) > ATTACHMENT_MAX_REQUEST_BYTES:
+    if declared_length(request) > ATTACHMENT_MAX_REQUEST_BYTES:
         reason = {"reason": attachment_too_large_message()}
         messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % reason)
         return redirect(_entry_anchor(report, entry))

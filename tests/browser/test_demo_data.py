@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from demo.management.commands.seed_demo import DEMO_PASSWORD
+from mappings.models import Mapping
 from meetings.models import Group, Meeting
 from meetings.selectors import meeting_tasks_for
 from municipalities.models import KKR
@@ -51,6 +52,40 @@ def test_second_run_creates_nothing_new(demo, db):
     assert _row_counts() == before
     assert "Demodata for KKR Hovedstaden findes allerede: intet er ændret." in out.getvalue()
     assert "koordinator@kobenhavn.demo" in out.getvalue()
+
+
+def test_midtjylland_has_seed_001s_mapping_and_process_plan(demo, db):
+    mapping = Mapping.objects.get(kkr__slug="midtjylland")
+    plan = mapping.process_plan
+
+    assert mapping.terms_approved_on.isoformat() == "2017-06-15"
+    assert mapping.presented_on.isoformat() == "2017-09-01"
+    assert sorted(mapping.studied_municipalities.values_list("name", flat=True)) == [
+        "Aarhus",
+        "Favrskov",
+        "Herning",
+        "Randers",
+        "Silkeborg",
+        "Struer",
+    ]
+    assert mapping.workshop_municipality_count == 15
+    assert list(mapping.tracks.values_list("name", flat=True)) == [
+        "Mestring",
+        "Tidlig opsporing",
+        "Let tilgængelige tilbud",
+        "Fokus på beskæftigelse",
+        "Samspil med civilsamfundet",
+    ]
+    assert set(mapping.challenges.values_list("kind", flat=True)) == {
+        "internal",
+        "external",
+        "framework",
+    }
+    assert mapping.documents.get().original_name == "dagsordenspunkt-3-1-psykiatri-i-midt.txt"
+    last = plan.milestones.order_by("date").last()
+    assert last.title == "Forslag til fælles indsatser og målsætninger forelægges KKR"
+    assert last.framework.slug == "midtjylland-psykiatri-kortlaegning"
+    assert sorted(last.owners.values_list("short_name", flat=True)) == ["DASSOS", "KOSU"]
 
 
 def test_seeded_portal_looks_a_year_into_use(demo, db):

@@ -3,7 +3,8 @@
 Demo users for every role, then a year of real use in KKR Hovedstaden: a coordinator for each
 municipality, six pilot projects, and three rounds of the Hovedstaden framework made through
 the same services the portal uses: 2024 and 2025 closed with every report approved, 2026 open
-with reports in every state.
+with reports in every state. Besides, KKR Midtjylland's mapping of 2017 and the process plan
+toward its draft framework (seed 001).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -26,6 +28,8 @@ from calls import services as call_services
 from calls.models import Call, Proposal
 from commitments.models import Framework, Initiative
 from demo import texts
+from mappings import services as mapping_services
+from mappings.models import Mapping, Party, SteeringGroup
 from meetings import services as meeting_services
 from meetings.models import Group, GroupMember, Organisation
 from municipalities.models import KKR, Municipality
@@ -78,6 +82,8 @@ DIALOGUE_MEETINGS_2019 = [
 ]
 KL_HOUSE = "KL-huset, Weidekampsgade 10, 2300 København S"
 FRAMEWORK_SLUG = "hovedstaden-psykiatri"
+# KKR Midtjylland's draft framework from its 2017 mapping (fixtures/frameworks.json).
+MIDTJYLLAND_DRAFT_SLUG = "midtjylland-psykiatri-kortlaegning"
 
 # Where the demo coordinators' reports stand in the open round (the rest are drawn at random).
 OPEN_ROUND_FIXED = {"101": "returned", "147": "in_progress", "151": "not_started"}
@@ -156,9 +162,11 @@ class Command(BaseCommand):
             self._demo_second_factors()
             call_rows, call_summary = self._call()
             rows += call_rows
+            path_summary = self._framework_path()
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
         self.stdout.write(self.style.SUCCESS(meetings_summary))
         self.stdout.write(self.style.SUCCESS(call_summary))
+        self.stdout.write(self.style.SUCCESS(path_summary))
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD})")
         )
@@ -430,6 +438,79 @@ class Command(BaseCommand):
             submitted_at=opened + datetime.timedelta(days=55)
         )
         return rows, summary
+
+    # Seed 001: the way to a framework ---------------------------------------------------
+
+    def _framework_path(self) -> str:
+        """KKR Midtjylland's mapping of 2017, its steering groups and the process plan toward
+        the draft framework in fixtures/frameworks.json."""
+        midtjylland = KKR.objects.get(slug="midtjylland")
+        summary = (
+            "Vejen til rammepapiret: KKR Midtjyllands kortlægning (seed 001) og procesplanen "
+            "frem mod udkastet til rammepapir."
+        )
+        if Mapping.objects.filter(kkr=midtjylland, title=texts.MAPPING_TITLE).exists():
+            return summary
+        secretariat = User.objects.get(email="sekretariat@kkr-midtjylland.demo")
+        mapping_services.steering_groups_save(
+            actor=secretariat,
+            kkr=midtjylland,
+            groups=[
+                mapping_services.SteeringGroupRow(pk=None, short_name=short, name=name)
+                for short, name in texts.STEERING_GROUPS
+            ],
+            parties=[mapping_services.PartyRow(pk=None, name=name) for name in texts.PARTIES],
+        )
+        mapping = mapping_services.mapping_create(
+            actor=secretariat,
+            kkr=midtjylland,
+            data=mapping_services.MappingData(
+                title=texts.MAPPING_TITLE,
+                terms_of_reference=texts.MAPPING_TERMS,
+                terms_approved_on=texts.MAPPING_TERMS_APPROVED,
+                method=texts.MAPPING_METHOD,
+                studied_municipalities=list(
+                    Municipality.objects.filter(kkr=midtjylland, name__in=texts.MAPPING_STUDIED)
+                ),
+                workshop_municipality_count=texts.MAPPING_WORKSHOP_COUNT,
+                summary=texts.MAPPING_SUMMARY,
+                presented_on=texts.MAPPING_PRESENTED,
+                tracks=texts.MAPPING_TRACKS,
+                challenges=texts.MAPPING_CHALLENGES,
+            ),
+        )
+        mapping_services.document_add(
+            actor=secretariat,
+            mapping=mapping,
+            upload=SimpleUploadedFile(
+                texts.MAPPING_DOCUMENT_NAME, texts.MAPPING_DOCUMENT.encode(), "text/plain"
+            ),
+        )
+        plan = mapping_services.plan_save(
+            actor=secretariat,
+            mapping=mapping,
+            title=texts.PLAN_TITLE,
+            purpose=texts.PLAN_PURPOSE,
+            requested_on=texts.MAPPING_PRESENTED,
+        )
+        groups = {g.short_name: g for g in SteeringGroup.objects.filter(kkr=midtjylland)}
+        parties = {p.name: p for p in Party.objects.filter(kkr=midtjylland)}
+        draft = Framework.objects.get(slug=MIDTJYLLAND_DRAFT_SLUG)
+        for day, title, status, owners, involved, description, leads in texts.MILESTONES:
+            mapping_services.milestone_create(
+                actor=secretariat,
+                plan=plan,
+                data=mapping_services.MilestoneData(
+                    title=title,
+                    date=day,
+                    status=status,
+                    description=description,
+                    owners=[groups[name] for name in owners],
+                    involved=[parties[name] for name in involved],
+                    framework=draft if leads else None,
+                ),
+            )
+        return summary
 
     # A year of use -----------------------------------------------------------------------
 

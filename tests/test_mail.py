@@ -199,3 +199,46 @@ def test_beat_schedules_every_periodic_task_by_a_name_the_worker_knows():
         "7",
         "Europe/Copenhagen",
     )
+
+
+def test_a_schedule_edited_in_the_admin_is_kept_when_beat_starts(client, superuser):
+    from django_celery_beat.models import CrontabSchedule
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    PeriodicTask.objects.all().delete()
+    for name in SCHEDULE_MIGRATIONS:
+        import_module(name).schedule(django_apps, None)
+    reminders = PeriodicTask.objects.get(task="notifications.tasks.send_reminders")
+    client.force_login(superuser)
+    page = client.get(reverse("admin:django_celery_beat_periodictask_change", args=[reminders.pk]))
+    assert page.status_code == HTTPStatus.OK
+    # What saving the admin's form does: the reminders at 08:30 instead of 07:00.
+    reminders.crontab = CrontabSchedule.objects.create(
+        minute="30", hour="8", timezone="Europe/Copenhagen"
+    )
+    reminders.save()
+
+    DatabaseScheduler(app=app)  # beat's start-up: its default entries, then the settings'
+
+    reminders.refresh_from_db()
+    assert (reminders.crontab.minute, reminders.crontab.hour) == ("30", "8")
+    assert reminders.enabled
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "core.tasks.deliver_outbox",
+        "notifications.tasks.send_reminders",
+        "calls.tasks.send_call_reminders",
+        "jobs.tasks.requeue_waiting",
+        "jobs.tasks.run_job",
+    ],
+)
+def test_every_task_is_retried_with_backoff_and_a_limit(name):
+    task = app.tasks[name]
+
+    assert task.autoretry_for
+    assert (task.retry_backoff, task.retry_jitter) == (True, True)
+    assert task.retry_backoff_max == 600
+    assert 3 <= task.max_retries <= 5

@@ -242,3 +242,30 @@ def test_every_task_is_retried_with_backoff_and_a_limit(name):
     assert (task.retry_backoff, task.retry_jitter) == (True, True)
     assert task.retry_backoff_max == 600
     assert 3 <= task.max_retries <= 5
+
+
+def test_a_periodic_task_that_keeps_failing_is_retried_then_shown_to_administrators(
+    client, superuser, monkeypatch
+):
+    from django.db import OperationalError
+    from django_celery_results.models import TaskResult
+
+    from core import tasks as core_tasks
+
+    tries = []
+
+    def database_down():
+        tries.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(core_tasks, "get_queued", database_down)
+
+    deliver_outbox.delay()
+
+    assert len(tries) == 1 + deliver_outbox.max_retries
+    failure = TaskResult.objects.get(task_name="core.tasks.deliver_outbox", status="FAILURE")
+    assert "OperationalError" in failure.traceback
+    assert cache.get(OUTBOX_LOCK) is None  # the next run is not locked out
+    client.force_login(superuser)
+    admin = client.get(reverse("admin:django_celery_results_taskresult_changelist"))
+    assert "core.tasks.deliver_outbox" in admin.text

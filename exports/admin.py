@@ -7,4 +7,4 @@ from exports.models import ImportFile
 class ImportFileAdmin(admin.ModelAdmin):
     list_display = ["original_name", "round", "uploaded_by", "status", "created_at"]
     list_filter = ["status"]
-    readonly_fields = ["sha256", "size", "imported_at", "imported_count"]
+    readonly_fields = ["sha256", "size", "imported_at", "imported_count", "job"]

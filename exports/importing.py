@@ -174,11 +174,26 @@ def _open_workbook(data: bytes, *, read_only: bool) -> tuple[Workbook, str]:
     return workbook, next((titles[t] for t in wanted if t in titles), workbook.sheetnames[0])
 
 
+def _mentions_merged_cells(workbook: Workbook, sheet: ReadOnlyWorksheet) -> bool:
+    """Whether the sheet's XML contains the word at all: a search of the unpacked bytes in
+    pieces, far cheaper than parsing (a 5,880-row sheet took 2.7 s to parse for nothing)."""
+    tag = b"mergeCell"
+    tail = b""
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        while piece := source.read(1024 * 1024):
+            if tag in tail + piece:
+                return True
+            tail = piece[-len(tag) :]
+    return False
+
+
 def _merged_cells(workbook: Workbook, sheet: ReadOnlyWorksheet) -> list[str]:
     """The sheet's merged ranges. A read-only sheet does not parse them, so its XML member is
     scanned for them with defusedxml (the sheet's path is openpyxl's, pinned in
-    pyproject.toml)."""
-    merged = []
+    pyproject.toml), if it mentions them at all."""
+    merged: list[str] = []
+    if not _mentions_merged_cells(workbook, sheet):
+        return merged
     with workbook._archive.open(sheet._worksheet_path) as source:
         for _event, element in defused_iterparse(source, events=("start",)):
             if element.tag.endswith("}mergeCell"):

@@ -1,7 +1,9 @@
 """Uploaded import files, kept between the dry run and the confirmation.
 
 The confirmation imports the stored file, checked against its SHA-256, and only if the rows
-it would write are exactly those the secretariat saw in the preview (exports.services).
+it would write are exactly those the secretariat saw in the preview (exports.services). It
+runs as a background job (exports.tasks); the file points at its newest one, whose progress
+and outcome its page shows.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.models import TimeStampedModel
+from jobs.models import Job
 from reporting.models import ReportingRound
 
 
@@ -54,6 +57,16 @@ class ImportFile(TimeStampedModel):
     )
     imported_at = models.DateTimeField(_("importeret"), null=True, blank=True)
     imported_count = models.PositiveIntegerField(_("importerede linjer"), default=0)
+    # The newest confirmation; a refused one (say, a report changed since the preview) is
+    # replaced by the next. At most one is unfinished (exports.services.import_file_confirm).
+    job = models.ForeignKey(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("importjob"),
+    )
 
     objects = ImportFileQuerySet.as_manager()
 
@@ -67,3 +80,9 @@ class ImportFile(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("exports:import_preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_importing(self) -> bool:
+        """A confirmation is queued or running: the file is not to be confirmed again, nor
+        discarded, until it has finished."""
+        return self.job is not None and not self.job.is_finished

@@ -1,8 +1,12 @@
-"""Writes for the bulk import: store an uploaded file, confirm its import, or discard it."""
+"""Writes for the bulk import: store an uploaded file, confirm its import, or discard it.
+
+Confirming queues a background job (exports.tasks) that runs `import_file_apply`.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +15,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from exports.importing import MAX_BYTES, Preview, Table, plan_import, read_table
 from exports.models import ImportFile
 from exports.permissions import can_import
+from jobs.models import Job
+from jobs.services import job_start
 from reporting.models import ReportingRound
-from reporting.services.imports import report_import_entries
+from reporting.services.imports import ImportedEntry, report_import_entries
+
+IMPORT_JOB = "exports.import"
+
+# How far a job has come: steps done, steps in all, what it is doing (material.pdf's too).
+Progress = Callable[[int, int, str], None]
 
 
 def _read(upload: UploadedFile) -> bytes:
@@ -67,34 +79,87 @@ def import_file_store(
     return stored
 
 
-def import_file_preview(stored: ImportFile) -> Preview:
-    """The dry run of a stored file against the round as it is now."""
+def _stored_table(stored: ImportFile) -> Table:
+    """The stored file's rows, if the file on disk is still the one that was uploaded."""
     with stored.file.open("rb") as handle:
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != stored.sha256:
         raise ValidationError(_("Den gemte fil er ændret siden indlæsningen. Indlæs filen igen."))
-    table = _table(stored.original_name, data, stored.sha256)
+    return _table(stored.original_name, data, stored.sha256)
+
+
+def import_file_preview(stored: ImportFile) -> Preview:
+    """The dry run of a stored file against the round as it is now."""
     return plan_import(
-        round_=stored.round, table=table, overwrite_approved=stored.overwrite_approved
+        round_=stored.round,
+        table=_stored_table(stored),
+        overwrite_approved=stored.overwrite_approved,
     )
 
 
 @transaction.atomic
-def import_file_confirm(*, actor: User, stored: ImportFile, digest: str) -> int:
-    """Import the previewed rows, all or nothing, if they are still exactly what the preview
-    (whose digest is given) showed. Returns the number of entries written."""
+def import_file_confirm(*, actor: User, stored: ImportFile, digest: str) -> Job:
+    """Queue the import of the previewed rows, whose digest the preview showed; the job
+    (exports.tasks) writes them with `import_file_apply`. Refused while the file is imported
+    or being imported."""
     locked = (
-        ImportFile.objects.select_for_update()
-        .select_related("round__framework__kkr")
+        ImportFile.objects.select_for_update(of=("self",))
+        .select_related("round__framework__kkr", "job")
         .get(pk=stored.pk)
     )
     if not can_import(actor, locked.round):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan importere svar i runden."))
     if locked.status != ImportFile.Status.PREVIEWED:
         raise ValidationError(_("Filen er allerede importeret."))
-    preview = import_file_preview(locked)
+    if locked.is_importing:
+        raise ValidationError(
+            _("Filen er allerede ved at blive importeret. Siden viser, hvor langt importen er.")
+        )
+    job = job_start(
+        kind=IMPORT_JOB,
+        created_by=actor,
+        params={"import_file": locked.pk, "digest": digest[: len(locked.sha256)]},
+    )
+    locked.job = job
+    locked.save(update_fields=["job", "updated_at"])
+    return job
+
+
+IMPORT_STEPS = 3
+
+
+def import_file_apply(
+    *, actor: User, stored: ImportFile, digest: str, progress: Progress | None = None
+) -> int:
+    """The import job's work: import the stored file's rows, all or nothing, if they are
+    still exactly what the preview (whose digest is given) showed. Returns the number of
+    entries written.
+
+    Safe to run again: a file already imported is not imported twice (its state decides),
+    and a run after a failure writes only if the plan is still the previewed one (its digest
+    decides). The file is read and planned without locks, with progress between the steps;
+    the write is one transaction (`_import_file_write`) that re-checks the file's state and,
+    in reporting's service, the permission, the round and every previewed old value.
+    """
+    step = progress or (lambda done, total, message: None)
+    if stored.status == ImportFile.Status.IMPORTED:
+        return stored.imported_count
+    step(0, IMPORT_STEPS, _("Læser filen."))
+    table = _stored_table(stored)
+    step(1, IMPORT_STEPS, _("Sammenligner rækkerne med rapporterne."))
+    preview = plan_import(
+        round_=stored.round, table=table, overwrite_approved=stored.overwrite_approved
+    )
     if preview.errors:
-        raise ValidationError(_("Filen har fejl. Ret dem, og indlæs filen igen."))
+        # The preview that was confirmed had none: the reports have changed since.
+        first = preview.errors[0]
+        raise ValidationError(
+            _(
+                "Filen kan ikke importeres, som rapporterne er nu. Række %(row)s: %(error)s "
+                "Se den opdaterede forhåndsvisning."
+            )
+            % {"row": first.number, "error": first.errors[0][1]}
+        )
     if preview.digest != digest:
         raise ValidationError(
             _(
@@ -103,10 +168,29 @@ def import_file_confirm(*, actor: User, stored: ImportFile, digest: str) -> int:
             ),
             code="stale",
         )
+    entries = preview.entries()
+    step(
+        2,
+        IMPORT_STEPS,
+        ngettext(
+            "Skriver %(count)s svar i rapporterne.",
+            "Skriver %(count)s svar i rapporterne.",
+            len(entries),
+        )
+        % {"count": len(entries)},
+    )
+    return _import_file_write(actor=actor, stored=stored, entries=entries)
+
+
+@transaction.atomic
+def _import_file_write(*, actor: User, stored: ImportFile, entries: list[ImportedEntry]) -> int:
+    locked = ImportFile.objects.select_for_update().get(pk=stored.pk)
+    if locked.status == ImportFile.Status.IMPORTED:
+        return locked.imported_count
     count = report_import_entries(
         actor=actor,
-        round_=locked.round,
-        entries=preview.entries(),
+        round_=stored.round,
+        entries=entries,
         file_name=locked.original_name,
         overwrite_approved=locked.overwrite_approved,
     )
@@ -120,11 +204,19 @@ def import_file_confirm(*, actor: User, stored: ImportFile, digest: str) -> int:
 @transaction.atomic
 def import_file_discard(*, actor: User, stored: ImportFile) -> str:
     """Throw away a file that was not imported, and its stored copy; returns its name."""
-    locked = ImportFile.objects.select_for_update().select_related("round").get(pk=stored.pk)
+    locked = (
+        ImportFile.objects.select_for_update(of=("self",))
+        .select_related("round", "job")
+        .get(pk=stored.pk)
+    )
     if not can_import(actor, locked.round):
         raise PermissionDenied(_("Kun KKR'ets sekretariat kan importere svar i runden."))
     if locked.status != ImportFile.Status.PREVIEWED:
         raise ValidationError(_("En importeret fil gemmes som dokumentation og kan ikke kasseres."))
+    if locked.is_importing:
+        raise ValidationError(
+            _("Filen er ved at blive importeret og kan ikke kasseres, før importen er færdig.")
+        )
     name = locked.file.name
     storage = locked.file.storage
     locked.delete()

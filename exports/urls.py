@@ -30,6 +30,7 @@ import_urls = [
     path("eksport/runder/<slug:slug>/import/", views.import_upload, name="import_upload"),
     path("eksport/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("eksport/import/<int:pk>/bekraeft/", views.import_confirm, name="import_confirm"),
+    path("eksport/import/<int:pk>/status/", views.import_status, name="import_status"),
     path("eksport/import/<int:pk>/kasser/", views.import_discard, name="import_discard"),
 ]
 

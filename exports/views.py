@@ -311,7 +311,7 @@ def _importable_round(request: HttpRequest, slug: str) -> ReportingRound:
 
 def _import_file(request: HttpRequest, pk: int) -> ImportFile:
     stored = get_object_or_404(
-        ImportFile.objects.visible_to(request.user).select_related("round__framework__kkr"),
+        ImportFile.objects.visible_to(request.user).select_related("round__framework__kkr", "job"),
         pk=pk,
     )
     if not permissions.can_import(request.user, stored.round):
@@ -370,10 +370,12 @@ def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The dry run: every row's outcome; nothing is written until confirmed."""
+    """The dry run: every row's outcome; nothing is written until confirmed. While the
+    confirmation's job runs, its progress instead; a refused one's message above the new
+    dry run."""
     stored = _import_file(request, pk)
     preview, problems = None, []
-    if stored.status == ImportFile.Status.PREVIEWED:
+    if stored.status == ImportFile.Status.PREVIEWED and not stored.is_importing:
         try:
             preview = services.import_file_preview(stored)
         except ValidationError as error:
@@ -382,26 +384,26 @@ def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "exports/import_preview.html", context)
 
 
+@require_safe
+def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The confirmation's progress, polled by the file's page; once finished, its outcome."""
+    stored = _import_file(request, pk)
+    if stored.job is None:
+        raise Http404
+    return render(request, "exports/_import_status.html", {"stored": stored, "job": stored.job})
+
+
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stored = _import_file(request, pk)
-    count = run_service(
+    run_service(
         request,
         lambda: services.import_file_confirm(
             actor=request.user, stored=stored, digest=request.POST.get("digest", "")
         ),
-        lambda count: (
-            translation.ngettext(
-                "%(count)s svar fra %(file)s er importeret.",
-                "%(count)s svar fra %(file)s er importeret.",
-                count,
-            )
-            % {"count": count, "file": stored.original_name}
-        ),
+        lambda _job: _("Importen er startet. Siden viser, hvor langt den er nået."),
     )
-    if count is None:
-        return redirect(stored)
-    return redirect(stored.round)
+    return redirect(stored)
 
 
 @require_POST

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.tasks import enqueue
@@ -78,8 +80,23 @@ def job_requeue(*, job_id: int) -> None:
     )
 
 
-def job_fail(*, job_id: int) -> None:
-    """Mark a job that will not be tried again as failed."""
+def job_fail(*, job_id: int, message: str = "") -> None:
+    """Mark a job that will not be tried again as failed.
+
+    `message` is what its page shows: the kind's own Danish refusal (`job_refuse`), or nothing
+    for an error, whose page says in general terms that the job failed (the exception is for
+    administrators, in "Task results"). A running step's message is never left behind.
+    """
     Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-        status=Job.Status.FAILED, finished_at=timezone.now()
+        status=Job.Status.FAILED, finished_at=timezone.now(), message=message[:MESSAGE_LENGTH]
     )
+
+
+def job_refuse(*, job_id: int, refusal: ValidationError | PermissionDenied) -> None:
+    """Fail a job whose kind refused the work (a rule said no): at once, not tried again,
+    with the refusal's message on its page."""
+    if isinstance(refusal, ValidationError):
+        message = " ".join(refusal.messages)
+    else:
+        message = str(refusal) or _("Du har ikke længere lov til at gøre dette.")
+    job_fail(job_id=job_id, message=message)

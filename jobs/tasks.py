@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from celery import Task, shared_task
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.tasks import RETRY_POLICY, enqueue
@@ -21,7 +22,9 @@ WAITING_TOO_LONG = datetime.timedelta(minutes=10)
 class JobTask(Task):
     """Runs one job. Any error is tried again with backoff; the last one fails the job.
 
-    The failure itself (exception and traceback) is in the admin under "Task results".
+    The failure itself (exception and traceback) is in the admin under "Task results". A
+    refusal (the kind raises ValidationError or PermissionDenied: a rule said no, which
+    another try would only repeat) is no error: `run_job` fails the job at once with it.
     """
 
     autoretry_for = (Exception,)
@@ -43,7 +46,11 @@ def run_job(job_id: int) -> None:
     job = services.job_claim(job_id=job_id)
     if job is None:
         return
-    result = get_kind(job.kind).run(job)
+    try:
+        result = get_kind(job.kind).run(job)
+    except (ValidationError, PermissionDenied) as refusal:
+        services.job_refuse(job_id=job.pk, refusal=refusal)
+        return
     services.job_finish(job=job, result=result)
 
 

@@ -4,6 +4,8 @@ Imported by the tests that start them, and by the Celery worker the worker tests
 (`--include tests.job_kinds`), so both sides know them.
 """
 
+from django.core.exceptions import ValidationError
+
 from jobs.models import Job
 from jobs.registry import JobFile, job_kind
 from jobs.services import job_progress
@@ -28,3 +30,9 @@ def fail_once(job: Job) -> None:
 @job_kind("tests.always_fail", label="Fejler altid")
 def always_fail(job: Job) -> None:
     raise ValueError("uventet data")
+
+
+@job_kind("tests.refuse", label="Afviser")
+def refuse(job: Job) -> None:
+    """A rule says no, as a service does: another try would only repeat it."""
+    raise ValidationError("Runden er lukket, så intet er ændret.")

@@ -9,11 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_celery_results.models import TaskResult
 from openpyxl import Workbook, load_workbook
 
 from exports import services
 from exports.importing import plan_import, read_table
 from exports.models import ImportFile
+from jobs.models import Job
+from jobs.tasks import run_job
 from reporting.models import Report, ReportEntry, ReportEvent
 
 pytestmark = pytest.mark.django_db
@@ -326,6 +329,15 @@ def store(round_, actor, rows, *, overwrite_approved=False, name="svar fra mail.
     )
 
 
+def confirm(actor, stored, digest, capture) -> Job:
+    """Confirm as the page does; without a broker the job runs right after the commit."""
+    with capture(execute=True):
+        job = services.import_file_confirm(actor=actor, stored=stored, digest=digest)
+    job.refresh_from_db()
+    stored.refresh_from_db()
+    return job
+
+
 def test_confirmed_import_writes_through_the_reporting_services(
     open_round, secretariat, django_capture_on_commit_callbacks
 ):
@@ -334,9 +346,12 @@ def test_confirmed_import_writes_through_the_reporting_services(
     stored = store(open_round, secretariat, [HEADER, ["147", "1.F1", "3", "Fra e-mail"]])
     preview = services.import_file_preview(stored)
 
-    count = services.import_file_confirm(actor=secretariat, stored=stored, digest=preview.digest)
+    job = confirm(secretariat, stored, preview.digest, django_capture_on_commit_callbacks)
 
-    assert count == 1
+    assert (job.kind, job.status, job.attempts) == ("exports.import", Job.Status.DONE, 1)
+    assert (job.progress_done, job.progress_total) == (3, 3)
+    assert job.created_by == secretariat
+    assert stored.job == job
     written = entry(open_round, "147")
     assert (written.status, written.narrative) == (3, "Fra e-mail")
     report.refresh_from_db()
@@ -349,26 +364,166 @@ def test_confirmed_import_writes_through_the_reporting_services(
     record = written.history.latest()
     assert record.history_change_reason == "Import fra svar fra mail.csv"
     assert record.history_user == secretariat
-    stored.refresh_from_db()
     assert (stored.status, stored.imported_count) == (ImportFile.Status.IMPORTED, 1)
 
 
-def test_a_change_since_the_preview_refuses_the_whole_import(open_round, secretariat):
+def test_the_job_reports_its_steps_while_it_runs(open_round, secretariat, monkeypatch):
+    stored = store(
+        open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""], ["147", "1.F1", "2", ""]]
+    )
+    digest = services.import_file_preview(stored).digest
+    steps = []
+
+    services.import_file_apply(
+        actor=secretariat,
+        stored=stored,
+        digest=digest,
+        progress=lambda done, total, message: steps.append((done, total, message)),
+    )
+
+    assert steps == [
+        (0, 3, "Læser filen."),
+        (1, 3, "Sammenligner rækkerne med rapporterne."),
+        (2, 3, "Skriver 2 svar i rapporterne."),
+    ]
+
+
+def _import_records(open_round) -> int:
+    return ReportEntry.history.filter(
+        report__round=open_round, history_change_reason__startswith="Import fra"
+    ).count()
+
+
+def test_running_the_job_again_after_a_success_writes_nothing_twice(
+    open_round, secretariat, django_capture_on_commit_callbacks
+):
+    stored = store(open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""]])
+    job = confirm(
+        secretariat,
+        stored,
+        services.import_file_preview(stored).digest,
+        django_capture_on_commit_callbacks,
+    )
+    report = Report.objects.get(round=open_round, municipality__code="101")
+    # A redelivered message after the job's success was lost: the job is run once more.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, finished_at=None)
+
+    run_job.delay(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2)
+    assert _import_records(open_round) == 1
+    assert Report.objects.get(pk=report.pk).version == report.version
+    assert ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).count() == 1
+
+
+def test_a_failure_halfway_writes_nothing_and_the_retry_imports_once(
+    open_round, secretariat, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reporting.services import imports as reporting_imports
+
+    stored = store(
+        open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""], ["147", "1.F1", "2", ""]]
+    )
+    digest = services.import_file_preview(stored).digest
+    real = reporting_imports.results_changed
+    calls = []
+
+    def drop_the_first(**kwargs):
+        # Every entry and report is written by now: the first try fails at its very end.
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise ConnectionError("forbindelsen til databasen blev afbrudt")
+        return real(**kwargs)
+
+    monkeypatch.setattr(reporting_imports, "results_changed", drop_the_first)
+
+    job = confirm(secretariat, stored, digest, django_capture_on_commit_callbacks)
+
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2)
+    assert (entry(open_round, "101").status, entry(open_round, "147").status) == (3, 2)
+    assert _import_records(open_round) == 2
+    assert ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).count() == 2
+    assert (stored.status, stored.imported_count) == (ImportFile.Status.IMPORTED, 2)
+
+
+def test_a_change_since_the_preview_fails_the_job_at_once_and_writes_nothing(
+    open_round, secretariat, django_capture_on_commit_callbacks
+):
     stored = store(
         open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""], ["147", "1.F1", "3", ""]]
     )
     preview = services.import_file_preview(stored)
     ReportEntry.objects.filter(pk=entry(open_round, "147").pk).update(status=1)
 
-    with pytest.raises(ValidationError) as refused:
-        services.import_file_confirm(actor=secretariat, stored=stored, digest=preview.digest)
+    job = confirm(secretariat, stored, preview.digest, django_capture_on_commit_callbacks)
 
-    assert refused.value.messages == [
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 1)
+    assert job.message == (
         "Rapporterne er ændret, siden du så forhåndsvisningen. "
         "Se den opdaterede forhåndsvisning, før du bekræfter."
-    ]
+    )
     assert entry(open_round, "101").status is None
     assert not ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).exists()
+    assert stored.status == ImportFile.Status.PREVIEWED
+    assert not TaskResult.objects.exists()  # a refusal, not an error for administrators
+
+
+def test_a_report_approved_since_the_preview_fails_the_job_with_the_row(
+    open_round, secretariat, django_capture_on_commit_callbacks
+):
+    stored = store(open_round, secretariat, [HEADER, ["157", "1.F1", "3", ""]])
+    preview = services.import_file_preview(stored)
+    Report.objects.filter(round=open_round, municipality__code="157").update(status="approved")
+
+    job = confirm(secretariat, stored, preview.digest, django_capture_on_commit_callbacks)
+
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 1)
+    assert job.message == (
+        "Filen kan ikke importeres, som rapporterne er nu. Række 2: Rapporten fra Gentofte er "
+        "godkendt. Vælg »Overskriv godkendte rapporter«, hvis den skal ændres. "
+        "Se den opdaterede forhåndsvisning."
+    )
+    assert entry(open_round, "157").status is None
+
+
+def test_a_secretariat_that_lost_its_role_meanwhile_fails_the_job(
+    open_round, secretariat, django_capture_on_commit_callbacks
+):
+    stored = store(open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""]])
+    preview = services.import_file_preview(stored)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_file_confirm(actor=secretariat, stored=stored, digest=preview.digest)
+    secretariat.memberships.all().delete()  # before the worker gets to the job
+
+    run_job(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 1)
+    assert job.message == "Kun KKR'ets sekretariat kan importere svar i runden."
+    assert entry(open_round, "101").status is None
+
+
+def test_a_file_is_confirmed_once_at_a_time_and_not_discarded_meanwhile(
+    open_round, secretariat, django_capture_on_commit_callbacks
+):
+    stored = store(open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""]])
+    digest = services.import_file_preview(stored).digest
+    with django_capture_on_commit_callbacks(execute=False):
+        services.import_file_confirm(actor=secretariat, stored=stored, digest=digest)
+
+    with pytest.raises(ValidationError) as twice:
+        services.import_file_confirm(actor=secretariat, stored=stored, digest=digest)
+    with pytest.raises(ValidationError) as discarded:
+        services.import_file_discard(actor=secretariat, stored=stored)
+
+    assert twice.value.messages == [
+        "Filen er allerede ved at blive importeret. Siden viser, hvor langt importen er."
+    ]
+    assert discarded.value.messages == [
+        "Filen er ved at blive importeret og kan ikke kasseres, før importen er færdig."
+    ]
+    assert Job.objects.count() == 1
 
 
 def test_the_reporting_service_refuses_stale_entries_and_writes_nothing(open_round, secretariat):
@@ -422,6 +577,7 @@ def test_only_the_round_secretariat_imports(role, open_round, secretariat, reque
         )
 
     assert entry(open_round, "101").status is None
+    assert not Job.objects.exists()
 
 
 def test_an_unreadable_file_is_not_kept(open_round, secretariat):
@@ -474,7 +630,7 @@ def test_template_has_the_columns_and_two_example_rows(open_round, secretariat, 
 
 
 def test_upload_preview_confirm_in_the_browser_flow(
-    open_round, secretariat, client, django_assert_num_queries
+    open_round, secretariat, client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client.force_login(secretariat)
     url = reverse("exports:import_upload", args=[open_round.slug])
@@ -491,7 +647,7 @@ def test_upload_preview_confirm_in_the_browser_flow(
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == stored.get_absolute_url()
 
-    # session, user, memberships; the file and its round; municipalities; the round's entries
+    # session, user, memberships; the file, its round and job; municipalities; the entries
     with django_assert_num_queries(6):
         preview = client.get(stored.get_absolute_url())
     assert preview.status_code == HTTPStatus.OK
@@ -500,25 +656,76 @@ def test_upload_preview_confirm_in_the_browser_flow(
     assert entry(open_round, "101").status is None
     digest = preview.context["preview"].digest
 
-    done = client.post(reverse("exports:import_confirm", args=[stored.pk]), {"digest": digest})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("exports:import_confirm", args=[stored.pk]), {"digest": digest})
 
     assert done.status_code == HTTPStatus.FOUND
-    assert done.url == open_round.get_absolute_url()
+    assert done.url == stored.get_absolute_url()
     assert entry(open_round, "101").status == 3
     page = client.get(done.url)
-    assert "1 svar fra svar.csv er importeret." in page.text
+    assert "Importen er startet. Siden viser, hvor langt den er nået." in page.text
+    assert "Filen blev importeret" in page.text
+    status = client.get(reverse("exports:import_status", args=[stored.pk])).text
+    assert "1 svar fra svar.csv er importeret." in status
+    assert f'href="{open_round.get_absolute_url()}"' in status
+    assert "hx-trigger" not in status
 
 
-def test_confirming_a_stale_preview_shows_the_message(open_round, secretariat, client):
+def test_the_page_polls_the_import_while_its_job_runs(open_round, secretariat, client):
+    client.force_login(secretariat)
+    stored = store(open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""]])
+    stored.job = Job.objects.create(
+        kind="exports.import",
+        created_by=secretariat,
+        status=Job.Status.RUNNING,
+        progress_done=1,
+        progress_total=3,
+        message="Sammenligner rækkerne med rapporterne.",
+    )
+    stored.save()
+    status_url = reverse("exports:import_status", args=[stored.pk])
+
+    page = client.get(stored.get_absolute_url())
+    partial = client.get(status_url)
+
+    for response in (page, partial):
+        assert f'data-hx-get="{status_url}" data-hx-trigger="every 1s"' in response.text
+        assert "Jobbet kører. Sammenligner rækkerne med rapporterne." in response.text
+        assert "1 af 3 trin (33 %)" in response.text
+    assert "<script" not in partial.text
+    assert page.context["preview"] is None  # no dry run while the import runs
+    assert "Importér" not in page.text
+
+
+def test_a_refused_import_shows_its_message_on_the_page(
+    open_round, secretariat, client, django_capture_on_commit_callbacks
+):
     client.force_login(secretariat)
     stored = store(open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""]])
 
-    response = client.post(
-        reverse("exports:import_confirm", args=[stored.pk]), {"digest": "gammel"}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("exports:import_confirm", args=[stored.pk]), {"digest": "gammel"}
+        )
+    status = client.get(reverse("exports:import_status", args=[stored.pk])).text
+    page = client.get(response.url).text
 
-    assert "Rapporterne er ændret, siden du så forhåndsvisningen." in response.text
+    stale = "Rapporterne er ændret, siden du så forhåndsvisningen."
+    for text in (status, page):
+        assert "Importen blev ikke gennemført. Intet er ændret i rapporterne." in text
+        assert stale in text
+    assert "Se den opdaterede forhåndsvisning</a>" in status
+    assert "Importér 1 svar" in page  # the new dry run, to confirm again
     assert entry(open_round, "101").status is None
+
+
+def test_a_file_without_a_confirmation_has_no_status(open_round, secretariat, client):
+    client.force_login(secretariat)
+    stored = store(open_round, secretariat, [HEADER, ["101", "1.F1", "3", ""]])
+
+    response = client.get(reverse("exports:import_status", args=[stored.pk]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 def test_discarding_removes_the_file(

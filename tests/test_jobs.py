@@ -133,6 +133,32 @@ def test_a_job_that_keeps_failing_is_failed_and_visible_to_administrators(
     assert "jobs.tasks.run_job" in admin.content.decode()
 
 
+def test_a_refused_job_fails_at_once_with_its_message_and_no_traceback(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    job = _start(coordinator, kind="tests.refuse", capture=django_capture_on_commit_callbacks)
+
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 1)
+    assert job.message == "Runden er lukket, så intet er ændret."
+    assert job.finished_at is not None
+    assert not TaskResult.objects.exists()  # a rule said no: nothing for administrators
+    client.force_login(coordinator)
+    content = client.get(reverse("jobs:job_progress", kwargs={"pk": job.pk})).content.decode()
+    assert "Jobbet blev stoppet: Runden er lukket, så intet er ændret." in content
+    assert "hx-trigger" not in content
+
+
+def test_a_failed_job_keeps_no_message_of_a_step(coordinator):
+    job = Job.objects.create(
+        kind="tests.count", created_by=coordinator, status="running", message="Tæller 2"
+    )
+
+    services.job_fail(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.message) == (Job.Status.FAILED, "")
+
+
 def test_a_job_already_taken_by_another_worker_is_left_alone(coordinator):
     job = Job.objects.create(kind="tests.count", created_by=coordinator, params={"to": 1})
     assert services.job_claim(job_id=job.pk) is not None

@@ -199,3 +199,73 @@ def test_beat_schedules_every_periodic_task_by_a_name_the_worker_knows():
         "7",
         "Europe/Copenhagen",
     )
+
+
+def test_a_schedule_edited_in_the_admin_is_kept_when_beat_starts(client, superuser):
+    from django_celery_beat.models import CrontabSchedule
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    PeriodicTask.objects.all().delete()
+    for name in SCHEDULE_MIGRATIONS:
+        import_module(name).schedule(django_apps, None)
+    reminders = PeriodicTask.objects.get(task="notifications.tasks.send_reminders")
+    client.force_login(superuser)
+    page = client.get(reverse("admin:django_celery_beat_periodictask_change", args=[reminders.pk]))
+    assert page.status_code == HTTPStatus.OK
+    # What saving the admin's form does: the reminders at 08:30 instead of 07:00.
+    reminders.crontab = CrontabSchedule.objects.create(
+        minute="30", hour="8", timezone="Europe/Copenhagen"
+    )
+    reminders.save()
+
+    DatabaseScheduler(app=app)  # beat's start-up: its default entries, then the settings'
+
+    reminders.refresh_from_db()
+    assert (reminders.crontab.minute, reminders.crontab.hour) == ("30", "8")
+    assert reminders.enabled
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "core.tasks.deliver_outbox",
+        "notifications.tasks.send_reminders",
+        "calls.tasks.send_call_reminders",
+        "jobs.tasks.requeue_waiting",
+        "jobs.tasks.run_job",
+    ],
+)
+def test_every_task_is_retried_with_backoff_and_a_limit(name):
+    task = app.tasks[name]
+
+    assert task.autoretry_for
+    assert (task.retry_backoff, task.retry_jitter) == (True, True)
+    assert task.retry_backoff_max == 600
+    assert 3 <= task.max_retries <= 5
+
+
+def test_a_periodic_task_that_keeps_failing_is_retried_then_shown_to_administrators(
+    client, superuser, monkeypatch
+):
+    from django.db import OperationalError
+    from django_celery_results.models import TaskResult
+
+    from core import tasks as core_tasks
+
+    tries = []
+
+    def database_down():
+        tries.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(core_tasks, "get_queued", database_down)
+
+    deliver_outbox.delay()
+
+    assert len(tries) == 1 + deliver_outbox.max_retries
+    failure = TaskResult.objects.get(task_name="core.tasks.deliver_outbox", status="FAILURE")
+    assert "OperationalError" in failure.traceback
+    assert cache.get(OUTBOX_LOCK) is None  # the next run is not locked out
+    client.force_login(superuser)
+    admin = client.get(reverse("admin:django_celery_results_taskresult_changelist"))
+    assert "core.tasks.deliver_outbox" in admin.text

@@ -655,6 +655,15 @@ MATRIX = {
     # An uploaded file exists only for the round's secretariat; a confirmation without the
     # preview's digest is refused with a message (302); discarding redirects to the upload.
     "exports:import_preview": ("import_file", IMPORT_FILE_READ, SIGNED_IN_NOT_ALLOWED),
+    # The confirmation's progress and outcome: only a file that has been confirmed has one.
+    "exports:import_status": [
+        (
+            "import_file",
+            {**IMPORT_FILE_READ, "secretariat": NOT_FOUND, "superuser": NOT_FOUND},
+            SIGNED_IN_NOT_ALLOWED,
+        ),
+        ("import_file@confirmed", IMPORT_FILE_READ, SIGNED_IN_NOT_ALLOWED),
+    ],
     "exports:import_confirm": (
         "import_file",
         SIGNED_IN_NOT_ALLOWED,
@@ -967,6 +976,20 @@ def _build_world():
         sha256=hashlib.sha256(csv_file).hexdigest(),
     )
     import_file.file.save("svar.csv", ContentFile(csv_file), save=True)
+    confirmed_import = ImportFile(
+        round=open_round,
+        original_name="bekraeftet.csv",
+        size=len(csv_file),
+        sha256=hashlib.sha256(csv_file).hexdigest(),
+        job=Job.objects.create(
+            kind="exports.import",
+            created_by=users["secretariat"],
+            status=Job.Status.FAILED,
+            finished_at=now(),
+            message="Rapporterne er ændret, siden du så forhåndsvisningen.",
+        ),
+    )
+    confirmed_import.file.save("bekraeftet.csv", ContentFile(csv_file), save=True)
     job = Job.objects.create(
         kind="tests.count", created_by=coordinator, status=Job.Status.DONE, finished_at=now()
     )
@@ -1040,6 +1063,7 @@ def _build_world():
         "own_attachment": {"pk": report.pk, "attachment_pk": attachment.pk},
         "own_report": {"pk": report.pk},
         "import_file": {"pk": import_file.pk},
+        "import_file@confirmed": {"pk": confirmed_import.pk},
         "framework": {"slug": framework.slug},
         "initiative": {"slug": framework.slug, "code": initiative.code},
         "municipality": {"code": own.code},

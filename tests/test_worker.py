@@ -19,13 +19,17 @@ from urllib.parse import quote
 import pytest
 import redis
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
 from core import mail as portal_mail
+from exports import services as import_services
+from exports.models import ImportFile
 from jobs import services
 from jobs.models import Job
+from reporting.models import ReportEntry
 from tests import job_kinds  # noqa: F401 - registers the test kinds here; the worker imports them too
 from tests.brokers import celery_broker
 
@@ -158,3 +162,52 @@ def test_mail_queued_by_a_request_is_delivered_by_the_worker(coordinator, on_wor
     _wait_for(lambda: Email.objects.get().status != STATUS.queued, "deliver the mail")
 
     assert Email.objects.get().status == STATUS.sent, on_worker["log"].read_text()
+
+
+def _confirmed_import(round_, secretariat, rows: str, digest: str | None = None) -> Job:
+    stored = import_services.import_file_store(
+        actor=secretariat,
+        round_=round_,
+        upload=SimpleUploadedFile(
+            "svar.csv", f"Kommunekode;Indsatskode;Status (0-4)\r\n{rows}".encode()
+        ),
+        overwrite_approved=False,
+    )
+    if digest is None:
+        digest = import_services.import_file_preview(stored).digest
+    return import_services.import_file_confirm(actor=secretariat, stored=stored, digest=digest)
+
+
+def test_the_worker_imports_a_confirmed_file(open_round, secretariat, on_worker):
+    job = _confirmed_import(open_round, secretariat, "101;1.F1;3\r\n147;1.F1;2\r\n")
+
+    _wait_for(lambda: _job(job.pk).is_finished, "finish the import")
+
+    job = _job(job.pk)
+    assert (job.status, job.attempts) == (Job.Status.DONE, 1), on_worker["log"].read_text()
+    assert (job.progress_done, job.progress_total) == (3, 3)
+    statuses = dict(
+        ReportEntry.objects.filter(
+            report__round=open_round,
+            initiative_code="1.F1",
+            report__municipality__code__in=["101", "147"],
+        ).values_list("report__municipality__code", "status")
+    )
+    assert statuses == {"101": 3, "147": 2}
+    assert ImportFile.objects.get(job=job).status == ImportFile.Status.IMPORTED
+
+
+def test_a_refused_import_fails_on_the_worker_without_retries(open_round, secretariat, on_worker):
+    job = _confirmed_import(open_round, secretariat, "101;1.F1;3\r\n", digest="gammel")
+
+    _wait_for(lambda: _job(job.pk).is_finished, "finish the import")
+
+    job = _job(job.pk)
+    assert (job.status, job.attempts) == (Job.Status.FAILED, 1), on_worker["log"].read_text()
+    assert job.message.startswith("Rapporterne er ændret, siden du så forhåndsvisningen.")
+    assert (
+        ReportEntry.objects.get(
+            report__round=open_round, initiative_code="1.F1", report__municipality__code="101"
+        ).status
+        is None
+    )

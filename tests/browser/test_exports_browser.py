@@ -69,7 +69,11 @@ def test_secretariat_imports_answers_after_a_dry_run_with_an_error(
     assert not ReportEvent.objects.filter(action=ReportEvent.Action.IMPORTED).exists()
 
     page.get_by_role("button", name="Importér 2 svar").click()
-    expect(page.get_by_text("2 svar fra svar.xlsx er importeret.")).to_be_visible()
+    # Without a broker the import job runs in-process before the file's page is shown.
+    expect(page.get_by_text("Importen er startet.")).to_be_visible()
+    expect(page.get_by_text("Filen blev importeret")).to_be_visible()
+    assert serious_violations(page, live_server) == []
+    page.get_by_role("link", name="Til runden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(round_.title)
     imported = ReportEntry.objects.filter(report__round=round_, status__isnull=False)
     assert sorted(imported.values_list("status", flat=True)) == [2, 3]

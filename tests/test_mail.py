@@ -201,9 +201,14 @@ def test_beat_schedules_every_periodic_task_by_a_name_the_worker_knows():
     )
 
 
-def test_a_schedule_edited_in_the_admin_is_kept_when_beat_starts(client, superuser):
+def test_a_schedule_edited_in_the_admin_is_kept_when_beat_starts(client, superuser, monkeypatch):
+    from django_celery_beat import schedulers
     from django_celery_beat.models import CrontabSchedule
     from django_celery_beat.schedulers import DatabaseScheduler
+
+    # Beat closes old database connections between its reads; on PostgreSQL that would end
+    # the test's own transaction (with CONN_MAX_AGE=0 every connection is "old").
+    monkeypatch.setattr(schedulers, "close_old_connections", lambda: None)
 
     PeriodicTask.objects.all().delete()
     for name in SCHEDULE_MIGRATIONS:

@@ -10,8 +10,6 @@ proposal's initiatives the text meant for the draft framework.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.models import AnonymousUser
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -22,14 +20,14 @@ from accounts.models import User
 from accounts.permissions import get_scope
 from commitments.models import Initiative
 from core.models import TimeStampedModel
+from core.uploads import random_file_name
 from municipalities.models import KKR
 
 EXAMPLE_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 
 
 def example_path(instance: Call, filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"indkaldelser/{uuid.uuid4().hex}.{extension}"
+    return random_file_name("indkaldelser", filename)
 
 
 class CallQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ view that found the object in a scoped queryset (`attachment_response`), never f
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from django import forms
@@ -47,6 +48,13 @@ ATTACHMENT_CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "txt": "text/plain; charset=utf-8",
 }
+
+
+def random_file_name(folder: str, filename: str) -> str:
+    """A stored name of its own in `folder`, never the uploader's: the original name is kept in
+    the row and given back on download. The extension is the upload's, lower-cased."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
 
 
 def attachment_extension(name: str) -> str:

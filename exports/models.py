@@ -8,8 +8,6 @@ and outcome its page shows.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.urls import reverse
@@ -17,14 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.models import TimeStampedModel
+from core.uploads import random_file_name
 from jobs.models import Job
 from reporting.models import ReportingRound
 
 
 def import_path(instance: ImportFile, filename: str) -> str:
-    """A name of its own, never the uploader's: the original name is kept in a field."""
-    extension = filename.rsplit(".", 1)[-1].lower()
-    return f"importer/{instance.round_id}/{uuid.uuid4().hex}.{extension}"
+    return random_file_name(f"importer/{instance.round_id}", filename)
 
 
 class ImportFileQuerySet(models.QuerySet):

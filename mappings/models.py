@@ -13,8 +13,6 @@ and committees change, so they are data, never code.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.models import AnonymousUser
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -26,7 +24,7 @@ from accounts.models import User
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Framework
 from core.models import TimeStampedModel
-from core.uploads import ATTACHMENT_EXTENSIONS
+from core.uploads import ATTACHMENT_EXTENSIONS, random_file_name
 from core.validators import validate_single_line
 from municipalities.models import KKR, Municipality
 
@@ -156,9 +154,7 @@ class Challenge(TimeStampedModel):
 
 
 def document_path(instance: MappingDocument, filename: str) -> str:
-    # A random name: the original name is kept in the row and given back on download.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"kortlaegninger/{instance.mapping_id}/{uuid.uuid4().hex}.{extension}"
+    return random_file_name(f"kortlaegninger/{instance.mapping_id}", filename)
 
 
 class MappingDocument(TimeStampedModel):

@@ -3,6 +3,8 @@
 Report entries, meetings and mappings attach files under the same rules: the types below,
 at most 10 MB, contents that match the type (`AttachmentForm`), and downloads only through a
 view that found the object in a scoped queryset (`attachment_response`), never from MEDIA_URL.
+Their rows are `core.models.StoredFile`s: a random stored name, the original name (refused when
+it holds a CPR number), its size and who uploaded it.
 """
 
 from __future__ import annotations

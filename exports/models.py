@@ -14,14 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.models import TimeStampedModel
-from core.uploads import random_file_name
+from core.models import StoredFile, stored_file_path
 from jobs.models import Job
 from reporting.models import ReportingRound
-
-
-def import_path(instance: ImportFile, filename: str) -> str:
-    return random_file_name(f"importer/{instance.round_id}", filename)
 
 
 class ImportFileQuerySet(models.QuerySet):
@@ -30,7 +25,7 @@ class ImportFileQuerySet(models.QuerySet):
         return self.filter(round__in=ReportingRound.objects.managed_by(user))
 
 
-class ImportFile(TimeStampedModel):
+class ImportFile(StoredFile):
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Afventer bekræftelse")
         IMPORTED = "imported", _("Importeret")
@@ -41,12 +36,8 @@ class ImportFile(TimeStampedModel):
         related_name="import_files",
         verbose_name=_("runde"),
     )
-    uploaded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    file = models.FileField(_("fil"), upload_to=import_path)
-    original_name = models.CharField(_("filnavn"), max_length=255)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    # A CSV or XLSX file, read by `exports.services` rather than by the attachment rules.
+    file = models.FileField(_("fil"), upload_to=stored_file_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     overwrite_approved = models.BooleanField(_("overskriv godkendte rapporter"), default=False)
     status = models.CharField(
@@ -72,9 +63,6 @@ class ImportFile(TimeStampedModel):
         verbose_name_plural = _("importfiler")
         ordering = ["-created_at"]
 
-    def __str__(self) -> str:
-        return self.original_name
-
     def get_absolute_url(self) -> str:
         return reverse("exports:import_preview", kwargs={"pk": self.pk})
 
@@ -83,3 +71,6 @@ class ImportFile(TimeStampedModel):
         """A confirmation is queued or running: the file is not to be confirmed again, nor
         discarded, until it has finished."""
         return self.job is not None and not self.job.is_finished
+
+    def storage_folder(self) -> str:
+        return f"importer/{self.round_id}"

@@ -66,16 +66,8 @@ def import_file_store(
     name = upload.name or ""
     sha256 = hashlib.sha256(data).hexdigest()
     _table(name, data, sha256)
-    stored = ImportFile(
-        round=round_,
-        uploaded_by=actor,
-        original_name=name[:255],
-        size=len(data),
-        sha256=sha256,
-        overwrite_approved=overwrite_approved,
-    )
-    stored.file.save(name, ContentFile(data), save=False)
-    stored.save()
+    stored = ImportFile(round=round_, sha256=sha256, overwrite_approved=overwrite_approved)
+    stored.keep(ContentFile(data), name=name, uploaded_by=actor)
     return stored
 
 

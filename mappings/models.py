@@ -14,7 +14,6 @@ and committees change, so they are data, never code.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +22,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import User
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Framework
-from core.models import TimeStampedModel
-from core.uploads import ATTACHMENT_EXTENSIONS, random_file_name
+from core.models import StoredFile, TimeStampedModel
 from core.validators import validate_single_line
 from municipalities.models import KKR, Municipality
 
@@ -153,28 +151,9 @@ class Challenge(TimeStampedModel):
         return self.text
 
 
-def document_path(instance: MappingDocument, filename: str) -> str:
-    return random_file_name(f"kortlaegninger/{instance.mapping_id}", filename)
-
-
-class MappingDocument(TimeStampedModel):
+class MappingDocument(StoredFile):
     mapping = models.ForeignKey(
         Mapping, on_delete=models.CASCADE, related_name="documents", verbose_name=_("kortlægning")
-    )
-    file = models.FileField(
-        _("fil"),
-        upload_to=document_path,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
-    )
-    original_name = models.CharField(_("filnavn"), max_length=255)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
-    uploaded_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vedhæftet af"),
     )
 
     history = HistoricalRecords()
@@ -184,8 +163,8 @@ class MappingDocument(TimeStampedModel):
         verbose_name_plural = _("dokumenter til kortlægninger")
         ordering = ["mapping", "created_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
+    def storage_folder(self) -> str:
+        return f"kortlaegninger/{self.mapping_id}"
 
 
 class SteeringGroup(TimeStampedModel):

@@ -163,12 +163,8 @@ def mapping_update(*, actor: User, mapping: Mapping, data: MappingData) -> Mappi
 def document_add(*, actor: User, mapping: Mapping, upload: UploadedFile) -> MappingDocument:
     """Attach a file (already checked by `core.uploads.AttachmentForm`) to a mapping."""
     _authorise(actor, mapping.kkr_id)
-    name = (upload.name or "dokument")[:255]
-    document = MappingDocument(
-        mapping=mapping, original_name=name, size=upload.size or 0, uploaded_by=actor
-    )
-    document.file.save(name, upload, save=False)
-    document.save()
+    document = MappingDocument(mapping=mapping)
+    document.keep(upload, name=upload.name or "dokument", uploaded_by=actor)
     return document
 
 

@@ -17,7 +17,6 @@ from accounts.http import AuthenticatedHttpRequest
 from core.uploads import (
     ATTACHMENT_MAX_REQUEST_BYTES,
     AttachmentForm,
-    attachment_response,
     attachment_too_large_message,
     declared_length,
 )
@@ -223,7 +222,7 @@ def _document(request: AuthenticatedHttpRequest, pk: int) -> MappingDocument:
 @require_safe
 def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     document = _document(request, pk)
-    return attachment_response(document.file, document.original_name)
+    return document.download()
 
 
 @require_POST

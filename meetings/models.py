@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from core.models import TimeStampedModel
+from core.models import StoredFile, TimeStampedModel
 from core.uploads import ATTACHMENT_EXTENSIONS
 from core.validators import validate_single_line
 from municipalities.models import KKR, Municipality
@@ -317,9 +317,7 @@ class Meeting(TimeStampedModel):
         )
 
 
-def _upload_path(
-    folder: str, instance: AgendaProposal | AgendaItem | MeetingAttachment, filename: str
-) -> str:
+def _upload_path(folder: str, instance: AgendaProposal | AgendaItem, filename: str) -> str:
     return f"moeder/{instance.meeting_id}/{folder}/{filename}"
 
 
@@ -329,10 +327,6 @@ def proposal_attachment_path(instance: AgendaProposal, filename: str) -> str:
 
 def item_document_path(instance: AgendaItem, filename: str) -> str:
     return _upload_path("punkter", instance, filename)
-
-
-def meeting_attachment_path(instance: MeetingAttachment, filename: str) -> str:
-    return _upload_path("bilag", instance, filename)
 
 
 class AgendaItemQuerySet(models.QuerySet):
@@ -465,19 +459,9 @@ class AgendaProposal(TimeStampedModel):
         return self.title
 
 
-class MeetingAttachment(TimeStampedModel):
+class MeetingAttachment(StoredFile):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("møde")
-    )
-    file = models.FileField(
-        _("fil"),
-        upload_to=meeting_attachment_path,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
-    )
-    original_name = models.CharField(_("filnavn"), max_length=255)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
-    uploaded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords()
@@ -487,5 +471,5 @@ class MeetingAttachment(TimeStampedModel):
         verbose_name_plural = _("mødebilag")
         ordering = ["meeting", "created_at"]
 
-    def __str__(self) -> str:
-        return self.original_name
+    def storage_folder(self) -> str:
+        return f"moeder/{self.meeting_id}/bilag"

@@ -586,10 +586,6 @@ def minutes_publish(*, actor: User, meeting: Meeting) -> Meeting:
 def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile) -> MeetingAttachment:
     """Attach a (validated) file to a meeting the actor runs."""
     meeting = _lock_meeting(actor, meeting)
-    name = upload.name or "bilag"
-    attachment = MeetingAttachment(
-        meeting=meeting, original_name=name[:255], size=upload.size or 0, uploaded_by=actor
-    )
-    attachment.file.save(name, upload, save=False)
-    attachment.save()
+    attachment = MeetingAttachment(meeting=meeting)
+    attachment.keep(upload, name=upload.name or "bilag", uploaded_by=actor)
     return attachment

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from core.uploads import ATTACHMENT_CONTENT_TYPES, AttachmentForm, attachment_extension
+from core.uploads import AttachmentForm, attachment_response
 from core.views import run_service
 from meetings import permissions, selectors, services
 from meetings.forms import (
@@ -75,24 +74,6 @@ def _managed_item(request: AuthenticatedHttpRequest, pk: int) -> AgendaItem:
     if not permissions.can_manage_meeting(request.user, item.meeting):
         raise PermissionDenied
     return item
-
-
-def _file_response(field: FieldFile, name: str) -> FileResponse:
-    # Served through a view, never from MEDIA_URL, so that the object's scope applies.
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type=ATTACHMENT_CONTENT_TYPES.get(
-            attachment_extension(name), "application/octet-stream"
-        ),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- groups -------------------------------------------------------------------------------
@@ -361,7 +342,7 @@ def proposal_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
     proposal = get_object_or_404(AgendaProposal.objects.visible_to(request.user), pk=pk)
     if not proposal.attachment:
         raise Http404
-    return _file_response(proposal.attachment, proposal.attachment_name)
+    return attachment_response(proposal.attachment, proposal.attachment_name)
 
 
 def item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -433,7 +414,7 @@ def item_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(AgendaItem.objects.visible_to(request.user), pk=pk)
     if not item.document:
         raise Http404
-    return _file_response(item.document, item.document_name)
+    return attachment_response(item.document, item.document_name)
 
 
 @require_POST
@@ -498,4 +479,4 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         MeetingAttachment.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)),
         pk=pk,
     )
-    return _file_response(attachment.file, attachment.original_name)
+    return attachment.download()

@@ -11,7 +11,6 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +20,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import User
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Framework, Initiative, Method
-from core.models import TimeStampedModel
-from core.uploads import ATTACHMENT_EXTENSIONS
+from core.models import StoredFile, TimeStampedModel
 from core.validators import is_safe_link, validate_links, validate_no_cpr_number
 from municipalities.models import Municipality
 
@@ -462,27 +460,12 @@ class ReportEntry(TimeStampedModel):
         return self.status is not None if self.is_mandatory else bool(self.participation)
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    report = instance.entry.report
-    return f"rapporter/{report.round_id}/{report.municipality.code}/{filename}"
-
-
-class Attachment(TimeStampedModel):
+class Attachment(StoredFile):
     entry = models.ForeignKey(
         ReportEntry,
         on_delete=models.CASCADE,
         related_name="attachments",
         verbose_name=_("rapportlinje"),
-    )
-    file = models.FileField(
-        _("fil"),
-        upload_to=attachment_path,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
-    )
-    original_name = models.CharField(_("filnavn"), max_length=255)
-    size = models.PositiveIntegerField(_("størrelse (bytes)"))
-    uploaded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords()
@@ -492,8 +475,9 @@ class Attachment(TimeStampedModel):
         verbose_name_plural = _("bilag")
         ordering = ["entry", "created_at"]
 
-    def __str__(self) -> str:
-        return self.original_name
+    def storage_folder(self) -> str:
+        report = self.entry.report
+        return f"rapporter/{report.round_id}/{report.municipality.code}"
 
 
 class PoliticalAnswer(TimeStampedModel):

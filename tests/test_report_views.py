@@ -577,6 +577,7 @@ def test_coordinator_attaches_a_pdf_and_anyone_who_sees_the_report_downloads_it(
     )
     assert attachment.uploaded_by == coordinator
     assert attachment.file.name.startswith(f"rapporter/{own_report.round_id}/101/")
+    assert "handleplan" not in attachment.file.name
     download = reverse(
         "reporting:report_attachment_download",
         kwargs={"pk": own_report.pk, "attachment_pk": attachment.pk},

@@ -15,12 +15,19 @@ from accounts import services as account_services
 from accounts.models import Membership, RoleOffer
 from accounts.permissions import can_manage_user
 from core.validators import contains_cpr_number, validate_links, validate_single_line
-from meetings.models import Meeting
+from mappings.models import MappingDocument
+from meetings.models import Meeting, MeetingAttachment
 from municipalities.models import Municipality
 from reporting.models import Report, ReportEntry
 from reporting.services import attachments as attachment_services
 from reporting.services import reports as report_services
-from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    MappingFactory,
+    MeetingFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -325,6 +332,48 @@ def test_an_attachment_file_name_is_guarded(own_report, coordinator, settings, t
 
     with pytest.raises(ValidationError, match="CPR-nummer"):
         attachment_services.attachment_add(actor=coordinator, entry=entry, upload=upload)
+
+
+@pytest.mark.parametrize(
+    "owner",
+    [
+        lambda: MeetingAttachment(meeting=MeetingFactory()),
+        lambda: MappingDocument(mapping=MappingFactory()),
+    ],
+    ids=["meeting", "mapping"],
+)
+def test_every_stored_file_refuses_a_cpr_number_in_its_name_and_keeps_nothing(
+    owner, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    stored = owner()
+    upload = SimpleUploadedFile("journal 010190-1234.pdf", b"%PDF-1.4", "application/pdf")
+
+    with pytest.raises(ValidationError, match="CPR-nummer"):
+        stored.keep(upload, name=upload.name, uploaded_by=None)
+
+    assert type(stored).objects.count() == 0
+    assert list(tmp_path.rglob("*.pdf")) == []
+
+
+def test_a_stored_file_gets_a_random_name_in_its_owners_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = MeetingFactory()
+    stored = MeetingAttachment(meeting=meeting)
+
+    stored.keep(
+        SimpleUploadedFile("Referat KKR.PDF", b"%PDF-1.4"), name="Referat KKR.PDF", uploaded_by=None
+    )
+
+    folder, name = stored.file.name.rsplit("/", 1)
+    assert folder == f"moeder/{meeting.pk}/bilag"
+    assert name.endswith(".pdf")
+    assert "Referat" not in name
+    assert (stored.original_name, stored.size, str(stored)) == (
+        "Referat KKR.PDF",
+        8,
+        "Referat KKR.PDF",
+    )
 
 
 def test_an_entry_written_by_the_service_is_guarded(coordinator, own_report):

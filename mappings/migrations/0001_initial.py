@@ -3,8 +3,8 @@
 import core.validators
 import django.core.validators
 import django.db.models.deletion
-import mappings.models
 import simple_history.models
+import core.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -274,7 +274,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='oprettet')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='opdateret')),
-                ('file', models.FileField(upload_to=mappings.models.document_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'png', 'jpg', 'jpeg', 'txt'])], verbose_name='fil')),
+                ('file', models.FileField(upload_to=core.models.stored_file_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'docx', 'xlsx', 'pptx', 'odt', 'ods', 'png', 'jpg', 'jpeg', 'txt'])], verbose_name='fil')),
                 ('original_name', models.CharField(max_length=255, verbose_name='filnavn')),
                 ('size', models.PositiveIntegerField(verbose_name='størrelse (bytes)')),
                 ('mapping', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='mappings.mapping', verbose_name='kortlægning')),

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.validators import CPR_MESSAGE, contains_cpr_number
 from reporting.models import Attachment, ReportEntry
 from reporting.services.reports import report_lock_editable
 
@@ -19,13 +18,8 @@ def attachment_add(*, actor: User, entry: ReportEntry, upload: UploadedFile) -> 
     report_lock_editable(actor, entry.report_id)
     if not entry.is_mandatory:
         raise ValidationError(_("Der kan kun vedhæftes filer til forpligtende indsatser."))
-    # A file from a form always has a name and a size (Django's stubs allow neither).
-    name, size = upload.name or "", upload.size or 0
-    if contains_cpr_number(name):
-        raise ValidationError(CPR_MESSAGE, code="cpr")
-    attachment = Attachment(entry=entry, original_name=name[:255], size=size, uploaded_by=actor)
-    attachment.file.save(name, upload, save=False)
-    attachment.save()
+    attachment = Attachment(entry=entry)
+    attachment.keep(upload, name=upload.name or "", uploaded_by=actor)
     return attachment
 
 

@@ -19,10 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedHttpRequest
 from core.uploads import (
-    ATTACHMENT_CONTENT_TYPES,
     ATTACHMENT_MAX_REQUEST_BYTES,
     AttachmentForm,
-    attachment_extension,
     attachment_too_large_message,
     declared_length,
 )
@@ -384,20 +382,7 @@ def report_attachment_download(
     request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
 ) -> FileResponse:
     # Served through this view, never from MEDIA_URL, so that the report's scope applies.
-    attachment = _attachment(request, pk, attachment_pk)
-    extension = attachment_extension(attachment.original_name)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=ATTACHMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _attachment(request, pk, attachment_pk).download()
 
 
 # --- review --------------------------------------------------------------------------------

@@ -247,6 +247,10 @@ _TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 def _append(pieces: Words, kind: str, text: str) -> None:
+    # A marked piece ends at its last word: the space after it is unchanged text.
+    if kind != "equal" and (word := text.rstrip()) != text:
+        _append(pieces, kind, word)
+        kind, text = "equal", text[len(word) :]
     if pieces and pieces[-1][0] == kind:
         pieces[-1] = (kind, pieces[-1][1] + text)
     else:
@@ -375,7 +379,8 @@ def framework_comparison(*, revision: Framework) -> Comparison:
     dropped = [old for old in old_initiatives if old.pk not in successors]
 
     def texts(model, framework: Framework, field_name: str) -> dict[int, str]:
-        return dict(model.objects.filter(framework=framework).values_list("number", field_name))
+        rows = model.objects.filter(framework=framework).order_by()
+        return dict(rows.values_list("number", field_name))
 
     return Comparison(
         revision=revision,

@@ -427,6 +427,8 @@ class InitiativeLineage:
 
     frameworks: list[Framework]
     ancestors: dict[str, list[Ancestor]]
+    # The framework's own initiatives by code: title, kind, area number and area title.
+    initiatives: dict[str, tuple[str, str, int, str]] = field(default_factory=dict)
 
     @property
     def earlier_framework_ids(self) -> list[int]:
@@ -435,6 +437,15 @@ class InitiativeLineage:
     def code_of(self) -> dict[int, str]:
         """The framework's initiative code for each earlier initiative it continues."""
         return {a.initiative_id: code for code, chain in self.ancestors.items() for a in chain}
+
+    def changes_by_framework(self) -> list[tuple[Framework, list[str]]]:
+        """Per framework of the chain, newest first, the codes of the framework's initiatives
+        whose wording changed in it."""
+        changed: dict[int, list[str]] = defaultdict(list)
+        for code, chain in sorted(self.ancestors.items()):
+            for pk in dict.fromkeys(a.changed_in for a in chain if a.changed_in):
+                changed[pk].append(code)
+        return [(f, changed[f.pk]) for f in self.frameworks if changed.get(f.pk)]
 
     def wording_changes(self, code: str) -> list[Framework]:
         """The frameworks in which the initiative's wording changed, newest first."""
@@ -445,8 +456,10 @@ class InitiativeLineage:
 
 def initiative_lineage(*, framework: Framework) -> InitiativeLineage:
     """Every initiative of the framework with its chain of predecessors, in two queries
-    whatever the number of revisions: the KKR's frameworks (a handful) and the initiatives
-    of those the framework descends from."""
+    whatever the number of revisions (none for a framework that revises nothing): the KKR's
+    frameworks (a handful) and the initiatives of those the framework descends from."""
+    if framework.revision_of_id is None:
+        return InitiativeLineage([framework], {})
     by_pk = {f.pk: f for f in Framework.objects.filter(kkr_id=framework.kkr_id)}
     by_pk[framework.pk] = framework
     chain = [framework]
@@ -458,12 +471,26 @@ def initiative_lineage(*, framework: Framework) -> InitiativeLineage:
         chain.append(by_pk[pk])
     if len(chain) == 1:
         return InitiativeLineage(chain, {})
-    rows = {
-        row[0]: row
-        for row in Initiative.objects.filter(framework__in=chain).values_list(
-            "pk", "framework_id", "code", "title", "predecessor_id", "relation"
+    rows = {}
+    initiatives = {}
+    for row in (
+        Initiative.objects.filter(framework__in=chain)
+        .order_by()
+        .values_list(
+            "pk",
+            "framework_id",
+            "code",
+            "title",
+            "predecessor_id",
+            "relation",
+            "kind",
+            "block__area__number",
+            "block__area__title",
         )
-    }
+    ):
+        rows[row[0]] = row[:6]
+        if row[1] == framework.pk:
+            initiatives[row[2]] = (row[3], row[6], row[7], row[8])
     changing = {Initiative.Relation.REWORDED, Initiative.Relation.SPLIT}
     ancestors: dict[str, list[Ancestor]] = {}
     for _pk, framework_id, code, _title, predecessor_id, relation in rows.values():
@@ -486,4 +513,4 @@ def initiative_lineage(*, framework: Framework) -> InitiativeLineage:
             later_framework, later_relation = p_framework, p_relation
             predecessor_id = p_predecessor
         ancestors[code] = found
-    return InitiativeLineage(chain, ancestors)
+    return InitiativeLineage(chain, ancestors, initiatives)

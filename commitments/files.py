@@ -4,7 +4,9 @@ methods, so that a KKR can copy and adapt another KKR's paper (docs/framework-fi
 `framework_file_data` writes the document; `parse_framework_file` reads one back and reports
 every fault with the path of the element it is in, counted from 1 as a reader counts
 ("områder[2].indsatser[4].kode: mangler"). The import itself is
-`commitments.services.files.framework_import`.
+`commitments.services.files.framework_import`; it also resolves a version 2 file's links to
+the framework it revises (`revision_af`) and each initiative's predecessor (`forgænger`),
+which need the database.
 """
 
 from __future__ import annotations
@@ -19,12 +21,21 @@ from django.utils.translation import gettext as _
 from commitments.models import INITIATIVE_CODE_PATTERN, Framework, Initiative
 
 FORMAT = "psykiatriportalen-rammepapir"
-VERSION = 1
+VERSION = 2
+# Version 1 had no links between revisions; its files still import.
+READABLE_VERSIONS = (1, 2)
 KINDS: dict[str, str] = {
     "forpligtende": Initiative.Kind.MANDATORY,
     "pilotprojekt": Initiative.Kind.PILOT,
 }
 KIND_NAMES: dict[str, str] = {value: name for name, value in KINDS.items()}
+# An initiative's relation to its predecessor; a new initiative has no `forgænger`.
+RELATIONS: dict[str, str] = {
+    "uændret": Initiative.Relation.SAME,
+    "omformuleret": Initiative.Relation.REWORDED,
+    "delt": Initiative.Relation.SPLIT,
+}
+RELATION_NAMES: dict[str, str] = {value: name for name, value in RELATIONS.items()}
 # Files larger than this are refused before they are read; the seed-004 paper is ~40 kB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -36,6 +47,7 @@ def framework_file_data(framework: Framework) -> dict[str, Any]:
     for initiative in (
         Initiative.objects.filter(framework=framework)
         .in_display_order()
+        .select_related("predecessor")
         .prefetch_related("methods")
     ):
         initiatives.setdefault(initiative.block_id, []).append(initiative)
@@ -47,6 +59,14 @@ def framework_file_data(framework: Framework) -> dict[str, Any]:
             "titel": initiative.title,
             "tekst": initiative.text,
             "metoder": sorted(m.name for m in initiative.methods.all()),
+            "forgænger": (
+                {
+                    "kode": initiative.predecessor.code,
+                    "relation": RELATION_NAMES[initiative.relation],
+                }
+                if initiative.predecessor is not None
+                else None
+            ),
         }
 
     areas = []
@@ -71,6 +91,7 @@ def framework_file_data(framework: Framework) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "titel": framework.title,
+        "revision_af": framework.revision_of.slug if framework.revision_of else None,
         "undertitel": framework.subtitle,
         "indledning": framework.introduction,
         "implementering": {
@@ -99,6 +120,10 @@ class InitiativeData:
     title: str
     text: str
     methods: list[str]
+    # Where it is in the file ("områder[2].indsatser[4]"), for the faults the import finds.
+    path: str = ""
+    # The predecessor's code in the framework named by `revision_af`, and the relation.
+    predecessor: tuple[str, str] | None = None
 
 
 @dataclass
@@ -124,6 +149,12 @@ class FrameworkData:
     goals: list[str]
     methods: list[tuple[str, str]]
     areas: list[AreaData]
+    # The slug of the framework this one revises (version 2's `revision_af`).
+    revision_of: str | None = None
+
+    @property
+    def initiatives(self) -> list[InitiativeData]:
+        return [i for area in self.areas for block in area.blocks for i in block.initiatives]
 
 
 class FrameworkFileError(Exception):
@@ -209,8 +240,12 @@ def parse_framework_file(content: bytes) -> FrameworkData:
     reader = _Reader()
     if document.get("format") != FORMAT:
         reader.fault("format", _("skal være “%(format)s”") % {"format": FORMAT})
-    if document.get("version") != VERSION:
-        reader.fault("version", _("skal være %(version)d") % {"version": VERSION})
+    version = document.get("version")
+    if version not in READABLE_VERSIONS:
+        reader.fault("version", _("skal være 1 eller %(version)d") % {"version": VERSION})
+    revision_of = None
+    if version == VERSION:
+        revision_of = reader.text(document, "", "revision_af", required=False, max_length=80)
     title = reader.text(document, "", "titel", max_length=_field_length("title"))
     subtitle = reader.text(
         document, "", "undertitel", required=False, max_length=_field_length("subtitle")
@@ -272,7 +307,29 @@ def parse_framework_file(content: bytes) -> FrameworkData:
                         f"{where}.metoder[{number}]",
                         _("“%(name)s” står ikke under metoder") % {"name": name},
                     )
-            result.append(InitiativeData(code, kind or "", title, text, list(names)))
+            predecessor = None
+            link = (
+                reader.member(item, where, "forgænger", dict, required=False)
+                if version == VERSION
+                else None
+            )
+            if link is not None:
+                link_where = f"{where}.forgænger"
+                link_code = reader.text(link, link_where, "kode", max_length=20)
+                relation_name = reader.text(link, link_where, "relation")
+                relation = RELATIONS.get(relation_name)
+                if relation_name and relation is None:
+                    reader.fault(
+                        f"{link_where}.relation",
+                        _("skal være “uændret”, “omformuleret” eller “delt”"),
+                    )
+                if not revision_of:
+                    reader.fault(link_where, _("kræver, at filen angiver revision_af"))
+                if link_code and relation:
+                    predecessor = (link_code, relation)
+            result.append(
+                InitiativeData(code, kind or "", title, text, list(names), where, predecessor)
+            )
         return result
 
     areas = []
@@ -299,4 +356,5 @@ def parse_framework_file(content: bytes) -> FrameworkData:
         goals=goals,
         methods=methods,
         areas=areas,
+        revision_of=revision_of or None,
     )

@@ -234,6 +234,11 @@ class BlockChoiceField(forms.ModelChoiceField):
         return area if obj.is_main else f"{area} – {obj.title}"
 
 
+class PredecessorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Initiative) -> str:
+        return f"{obj.code} {obj.title}"
+
+
 class InitiativeForm(forms.Form):
     block = BlockChoiceField(
         label=_("Område og blok"), queryset=InitiativeBlock.objects.none(), empty_label=None
@@ -256,8 +261,33 @@ class InitiativeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # Only on a revision (Framework.revision_of): the initiative it continues, and how.
+    predecessor = PredecessorChoiceField(
+        label=_("Forgænger i det tidligere rammepapir"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        empty_label=_("Ingen – en ny indsats"),
+    )
+    relation = forms.ChoiceField(
+        label=_("Forhold til forgængeren"),
+        choices=Initiative.Relation.choices,
+        help_text=_(
+            "Retter du titel eller tekst på en uændret indsats, bliver den markeret som "
+            "omformuleret. En indsats, som ingen indsats i revisionen har som forgænger, er "
+            "udgået."
+        ),
+    )
+
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
+        if framework.revision_of_id is None:
+            del self.fields["predecessor"], self.fields["relation"]
+        else:
+            cast(
+                forms.ModelChoiceField, self.fields["predecessor"]
+            ).queryset = Initiative.objects.filter(
+                framework_id=framework.revision_of_id
+            ).in_display_order()
         cast(forms.ModelChoiceField, self.fields["block"]).queryset = (
             InitiativeBlock.objects.filter(area__framework=framework)
             .select_related("area")
@@ -267,6 +297,20 @@ class InitiativeForm(forms.Form):
         cast(forms.ModelMultipleChoiceField, self.fields["methods"]).queryset = methods
         if not methods.exists():
             del self.fields["methods"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "relation" in self.fields and "relation" in data:
+            is_new = data["relation"] == Initiative.Relation.NEW
+            if is_new and data.get("predecessor") is not None:
+                self.add_error(
+                    "relation",
+                    _("Vælg uændret, omformuleret eller delt for en indsats med forgænger."),
+                )
+            elif not is_new and data.get("predecessor") is None:
+                self.add_error("predecessor", _("Vælg forgængeren, eller markér indsatsen som ny."))
+        return data
 
 
 class AdoptForm(forms.Form):

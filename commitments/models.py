@@ -95,6 +95,16 @@ class Framework(TimeStampedModel):
         verbose_name=_("vedtagelse registreret af"),
     )
     adopted_at = models.DateTimeField(_("vedtagelse registreret"), null=True, blank=True)
+    # The framework this one revises (decision 27): set when a revision is started or
+    # imported, never changed; adopting the revision replaces it.
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("revision af"),
+    )
 
     history = HistoricalRecords()
     objects = FrameworkQuerySet.as_manager()
@@ -118,6 +128,16 @@ class Framework(TimeStampedModel):
                 | models.Q(adopted_on__isnull=False),
                 name="framework_adopted_has_date",
                 violation_error_message=_("Et vedtaget rammepapir skal have en vedtagelsesdato."),
+            ),
+            # One revision of a framework being written per KKR at a time: two drafts that
+            # each replace the same paper on adoption would undo each other.
+            models.UniqueConstraint(
+                fields=["revision_of", "kkr"],
+                condition=models.Q(status__in=["draft", "consultation"]),
+                name="framework_one_revision_in_progress",
+                violation_error_message=_(
+                    "Rammepapiret har allerede en revision, der er under udarbejdelse."
+                ),
             ),
         ]
 
@@ -282,6 +302,15 @@ INITIATIVE_CODE_MESSAGE = _(
 )
 
 
+PREDECESSOR_MESSAGE = _(
+    "En ny indsats har ingen forgænger; en uændret, omformuleret eller delt indsats skal have "
+    "en forgænger."
+)
+PREDECESSOR_FRAMEWORK_MESSAGE = _(
+    "Forgængeren skal være en indsats i det rammepapir, som revisionen afløser."
+)
+
+
 class InitiativeQuerySet(models.QuerySet):
     def mandatory(self) -> InitiativeQuerySet:
         return self.filter(kind=Initiative.Kind.MANDATORY)
@@ -297,6 +326,15 @@ class Initiative(TimeStampedModel):
     class Kind(models.TextChoices):
         MANDATORY = "mandatory", _("Forpligtende for alle kommuner")
         PILOT = "pilot", _("Pilotprojekt")
+
+    class Relation(models.TextChoices):
+        """How an initiative of a revision stands to its predecessor. An initiative of the
+        earlier framework that no initiative names is dropped (udgået): derived, not stored."""
+
+        SAME = "same", _("Uændret")
+        REWORDED = "reworded", _("Omformuleret")
+        SPLIT = "split", _("Delt")
+        NEW = "new", _("Ny")
 
     framework = models.ForeignKey(
         Framework,
@@ -323,6 +361,22 @@ class Initiative(TimeStampedModel):
     methods = models.ManyToManyField(
         Method, blank=True, related_name="initiatives", verbose_name=_("nævnte metoder")
     )
+    # The initiative of the framework this one revises (Framework.revision_of) that this one
+    # continues; rounds answered on it are followed across revisions (decision 27).
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("forgænger"),
+    )
+    relation = models.CharField(
+        _("forhold til forgængeren"),
+        max_length=10,
+        choices=Relation.choices,
+        default=Relation.NEW,
+    )
 
     history = HistoricalRecords(m2m_fields=[methods])
     objects = InitiativeQuerySet.as_manager()
@@ -344,6 +398,12 @@ class Initiative(TimeStampedModel):
                 name="initiative_code_format",
                 violation_error_message=INITIATIVE_CODE_MESSAGE,
             ),
+            models.CheckConstraint(
+                condition=(models.Q(relation="new") & models.Q(predecessor__isnull=True))
+                | (~models.Q(relation="new") & models.Q(predecessor__isnull=False)),
+                name="initiative_new_iff_no_predecessor",
+                violation_error_message=PREDECESSOR_MESSAGE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -362,6 +422,12 @@ class Initiative(TimeStampedModel):
             and self.block.area.framework_id != self.framework_id
         ):
             raise ValidationError({"block": _("Blokken skal høre til indsatsens rammepapir.")})
+        if (
+            self.predecessor_id
+            and self.framework_id
+            and self.predecessor.framework_id != self.framework.revision_of_id
+        ):
+            raise ValidationError({"predecessor": PREDECESSOR_FRAMEWORK_MESSAGE})
 
     @property
     def is_mandatory(self) -> bool:

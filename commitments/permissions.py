@@ -46,3 +46,9 @@ def can_edit_framework(user: User | AnonymousUser, framework: Framework) -> bool
 def can_see_framework_history(user: User | AnonymousUser, framework: Framework) -> bool:
     """The history shows every draft wording, so only the writers read it."""
     return can_edit_framework(user, framework)
+
+
+def can_revise_framework(user: User | AnonymousUser, framework: Framework) -> bool:
+    """The owning secretariat starts the next revision of an adopted framework (a replaced
+    one has had its revision); whether one is already being written is the service's."""
+    return framework.status == Framework.Status.ADOPTED and can_edit_framework(user, framework)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("<slug:slug>/hoering/", editor.consultation_open, name="consultation_open"),
     path("<slug:slug>/hoering/afslut/", editor.consultation_close, name="consultation_close"),
     path("<slug:slug>/vedtag/", editor.framework_adopt, name="framework_adopt"),
+    path("<slug:slug>/revider/", editor.framework_revise, name="framework_revise"),
+    path("<slug:slug>/sammenligning/", pages.framework_compare, name="framework_compare"),
     path(
         "<slug:slug>/indsatser/<str:code>/",
         pages.initiative_detail,

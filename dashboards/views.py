@@ -16,7 +16,7 @@ from weasyprint import CSS, HTML
 
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
-from dashboards import charts, rendering, selectors
+from dashboards import charts, lineage, rendering, selectors
 from dashboards.cache import cached
 from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
@@ -44,9 +44,17 @@ class DashboardContext:
         return selectors.counted_statuses(include_drafts=self.include_drafts, public=self.public)
 
     def key(self, *parts: object) -> tuple:
-        """Cache key parts: the page, the round, the counted statuses, every value of the
-        page's form, then `parts`."""
-        return (self.filters.page, self.round.pk, self.statuses, *self.filters.key_parts(), *parts)
+        """Cache key parts: the page, the framework (whose predecessors' rounds a page may
+        add, decision 27), the round, the counted statuses, every value of the page's form,
+        then `parts`."""
+        return (
+            self.filters.page,
+            self.framework.pk,
+            self.round.pk,
+            self.statuses,
+            *self.filters.key_parts(),
+            *parts,
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -218,6 +226,19 @@ def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
 def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "initiative")
     initiative = get_object_or_404(dashboard.framework.initiatives, code=code)
+    earlier = lineage.earlier_rounds(user=request.user, framework=dashboard.framework)
+    earlier_roads = cached(
+        "initiative_earlier",
+        earlier.rounds,
+        dashboard.key(code),
+        lambda: lineage.roads_across_revisions(
+            earlier=earlier,
+            code=code,
+            statuses=dashboard.statuses,
+            status=dashboard.filters.value("status"),
+            municipality_codes=dashboard.filters.value("kommune"),
+        ),
+    )
     roads = cached(
         "initiative",
         [dashboard.round],
@@ -245,6 +266,8 @@ def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "initiative": initiative,
         "roads": roads,
         "own_drafts": own_drafts,
+        "earlier_roads": earlier_roads,
+        "wording_notes": earlier.wording_notes(code),
     }
     return render(request, "dashboards/initiative.html", context)
 
@@ -264,18 +287,29 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         and municipality.pk in get_scope(request.user).coordinator_municipality_ids
         else None
     )
+    earlier = lineage.earlier_rounds(user=request.user, framework=dashboard.framework)
+    # The rounds answered on the framework's predecessors come first (decision 27).
+    all_rounds = [*dashboard.rounds, *earlier.rounds]
     rows = cached(
         "municipality",
-        dashboard.rounds,
+        all_rounds,
         dashboard.key(municipality.pk, drafts is not None),
-        lambda: selectors.municipality_profile(
-            municipality=municipality,
-            framework=dashboard.framework,
+        lambda: lineage.profile_across_revisions(
+            selectors.municipality_profile(
+                municipality=municipality,
+                framework=dashboard.framework,
+                rounds=dashboard.rounds,
+                current=dashboard.round,
+                statuses=dashboard.statuses,
+                entries=dashboard.filters.qs,
+                drafts=drafts,
+            ),
+            earlier=earlier,
             rounds=dashboard.rounds,
-            current=dashboard.round,
+            municipality=municipality,
             statuses=dashboard.statuses,
-            entries=dashboard.filters.qs,
-            drafts=drafts,
+            kind=dashboard.filters.kind,
+            area=dashboard.filters.value("omraade"),
         ),
     )
     draft_shown = any(row.draft for row in rows)
@@ -283,13 +317,14 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     # engine: the table is rendered once per key, like the figures it shows.
     table = cached(
         "municipality_table",
-        dashboard.rounds,
+        all_rounds,
         dashboard.key(municipality.pk, drafts is not None),
         lambda: render_to_string(
             "dashboards/_profile_table.html",
             {
                 "framework": dashboard.framework,
-                "rounds": dashboard.rounds,
+                "rounds": all_rounds,
+                "earlier": earlier,
                 "round": dashboard.round,
                 "rows": rows,
                 "draft_shown": draft_shown,
@@ -324,15 +359,28 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_safe
 def trend(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "trend")
+    earlier = lineage.earlier_rounds(user=request.user, framework=dashboard.framework)
     trends = cached(
         "trend",
-        dashboard.rounds,
+        [*dashboard.rounds, *earlier.rounds],
         dashboard.key(),
-        lambda: selectors.area_trends(
-            rounds=dashboard.rounds, statuses=dashboard.statuses, entries=dashboard.filters.qs
+        lambda: lineage.trends_across_revisions(
+            selectors.area_trends(
+                rounds=dashboard.rounds, statuses=dashboard.statuses, entries=dashboard.filters.qs
+            ),
+            earlier=earlier,
+            rounds=dashboard.rounds,
+            statuses=dashboard.statuses,
+            area=dashboard.filters.value("omraade"),
         ),
     )
-    context = {**dashboard.as_dict(), "trends": trends, "max_level": 4}
+    context = {
+        **dashboard.as_dict(),
+        "trends": trends,
+        "max_level": 4,
+        "earlier": earlier,
+        "wording_changes": earlier.changes() if earlier else [],
+    }
     return render(request, "dashboards/trend.html", context)
 
 

@@ -21,6 +21,7 @@ from calls.models import Call
 from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
+from commitments.services.frameworks import framework_revise, initiative_save
 from jobs.models import Job
 from mappings.models import Mapping
 from meetings.models import Group
@@ -149,6 +150,18 @@ def _pages_by_role() -> dict[str, list[str]]:
     copy = framework_import(
         actor=secretariat, kkr=adopted.kkr, content=framework_file_bytes(adopted)
     )
+    revision = framework_revise(actor=secretariat, framework=adopted)
+    first = revision.initiatives.get(code="1.F1")
+    initiative_save(
+        actor=secretariat,
+        framework=revision,
+        initiative=first,
+        block=first.block,
+        kind=first.kind,
+        code=first.code,
+        title=first.title,
+        text=first.text.replace("jobcentrene", "jobcentre og uddannelsesvejledningen"),
+    )
     editor = [
         reverse("commitments:framework_create"),
         reverse("commitments:framework_import"),
@@ -167,6 +180,11 @@ def _pages_by_role() -> dict[str, list[str]]:
         ),
         reverse("commitments:initiative_edit", args=[copy.slug, "1b.F2"]),
         reverse("commitments:framework_history", args=[FRAMEWORK]),
+        # A revision with one initiative reworded (decision 27): the comparison marks words.
+        reverse("commitments:framework_compare", args=[revision.slug]),
+        reverse("commitments:framework_editor", args=[revision.slug]),
+        reverse("commitments:initiative_edit", args=[revision.slug, "1.F1"]),
+        adopted.get_absolute_url(),
     ]
     return {
         "anonymous": PUBLIC,

@@ -67,8 +67,9 @@ def test_framework_page_groups_initiatives_by_area_block_and_kind(client, refere
 
 def test_framework_page_query_count_is_constant(client, reference_data, django_assert_num_queries):
     framework = Framework.objects.get(slug="hovedstaden-psykiatri")
-    # framework, goals, areas, blocks, initiatives, methods (prefetch)
-    with django_assert_num_queries(6):
+    # framework (with the one it revises), its revisions (decision 27), goals, areas, blocks,
+    # initiatives (with their predecessors), methods (prefetch)
+    with django_assert_num_queries(7):
         response = client.get(framework.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
 

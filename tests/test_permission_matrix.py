@@ -356,6 +356,22 @@ MATRIX = {
         SIGNED_IN_NOT_ALLOWED,
         {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
     ),
+    # Revisions (decision 27): the owning secretariat starts one from the adopted framework
+    # (a redirect to the new draft's editor); the comparison is read by whoever reads both
+    # frameworks: everyone for an adopted revision, the secretariat only for a draft one.
+    "commitments:framework_revise": (
+        "framework",
+        SIGNED_IN_NOT_ALLOWED,
+        {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
+    ),
+    "commitments:framework_compare": [
+        ("revision", EVERYONE_OK, EVERYONE_NOT_ALLOWED),
+        (
+            "revision@draft",
+            {**dict.fromkeys(ROLES, NOT_FOUND), "secretariat": OK, "superuser": OK},
+            EVERYONE_NOT_ALLOWED,
+        ),
+    ],
     "commitments:initiative_edit": (
         "initiative",
         {**NO_ONE_BUT, "secretariat": FOUND, "superuser": FOUND},
@@ -1030,6 +1046,16 @@ def _build_world():
         involved=[PartyFactory(kkr=own.kkr)],
     )
 
+    # --- revisions: an adopted revision of a replaced paper, and a draft revising that one
+    replaced = FrameworkFactory(
+        kkr=own.kkr, slug="hovedstaden-2010", status=Framework.Status.REPLACED
+    )
+    InitiativeFactory(block__area__framework=replaced, code="1.F1")
+    adopted_revision = FrameworkFactory(kkr=own.kkr, slug="hovedstaden-2012", revision_of=replaced)
+    draft_revision = FrameworkFactory(
+        kkr=own.kkr, slug="hovedstaden-2016-udkast", draft=True, revision_of=adopted_revision
+    )
+
     world = {
         "users": {role: user.pk for role, user in users.items()},
         "call": {"pk": call.pk},
@@ -1065,6 +1091,8 @@ def _build_world():
         "import_file": {"pk": import_file.pk},
         "import_file@confirmed": {"pk": confirmed_import.pk},
         "framework": {"slug": framework.slug},
+        "revision": {"slug": adopted_revision.slug},
+        "revision@draft": {"slug": draft_revision.slug},
         "initiative": {"slug": framework.slug, "code": initiative.code},
         "municipality": {"code": own.code},
         "bad_token": {"uidb64": "MQ", "token": "set-password"},

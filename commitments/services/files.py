@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from commitments import permissions
-from commitments.files import FrameworkFileError, parse_framework_file
+from commitments.files import FrameworkData, FrameworkFileError, parse_framework_file
 from commitments.models import (
     Framework,
     Initiative,
@@ -32,6 +32,7 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
         data = parse_framework_file(content)
     except FrameworkFileError as error:
         raise ValidationError(error.errors) from error
+    previous, predecessors = _resolve_links(actor=actor, kkr=kkr, data=data)
     framework = Framework(
         kkr=kkr,
         slug=unique_framework_slug(data.title),
@@ -41,6 +42,7 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
         implementation_start=data.implementation_start,
         implementation_end=data.implementation_end,
         status=Framework.Status.DRAFT,
+        revision_of=previous,
     )
     framework.full_clean()
     framework.save()
@@ -65,6 +67,16 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
             order: dict[str, int] = {Initiative.Kind.MANDATORY: 0, Initiative.Kind.PILOT: 0}
             for item in block_data.initiatives:
                 order[item.kind] += 1
+                predecessor, relation = None, Initiative.Relation.NEW
+                if item.predecessor is not None:
+                    predecessor = predecessors[item.predecessor[0]]
+                    relation = item.predecessor[1]
+                    # "Same" promises the predecessor's wording (as initiative_save keeps it).
+                    if relation == Initiative.Relation.SAME and (
+                        predecessor.title,
+                        predecessor.text,
+                    ) != (item.title, item.text):
+                        relation = Initiative.Relation.REWORDED
                 initiative = Initiative(
                     framework=framework,
                     block=block,
@@ -73,9 +85,58 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
                     title=item.title,
                     text=item.text,
                     order=order[item.kind],
+                    predecessor=predecessor,
+                    relation=relation,
                 )
                 initiative.full_clean()
                 initiative.save()
                 if item.methods:
                     initiative.methods.set([methods[name] for name in item.methods])
     return framework
+
+
+def _resolve_links(
+    *, actor: User, kkr: KKR, data: FrameworkData
+) -> tuple[Framework | None, dict[str, Initiative]]:
+    """The framework the file's `revision_af` names and its initiatives by code, if the
+    actor may read it and it is adopted; every fault with its path, as the file's own."""
+    if data.revision_of is None:
+        return None, {}
+    previous = Framework.objects.visible_to(actor).filter(slug=data.revision_of).first()
+    where = "revision_af"
+    if previous is None:
+        raise ValidationError(
+            [
+                f"{where}: "
+                + _("rammepapiret “%(slug)s” findes ikke, eller KKR'et kan ikke læse det")
+                % {"slug": data.revision_of}
+            ]
+        )
+    if not previous.is_published:
+        raise ValidationError(
+            [
+                f"{where}: "
+                + _("rammepapiret “%(slug)s” er ikke vedtaget") % {"slug": data.revision_of}
+            ]
+        )
+    if Framework.objects.filter(
+        revision_of=previous, kkr=kkr, status__in=Framework.EDITABLE
+    ).exists():
+        raise ValidationError(
+            [
+                f"{where}: "
+                + _("KKR'et er allerede i gang med en revision af “%(slug)s”")
+                % {"slug": data.revision_of}
+            ]
+        )
+    predecessors = {i.code: i for i in Initiative.objects.filter(framework=previous)}
+    errors = [
+        f"{item.path}.forgænger.kode: "
+        + _("“%(code)s” findes ikke i “%(slug)s”")
+        % {"code": item.predecessor[0], "slug": data.revision_of}
+        for item in data.initiatives
+        if item.predecessor is not None and item.predecessor[0] not in predecessors
+    ]
+    if errors:
+        raise ValidationError(errors)
+    return previous, predecessors

@@ -1,5 +1,5 @@
 """Writes with rules for a KKR's own frameworks: write the draft, reorder it, move it through
-its life cycle (draft → in consultation → adopted).
+its life cycle (draft → in consultation → adopted → replaced), start a revision.
 
 Every change is saved row by row through `save()`, so that django-simple-history records who
 changed what. An adopted framework is never changed in place (decision 25).
@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from commitments import permissions
 from commitments.models import (
+    PREDECESSOR_FRAMEWORK_MESSAGE,
     Framework,
     Initiative,
     InitiativeBlock,
@@ -340,6 +342,14 @@ def _check_code(code: str, block: InitiativeBlock, kind: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Lineage:
+    """An initiative's link to its predecessor in the framework the revision replaces."""
+
+    predecessor: Initiative | None
+    relation: str
+
+
 @transaction.atomic
 def initiative_save(
     *,
@@ -352,8 +362,13 @@ def initiative_save(
     title: str,
     text: str,
     methods: Sequence[Method] = (),
+    lineage: Lineage | None = None,
 ) -> Initiative:
-    """Add an initiative to a block (or change one); an empty code gets the block's next."""
+    """Add an initiative to a block (or change one); an empty code gets the block's next.
+
+    `lineage` sets its predecessor and relation (None keeps them; a new initiative is
+    "new"). An initiative marked "same" whose title or text no longer is its predecessor's
+    becomes "reworded": "same" promises the wording the earlier rounds were answered on."""
     framework = _locked_editable(actor, framework)
     block = InitiativeBlock.objects.select_related("area").get(pk=block.pk)
     if block.area.framework_id != framework.pk or any(
@@ -373,11 +388,26 @@ def initiative_save(
         initiative.order = (last or 0) + 1
     initiative.block, initiative.kind, initiative.code = block, kind, code
     initiative.title, initiative.text = title, text
+    if lineage is not None:
+        _check_predecessor(framework, lineage.predecessor)
+        initiative.predecessor, initiative.relation = lineage.predecessor, lineage.relation
+    predecessor = initiative.predecessor
+    if (
+        initiative.relation == Initiative.Relation.SAME
+        and predecessor is not None
+        and (predecessor.title, predecessor.text) != (title, text)
+    ):
+        initiative.relation = Initiative.Relation.REWORDED
     initiative.full_clean()
     initiative.save()
     if set(initiative.methods.all()) != set(methods):
         initiative.methods.set(methods)
     return initiative
+
+
+def _check_predecessor(framework: Framework, predecessor: Initiative | None) -> None:
+    if predecessor is not None and predecessor.framework_id != framework.revision_of_id:
+        raise ValidationError({"predecessor": str(PREDECESSOR_FRAMEWORK_MESSAGE)})
 
 
 @transaction.atomic
@@ -474,6 +504,8 @@ def framework_adopt(
     """Record the KKR's adoption: the date, where it was decided, and who recorded it.
 
     From now on reporting rounds can be made for the framework, and it is no longer changed.
+    A revision of the KKR's own adopted framework replaces that framework in the same
+    transaction (a paper of another KKR that a file named is only its model).
     """
     framework = _locked_editable(actor, framework)
     _check_has_initiatives(
@@ -489,6 +521,102 @@ def framework_adopt(
     framework.adoption_url = decision_url
     framework.adopted_by = actor
     framework.adopted_at = timezone.now()
+    replaced = None
+    if framework.revision_of_id is not None:
+        replaced = Framework.objects.select_for_update().get(pk=framework.revision_of_id)
+        if replaced.kkr_id != framework.kkr_id or replaced.status != Framework.Status.ADOPTED:
+            replaced = None
+        elif replaced.adopted_on and adopted_on < replaced.adopted_on:
+            raise ValidationError(
+                {
+                    "adopted_on": _(
+                        "Revisionen kan ikke være vedtaget før det rammepapir, den afløser "
+                        "(%(date)s)."
+                    )
+                    % {"date": date_format(replaced.adopted_on, "j. F Y")}
+                }
+            )
     framework.full_clean()
     framework.save()
+    if replaced is not None:
+        replaced.status = Framework.Status.REPLACED
+        replaced.save()
     return framework
+
+
+def can_start_revision(framework: Framework) -> bool:
+    """Whether the framework's state allows a revision (the actor is the permission's
+    question): it is adopted, and no revision of it is being written by its KKR."""
+    return (
+        framework.status == Framework.Status.ADOPTED
+        and not Framework.objects.filter(
+            revision_of=framework, kkr_id=framework.kkr_id, status__in=Framework.EDITABLE
+        ).exists()
+    )
+
+
+@transaction.atomic
+def framework_revise(*, actor: User, framework: Framework) -> Framework:
+    """Start the next revision of an adopted framework: a new draft of the same KKR with a
+    copy of its goals, methods, areas, blocks and initiatives, each initiative "same" as the
+    one it was copied from. The adopted framework stays as it is until the revision is
+    adopted; the rounds answered on it keep their wording."""
+    framework = Framework.objects.select_for_update().select_related("kkr").get(pk=framework.pk)
+    if not permissions.can_edit_framework(actor, framework):
+        raise PermissionDenied(_("Kun KKR'ets sekretariat kan revidere rammepapiret."))
+    if framework.status != Framework.Status.ADOPTED:
+        raise ValidationError(_("Kun et vedtaget rammepapir kan revideres."))
+    in_progress = Framework.objects.filter(
+        revision_of=framework, kkr_id=framework.kkr_id, status__in=Framework.EDITABLE
+    ).first()
+    if in_progress is not None:
+        raise ValidationError(
+            _("Rammepapiret har allerede en revision under udarbejdelse: “%(title)s”.")
+            % {"title": in_progress.title}
+        )
+    revision = Framework(
+        kkr=framework.kkr,
+        slug=unique_framework_slug(f"{framework.slug} revision"),
+        title=framework.title,
+        subtitle=framework.subtitle,
+        introduction=framework.introduction,
+        implementation_start=framework.implementation_start,
+        implementation_end=framework.implementation_end,
+        status=Framework.Status.DRAFT,
+        revision_of=framework,
+    )
+    revision.full_clean()
+    revision.save()
+    for goal in framework.goals.order_by("number"):
+        OverarchingGoal.objects.create(framework=revision, number=goal.number, text=goal.text)
+    methods = {
+        method.pk: Method.objects.create(
+            framework=revision, name=method.name, description=method.description
+        )
+        for method in framework.methods.all()
+    }
+    blocks = {}
+    for area in framework.areas.order_by("number").prefetch_related("blocks"):
+        copy = StrategicArea.objects.create(
+            framework=revision, number=area.number, title=area.title, description=area.description
+        )
+        for block in area.blocks.all():
+            blocks[block.pk] = InitiativeBlock.objects.create(
+                area=copy, number=block.number, title=block.title
+            )
+    for initiative in framework.initiatives.order_by("pk").prefetch_related("methods"):
+        successor = Initiative.objects.create(
+            framework=revision,
+            block=blocks[initiative.block_id],
+            kind=initiative.kind,
+            code=initiative.code,
+            title=initiative.title,
+            text=initiative.text,
+            order=initiative.order,
+            predecessor=initiative,
+            relation=Initiative.Relation.SAME,
+        )
+        names = [methods[m.pk] for m in initiative.methods.all()]
+        if names:
+            successor.methods.set(names)
+    return revision

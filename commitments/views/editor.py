@@ -45,7 +45,8 @@ from core.views import run_service
 def _framework(request: HttpRequest, slug: str) -> Framework:
     """A framework the user may write: 404 if they cannot see it, 403 if they only read it."""
     framework = get_object_or_404(
-        Framework.objects.visible_to(request.user).select_related("kkr"), slug=slug
+        Framework.objects.visible_to(request.user).select_related("kkr", "revision_of"),
+        slug=slug,
     )
     if not permissions.can_edit_framework(request.user, framework):
         raise PermissionDenied
@@ -274,12 +275,15 @@ def _initiative_form_page(
             "title": initiative.title,
             "text": initiative.text,
             "methods": list(initiative.methods.all()),
+            "predecessor": initiative.predecessor_id,
+            "relation": initiative.relation,
         }
     else:
         block = request.GET.get("blok", "")
         initial = {
             "kind": Initiative.Kind.MANDATORY,
             "block": int(block) if block.isdigit() else None,
+            "relation": Initiative.Relation.NEW,
         }
     form = InitiativeForm(request.POST or None, initial=initial, framework=framework)
     if request.method == "POST" and form.is_valid():
@@ -295,6 +299,11 @@ def _initiative_form_page(
                 title=data["title"],
                 text=data["text"],
                 methods=list(data.get("methods", [])),
+                lineage=(
+                    services.Lineage(data["predecessor"], data["relation"])
+                    if "relation" in data
+                    else None
+                ),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -405,6 +414,23 @@ def framework_adopt(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         "initiative_count": framework.initiatives.count(),
     }
     return render(request, "commitments/framework_adopt.html", context)
+
+
+@require_POST
+def framework_revise(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Start the next revision of an adopted framework and open it in the editor."""
+    framework = _framework(request, slug)
+    revision = run_service(
+        request,
+        lambda: services.framework_revise(actor=request.user, framework=framework),
+        lambda _result: _(
+            "Revisionen er oprettet som udkast med en kopi af rammepapiret. Det vedtagne "
+            "rammepapir gælder, indtil revisionen er vedtaget."
+        ),
+    )
+    if revision is None:
+        return redirect(framework)
+    return redirect(_editor_url(revision))
 
 
 @require_safe

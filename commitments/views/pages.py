@@ -1,4 +1,5 @@
-"""The framework pages everyone reads: the list, a framework, an initiative, its file."""
+"""The framework pages everyone reads: the list, a framework, a revision compared with the
+framework it revises, an initiative, its file."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_safe
 from commitments import permissions
 from commitments.files import framework_file_bytes
 from commitments.models import Framework, Initiative
-from commitments.selectors import framework_structure
+from commitments.selectors import framework_comparison, framework_structure
 
 
 @login_not_required
@@ -35,15 +36,51 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_object_or_404(
-        Framework.objects.visible_to(request.user).select_related("kkr"), slug=slug
+        Framework.objects.visible_to(request.user).select_related("kkr", "revision_of"),
+        slug=slug,
+    )
+    revision_of = framework.revision_of
+    # The revisions the viewer may read: one query, which also tells the secretariat whether
+    # a revision is already being written (it reads its KKR's drafts).
+    revisions = list(
+        Framework.objects.visible_to(request.user)
+        .filter(revision_of=framework)
+        .order_by("-created_at")
     )
     context = {
         "framework": framework,
         "goals": framework.goals.order_by("number"),
         "areas": framework_structure(framework=framework),
         "can_edit": permissions.can_edit_framework(request.user, framework),
+        "revision_of": (
+            revision_of
+            if revision_of is not None and permissions.can_read_framework(request.user, revision_of)
+            else None
+        ),
+        "revisions": revisions,
+        "revision_in_progress": next(
+            (r for r in revisions if r.is_editable and r.kkr_id == framework.kkr_id), None
+        ),
+        "can_revise": permissions.can_revise_framework(request.user, framework),
     }
     return render(request, "commitments/framework_detail.html", context)
+
+
+@login_not_required
+@require_safe
+def framework_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """A revision against the framework it revises, for whoever may read both (404 else)."""
+    visible = Framework.objects.visible_to(request.user)
+    revision = get_object_or_404(
+        visible.select_related("kkr", "revision_of__kkr"),
+        slug=slug,
+        revision_of__in=visible,
+    )
+    context = {
+        "framework": revision,
+        "comparison": framework_comparison(revision=revision),
+    }
+    return render(request, "commitments/framework_compare.html", context)
 
 
 @login_not_required

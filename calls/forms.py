@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import cast
 
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +17,9 @@ from calls.selectors import ConversionItem, item_key, item_wording
 from calls.services.conversion import Placement
 from commitments.models import Framework, Initiative, InitiativeBlock
 from core.forms import DanishDateField
+from core.uploads import validate_attachment
 from core.validators import validate_no_cpr_number
 from municipalities.models import KKR
-
-MAX_EXAMPLE_BYTES = 20 * 1024 * 1024
 
 
 class AddresseeField(forms.ModelMultipleChoiceField):
@@ -59,8 +57,7 @@ class CallForm(forms.Form):
     example = forms.FileField(
         label=_("Eksempel (fil)"),
         required=False,
-        validators=[FileExtensionValidator(EXAMPLE_EXTENSIONS)],
-        help_text=_("Fx KL's notat som inspiration. PDF, Word, ODT eller tekst."),
+        help_text=_("Fx KL's notat som inspiration. PDF, Word, ODT eller tekst, højst 10 MB."),
     )
     deadline = DanishDateField(label=_("Frist"))
     questions_to = forms.EmailField(label=_("Adresse til spørgsmål og forslag"))
@@ -96,10 +93,9 @@ class CallForm(forms.Form):
         )
 
     def clean_example(self):
+        # The portal's one rule for uploads (core.uploads): 10 MB, contents matching the type.
         example = self.cleaned_data.get("example")
-        if example and example.size > MAX_EXAMPLE_BYTES:
-            raise forms.ValidationError(_("Filen er for stor (højst 20 MB)."))
-        return example or None
+        return validate_attachment(example, EXAMPLE_EXTENSIONS) if example else None
 
     def clean_themes(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
@@ -27,6 +28,12 @@ from calls.forms import (
 from calls.models import Call, MergedInitiative, Proposal, ProposalInitiative
 from calls.services import conversion
 from commitments.models import Framework
+from core.uploads import (
+    ATTACHMENT_MAX_REQUEST_BYTES,
+    attachment_response,
+    attachment_too_large_message,
+    declared_length,
+)
 from core.views import run_service, show_refusal
 
 SESSION_FLAG = "has_calls"
@@ -89,17 +96,36 @@ def _call_form_view(request: AuthenticatedHttpRequest, call: Call | None) -> Htt
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
+def _too_large(request: AuthenticatedHttpRequest) -> bool:
+    """A form whose Content-Length passes the upload limit is refused before it is read."""
+    if declared_length(request) <= ATTACHMENT_MAX_REQUEST_BYTES:
+        return False
+    messages.error(
+        request,
+        _("Indkaldelsen blev ikke gemt: %(reason)s") % {"reason": attachment_too_large_message()},
+    )
+    return True
+
+
+# CsrfViewMiddleware would read the whole body to find the token before the view runs, so
+# the size is checked first, from Content-Length, and the CSRF check follows (decision 28).
+@csrf_exempt
 def call_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_call(request.user):
         raise PermissionDenied
-    return _call_form_view(request, None)
+    if request.method == "POST" and _too_large(request):
+        return redirect("calls:call_create")
+    return csrf_protect(_call_form_view)(request, None)
 
 
+@csrf_exempt
 def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk)
     if call.status != Call.Status.DRAFT:
         raise PermissionDenied
-    return _call_form_view(request, call)
+    if request.method == "POST" and _too_large(request):
+        return redirect("calls:call_edit", pk=call.pk)
+    return csrf_protect(_call_form_view)(request, call)
 
 
 @require_safe
@@ -155,11 +181,7 @@ def call_example(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     call = _call(request, pk)
     if not call.example:
         raise Http404
-    try:
-        handle = call.example.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
-    return FileResponse(handle, as_attachment=True, filename=call.example_name or "eksempel")
+    return attachment_response(call.example, call.example_name or "eksempel")
 
 
 def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

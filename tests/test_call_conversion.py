@@ -440,3 +440,69 @@ def test_the_framework_page_and_the_way_to_it_link_both_ways(hovedstaden, secret
     assert framework.get_absolute_url() in client.get(path).content.decode()
     client.logout()
     assert path not in client.get(framework.get_absolute_url()).content.decode()
+
+
+# --- the call's example file: the portal's upload rule ---------------------------------------
+
+
+def _call_form(example):
+    return {
+        "kkr": "",
+        "title": "Fælles kommunale målsætninger for psykiatrien",
+        "letter": "KKRs Embedsmandsudvalg for Sundhed inviterer Psykiatriens Samordningsudvalg.",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d-%m-%Y"),
+        "questions_to": "afp@kl.dk",
+        "example": example,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "notat.pdf",
+            b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024),
+            "Filen er for stor. En fil må højst fylde 10 MB.",
+        ),
+        ("notat.pdf", b"MZ\x90\x00", "Filens indhold passer ikke til filtypen .pdf."),
+        (
+            "notat.exe",
+            b"MZ\x90\x00",
+            "Filtypen kan ikke vedhæftes. Tilladte filtyper: pdf, docx, odt, txt.",
+        ),
+    ],
+    ids=["over-10-mb", "wrong-contents", "wrong-type"],
+)
+def test_the_example_follows_the_portals_upload_rule(
+    secretariat, hovedstaden, client, settings, tmp_path, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from calls.forms import CallForm
+
+    settings.MEDIA_ROOT = tmp_path
+    data = _call_form(None)
+    data["kkr"] = hovedstaden.pk
+    form = CallForm(data, {"example": SimpleUploadedFile(name, content)}, actor=secretariat)
+
+    assert not form.is_valid()
+    assert form.errors["example"] == [message]
+
+
+def test_a_call_form_over_the_limit_is_refused_before_it_is_read(secretariat, client):
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("calls:call_create"),
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(11 * 1024 * 1024),
+        follow=True,
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        "Indkaldelsen blev ikke gemt: Filen er for stor. En fil må højst fylde 10 MB."
+        in response.content.decode()
+    )
+    assert not Call.objects.exists()

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts.permissions import get_scope
+from calls.permissions import can_create_call
 
 
 def calls_menu(request: HttpRequest) -> dict:
@@ -17,10 +17,6 @@ def calls_menu(request: HttpRequest) -> dict:
         user = request.user
         if not user.is_authenticated:
             return False
-        return (
-            user.is_superuser
-            or get_scope(user).is_secretariat
-            or bool(getattr(request, "session", {}).get("has_calls"))
-        )
+        return can_create_call(user) or bool(getattr(request, "session", {}).get("has_calls"))
 
     return {"has_calls": SimpleLazyObject(shown)}

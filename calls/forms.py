@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import cast
 
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.db.models import Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.permissions import get_scope
-from calls.models import EXAMPLE_EXTENSIONS, Call, CallTheme, Proposal
-from commitments.models import Initiative
+from calls.models import EXAMPLE_EXTENSIONS, Call, CallTheme, Proposal, ProposalInitiative
+from calls.permissions import call_kkr_ids
+from calls.selectors import ConversionItem, item_key, item_wording
+from calls.services.conversion import Placement
+from commitments.models import Framework, Initiative, InitiativeBlock
 from core.forms import DanishDateField
+from core.uploads import validate_attachment
 from core.validators import validate_no_cpr_number
 from municipalities.models import KKR
-
-MAX_EXAMPLE_BYTES = 20 * 1024 * 1024
 
 
 class AddresseeField(forms.ModelMultipleChoiceField):
@@ -55,8 +57,7 @@ class CallForm(forms.Form):
     example = forms.FileField(
         label=_("Eksempel (fil)"),
         required=False,
-        validators=[FileExtensionValidator(EXAMPLE_EXTENSIONS)],
-        help_text=_("Fx KL's notat som inspiration. PDF, Word, ODT eller tekst."),
+        help_text=_("Fx KL's notat som inspiration. PDF, Word, ODT eller tekst, højst 10 MB."),
     )
     deadline = DanishDateField(label=_("Frist"))
     questions_to = forms.EmailField(label=_("Adresse til spørgsmål og forslag"))
@@ -78,8 +79,9 @@ class CallForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         kkrs = KKR.objects.all()
-        if not actor.is_superuser:
-            kkrs = kkrs.filter(pk__in=get_scope(actor).secretariat_kkr_ids)
+        kkr_ids = call_kkr_ids(actor)
+        if kkr_ids is not None:
+            kkrs = kkrs.filter(pk__in=kkr_ids)
         kkr_field = cast(forms.ModelChoiceField, self.fields["kkr"])
         kkr_field.queryset = kkrs
         if call is None and len(kkrs) == 1:
@@ -91,10 +93,9 @@ class CallForm(forms.Form):
         )
 
     def clean_example(self):
+        # The portal's one rule for uploads (core.uploads): 10 MB, contents matching the type.
         example = self.cleaned_data.get("example")
-        if example and example.size > MAX_EXAMPLE_BYTES:
-            raise forms.ValidationError(_("Filen er for stor (højst 20 MB)."))
-        return example or None
+        return validate_attachment(example, EXAMPLE_EXTENSIONS) if example else None
 
     def clean_themes(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["themes"].splitlines() if line.strip()]
@@ -178,3 +179,106 @@ class FrameworkTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_no_cpr_number],
     )
+
+
+class MergeForm(forms.Form):
+    initiatives = forms.ModelMultipleChoiceField(
+        label=_("Indsatser, der lægges sammen"),
+        queryset=ProposalInitiative.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vælg mindst to. Hver indsats beholder sit forslag og sin forslagsstiller."),
+    )
+    text = forms.CharField(
+        label=_("Den samlede indsats"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_cpr_number],
+        help_text=_("Sådan skal indsatsen stå i udkastet til rammepapir."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Forpligtende eller pilotprojekt"),
+        choices=Initiative.Kind.choices,
+        initial=Initiative.Kind.MANDATORY,
+    )
+    comment = forms.CharField(
+        label=_("Begrundelse for sammenlægningen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_no_cpr_number],
+    )
+
+    def __init__(self, *args, choices: list[ProposalInitiative], labels: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["initiatives"])
+        field.queryset = ProposalInitiative.objects.filter(pk__in=[item.pk for item in choices])
+        field.label_from_instance = lambda item: labels[item.pk]  # type: ignore[method-assign]
+
+
+class FrameworkChoiceForm(forms.Form):
+    rammepapir = forms.ModelChoiceField(
+        label=_("Udkast til rammepapir"),
+        queryset=Framework.objects.none(),
+        empty_label=_("Vælg udkast"),
+        help_text=_("Kun udkast til rammepapir for indkaldelsens KKR kan vælges."),
+    )
+
+    def __init__(self, *args, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["rammepapir"]).queryset = frameworks
+
+
+class BlockField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: InitiativeBlock) -> str:
+        if obj.is_main:
+            return f"{obj.area.number}. {obj.area.title}"
+        return f"{obj.code_prefix}. {obj.title}"
+
+
+@dataclass
+class ConversionRow:
+    item: ConversionItem
+    block: forms.BoundField
+    title: forms.BoundField
+
+
+class ConversionForm(forms.Form):
+    """For each item to convert: the area (or block) it goes under and its short title; the
+    kind is the proposal's and the code the block's next."""
+
+    def __init__(self, *args, items: list[ConversionItem], framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        blocks = (
+            InitiativeBlock.objects.filter(area__framework=framework)
+            .select_related("area")
+            .order_by("area__number", "number")
+        )
+        for item in items:
+            key = item_key(item)
+            self.fields[f"{key}-blok"] = BlockField(
+                label=_("Område"), queryset=blocks, empty_label=_("Vælg område")
+            )
+            self.fields[f"{key}-titel"] = forms.CharField(
+                label=_("Kort titel"),
+                max_length=200,
+                initial=Truncator(item_wording(item)).words(8),
+                validators=[validate_no_cpr_number],
+            )
+
+    def rows(self) -> list[ConversionRow]:
+        return [
+            ConversionRow(
+                item=item,
+                block=self[f"{item_key(item)}-blok"],
+                title=self[f"{item_key(item)}-titel"],
+            )
+            for item in self.items
+        ]
+
+    def placements(self) -> list[Placement]:
+        return [
+            Placement(
+                item=item,
+                block=self.cleaned_data[f"{item_key(item)}-blok"],
+                title=self.cleaned_data[f"{item_key(item)}-titel"],
+            )
+            for item in self.items
+        ]

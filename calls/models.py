@@ -15,9 +15,10 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from accounts.permissions import get_scope
+from accounts.querysets import ScopedQuerySet
 from commitments.models import Initiative
 from core.models import TimeStampedModel
 from core.uploads import random_file_name
@@ -30,17 +31,22 @@ def example_path(instance: Call, filename: str) -> str:
     return random_file_name("indkaldelser", filename)
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(ScopedQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> CallQuerySet:
-        """Calls of the user's secretariats (drafts too), and the opened calls sent to them."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            models.Q(kkr_id__in=get_scope(user).secretariat_kkr_ids)
-            | (~models.Q(status=Call.Status.DRAFT) & models.Q(addressees=user))
-        ).distinct()
+        """Calls of the user's secretariats (drafts too), and the opened calls sent to them
+        (`calls.permissions.can_read_call`)."""
+        addressed = Call.addressees.through.objects.filter(user_id=user.pk).values("call_id")
+        return self.for_user(
+            user,
+            lambda scope: (
+                models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+                | (~models.Q(status=Call.Status.DRAFT) & models.Q(pk__in=addressed))
+            ),
+        )
+
+    def managed_by(self, user: User | AnonymousUser) -> CallQuerySet:
+        """Calls of the user's secretariats (`calls.permissions.can_manage_call`)."""
+        return self.for_user(user, lambda scope: models.Q(kkr_id__in=scope.secretariat_kkr_ids))
 
 
 class Call(TimeStampedModel):
@@ -85,6 +91,7 @@ class Call(TimeStampedModel):
         verbose_name=_("oprettet af"),
     )
 
+    history = HistoricalRecords(m2m_fields=[addressees])
     objects = CallQuerySet.as_manager()
 
     class Meta:
@@ -106,6 +113,8 @@ class CallTheme(TimeStampedModel):
     name = models.CharField(_("tema"), max_length=255)
     order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("foreslået tema")
         verbose_name_plural = _("foreslåede temaer")
@@ -116,20 +125,22 @@ class CallTheme(TimeStampedModel):
 
 
 class ProposalQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> ProposalQuerySet:
-        """The user's own proposals, and the submitted ones of calls their secretariat runs.
+    def reviewable_by(self, user: User | AnonymousUser) -> ProposalQuerySet:
+        """Submitted proposals of the calls the user manages
+        (`calls.permissions.can_review_proposal`). Never a draft, for nobody."""
+        return self.exclude(status=Proposal.Status.DRAFT).filter(
+            call__in=Call.objects.managed_by(user)
+        )
 
-        A draft is its author's only: not even the secretariat (or a superuser) reads it.
+    def visible_to(self, user: User | AnonymousUser) -> ProposalQuerySet:
+        """The user's own proposals, and the submitted ones of calls they manage
+        (`calls.permissions.can_read_proposal`).
+
+        A draft is its author's only: not even the secretariat (or an administrator) reads it.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        submitted = ~models.Q(status=Proposal.Status.DRAFT)
-        if user.is_superuser:
-            return self.filter(models.Q(author=user) | submitted)
-        return self.filter(
-            models.Q(author=user)
-            | (submitted & models.Q(call__kkr_id__in=get_scope(user).secretariat_kkr_ids))
-        )
+        return self.filter(models.Q(author_id=user.pk) | models.Q(pk__in=self.reviewable_by(user)))
 
 
 class Proposal(TimeStampedModel):
@@ -164,6 +175,7 @@ class Proposal(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -183,6 +195,41 @@ class Proposal(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("calls:proposal_detail", kwargs={"pk": self.pk})
+
+
+class MergedInitiative(TimeStampedModel):
+    """Several proposed initiatives, from one or several proposals, that the secretariat
+    takes into the draft framework as one. Every source keeps its proposal and author."""
+
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.CASCADE,
+        related_name="merged_initiatives",
+        verbose_name=_("indkaldelse"),
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Initiative.Kind.choices)
+    text = models.TextField(_("samlet indsats"))
+    comment = models.TextField(
+        _("begrundelse for sammenlægningen"),
+        help_text=_("Hvorfor indsatserne lægges sammen, fx at de beskriver samme tilbud."),
+    )
+    merged_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("lagt sammen af"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sammenlagt indsats")
+        verbose_name_plural = _("sammenlagte indsatser")
+        ordering = ["call", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class ProposalInitiative(TimeStampedModel):
@@ -206,6 +253,16 @@ class ProposalInitiative(TimeStampedModel):
         blank=True,
         help_text=_("Sekretariatets formulering af indsatsen, som den skal stå i rammepapiret."),
     )
+    merged_into = models.ForeignKey(
+        MergedInitiative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        verbose_name=_("lagt sammen i"),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("foreslået indsats")
@@ -214,6 +271,49 @@ class ProposalInitiative(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def wording(self) -> str:
+        """How it reads in the draft framework: the secretariat's text, else the proposal's."""
+        return self.framework_text or self.text
+
+
+class ProposalOrigin(TimeStampedModel):
+    """Where an initiative of a draft framework came from: a proposed initiative, and so its
+    proposal and author. A merged initiative has one origin per source.
+
+    The link lives here, above commitments, which shows it through `commitments.origins`.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="proposal_origins",
+        verbose_name=_("indsats i rammepapiret"),
+    )
+    source = models.OneToOneField(
+        ProposalInitiative,
+        on_delete=models.PROTECT,
+        related_name="origin",
+        verbose_name=_("foreslået indsats"),
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("omsat af"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("oprindelse i forslag")
+        verbose_name_plural = _("oprindelser i forslag")
+        ordering = ["initiative", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} ← {self.source}"
 
 
 class CallReminder(TimeStampedModel):

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from calls import permissions, selectors, services
-from calls.forms import CallForm, FrameworkTextForm, ProposalForm, ReviewForm, initiative_formset
-from calls.models import Call, Proposal, ProposalInitiative
-from core.views import run_service
+from calls.forms import (
+    CallForm,
+    ConversionForm,
+    FrameworkChoiceForm,
+    FrameworkTextForm,
+    MergeForm,
+    ProposalForm,
+    ReviewForm,
+    initiative_formset,
+)
+from calls.models import Call, MergedInitiative, Proposal, ProposalInitiative
+from calls.services import conversion
+from commitments.models import Framework
+from core.uploads import (
+    ATTACHMENT_MAX_REQUEST_BYTES,
+    attachment_response,
+    attachment_too_large_message,
+    declared_length,
+)
+from core.views import run_service, show_refusal
 
 SESSION_FLAG = "has_calls"
 
@@ -25,7 +46,11 @@ def _remember_calls(request: AuthenticatedHttpRequest) -> None:
 
 
 def _call(request: AuthenticatedHttpRequest, pk: int) -> Call:
-    return get_object_or_404(Call.objects.visible_to(request.user).select_related("kkr"), pk=pk)
+    # The addressees come along: the predicates find the user among them without a query.
+    return get_object_or_404(
+        Call.objects.visible_to(request.user).select_related("kkr").prefetch_related("addressees"),
+        pk=pk,
+    )
 
 
 def _managed_call(request: AuthenticatedHttpRequest, pk: int) -> Call:
@@ -71,17 +96,36 @@ def _call_form_view(request: AuthenticatedHttpRequest, call: Call | None) -> Htt
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
+def _too_large(request: AuthenticatedHttpRequest) -> bool:
+    """A form whose Content-Length passes the upload limit is refused before it is read."""
+    if declared_length(request) <= ATTACHMENT_MAX_REQUEST_BYTES:
+        return False
+    messages.error(
+        request,
+        _("Indkaldelsen blev ikke gemt: %(reason)s") % {"reason": attachment_too_large_message()},
+    )
+    return True
+
+
+# CsrfViewMiddleware would read the whole body to find the token before the view runs, so
+# the size is checked first, from Content-Length, and the CSRF check follows (decision 28).
+@csrf_exempt
 def call_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_call(request.user):
         raise PermissionDenied
-    return _call_form_view(request, None)
+    if request.method == "POST" and _too_large(request):
+        return redirect("calls:call_create")
+    return csrf_protect(_call_form_view)(request, None)
 
 
+@csrf_exempt
 def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = _managed_call(request, pk)
     if call.status != Call.Status.DRAFT:
         raise PermissionDenied
-    return _call_form_view(request, call)
+    if request.method == "POST" and _too_large(request):
+        return redirect("calls:call_edit", pk=call.pk)
+    return csrf_protect(_call_form_view)(request, call)
 
 
 @require_safe
@@ -98,7 +142,11 @@ def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "manages": manages,
             "themes": list(call.themes.all()),
-            "addressees": list(call.addressees.order_by("full_name", "email")) if manages else [],
+            "addressees": sorted(
+                call.addressees.all(), key=lambda person: (person.full_name, person.email)
+            )
+            if manages
+            else [],
             "proposals": list(selectors.submitted_proposals(call)) if manages else [],
             "own_proposal": own,
             "can_propose": permissions.can_propose(request.user, call),
@@ -133,11 +181,7 @@ def call_example(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     call = _call(request, pk)
     if not call.example:
         raise Http404
-    try:
-        handle = call.example.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404 from missing
-    return FileResponse(handle, as_attachment=True, filename=call.example_name or "eksempel")
+    return attachment_response(call.example, call.example_name or "eksempel")
 
 
 def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -279,4 +323,139 @@ def framework_text(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "calls/framework_text_form.html",
         {"form": form, "initiative": initiative, "proposal": proposal, "call": proposal.call},
+    )
+
+
+# --- from proposals to a draft framework ----------------------------------------------------
+
+
+def _merge_labels(call: Call, initiatives: list[ProposalInitiative]) -> dict[int, str]:
+    places = selectors.author_places({item.proposal.author for item in initiatives})
+    return {
+        item.pk: _("%(text)s – forslag fra %(author)s")
+        % {"text": item.wording, "author": selectors.author_label(item.proposal.author, places)}
+        for item in initiatives
+    }
+
+
+def call_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The secretariat merges accepted proposals' initiatives that say the same."""
+    call = _managed_call(request, pk)
+    choices = selectors.mergeable_initiatives(call)
+    form = MergeForm(request.POST or None, choices=choices, labels=_merge_labels(call, choices))
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversion.proposal_initiatives_merge(
+                actor=request.user,
+                call=call,
+                initiatives=list(form.cleaned_data["initiatives"]),
+                text=form.cleaned_data["text"],
+                kind=form.cleaned_data["kind"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, _("Indsatserne er lagt sammen til én."))
+            return redirect("calls:call_convert", pk=call.pk)
+    return render(
+        request,
+        "calls/call_merge.html",
+        {"call": call, "form": form, "merges": selectors.merged_initiatives(call)},
+    )
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item to convert, as the pages show it: its wording and the authors behind it."""
+
+    item: selectors.ConversionItem
+    wording: str
+    authors: list[str]
+    merged: bool
+
+
+def _item_rows(items: list[selectors.ConversionItem]) -> list[ItemRow]:
+    sources = {selectors.item_key(item): selectors.item_sources(item) for item in items}
+    places = selectors.author_places(
+        {source.proposal.author for group in sources.values() for source in group}
+    )
+    return [
+        ItemRow(
+            item=item,
+            wording=selectors.item_wording(item),
+            authors=list(
+                dict.fromkeys(
+                    selectors.author_label(source.proposal.author, places)
+                    for source in sources[selectors.item_key(item)]
+                )
+            ),
+            merged=isinstance(item, MergedInitiative),
+        )
+        for item in items
+    ]
+
+
+def call_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Choose a draft framework and where each accepted initiative goes; confirm; convert."""
+    call = _managed_call(request, pk)
+    frameworks = selectors.draft_frameworks_for(request.user, call)
+    data = request.POST if request.method == "POST" else request.GET
+    framework = None
+    if data.get("rammepapir"):
+        # Any framework the user writes: the service says why a wrong one is refused.
+        framework = get_object_or_404(
+            Framework.objects.editable_by(request.user), pk=data.get("rammepapir")
+        )
+    elif len(frameworks) == 1:
+        framework = frameworks[0]
+    items = selectors.conversion_items(call)
+    rows = _item_rows(items)
+    form = None
+    if framework is not None and items:
+        form = ConversionForm(
+            request.POST if request.method == "POST" else None, items=items, framework=framework
+        )
+    context = {
+        "call": call,
+        "choice_form": FrameworkChoiceForm(
+            initial={"rammepapir": framework.pk if framework else None}, frameworks=frameworks
+        ),
+        "framework": framework,
+        "form": form,
+        "items": rows,
+        "form_rows": list(zip(rows, form.rows(), strict=True)) if form else [],
+        "converted": selectors.converted_origins(call),
+    }
+    if request.method == "POST" and form is not None and framework is not None and form.is_valid():
+        if "bekraeft" not in request.POST:
+            context["summary"] = list(zip(rows, form.placements(), strict=True))
+            return render(request, "calls/call_convert_confirm.html", context)
+        try:
+            created = conversion.proposals_convert(
+                actor=request.user, call=call, framework=framework, placements=form.placements()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d indsats er oprettet i udkastet til rammepapir.",
+                    "%(count)d indsatser er oprettet i udkastet til rammepapir.",
+                    len(created),
+                )
+                % {"count": len(created)},
+            )
+            return redirect("commitments:framework_editor", slug=framework.slug)
+    return render(request, "calls/call_convert.html", context)
+
+
+@require_safe
+def call_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    call = _call(request, pk)
+    if not permissions.can_see_call_history(request.user, call):
+        raise PermissionDenied
+    return render(
+        request, "calls/call_history.html", {"call": call, "rows": selectors.call_history(call)}
     )

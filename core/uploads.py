@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -77,6 +78,31 @@ def declared_length(request: HttpRequest) -> int:
         return 0
 
 
+def validate_attachment(upload: UploadedFile, extensions: list[str] = ATTACHMENT_EXTENSIONS):
+    """The upload rules for one file: a type among `extensions` (a subset of
+    ATTACHMENT_EXTENSIONS), at most 10 MB, contents that match the type."""
+    extension = attachment_extension(upload.name or "")
+    if extension not in extensions:
+        raise forms.ValidationError(
+            _("Filtypen kan ikke vedhæftes. Tilladte filtyper: %(types)s.")
+            % {"types": ", ".join(extensions)},
+            code="extension",
+        )
+    if upload.size is not None and upload.size > ATTACHMENT_MAX_BYTES:
+        raise forms.ValidationError(attachment_too_large_message(), code="size")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    signatures = ATTACHMENT_SIGNATURES.get(extension)
+    looks_right = any(head.startswith(s) for s in signatures) if signatures else b"\x00" not in head
+    if not looks_right:
+        raise forms.ValidationError(
+            _("Filens indhold passer ikke til filtypen .%(extension)s.") % {"extension": extension},
+            code="content",
+        )
+    return upload
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Vedhæft fil"),
@@ -84,30 +110,7 @@ class AttachmentForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        extension = attachment_extension(upload.name)
-        if extension not in ATTACHMENT_EXTENSIONS:
-            raise forms.ValidationError(
-                _("Filtypen kan ikke vedhæftes. Tilladte filtyper: %(types)s.")
-                % {"types": ", ".join(ATTACHMENT_EXTENSIONS)},
-                code="extension",
-            )
-        if upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(attachment_too_large_message(), code="size")
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        signatures = ATTACHMENT_SIGNATURES.get(extension)
-        looks_right = (
-            any(head.startswith(s) for s in signatures) if signatures else b"\x00" not in head
-        )
-        if not looks_right:
-            raise forms.ValidationError(
-                _("Filens indhold passer ikke til filtypen .%(extension)s.")
-                % {"extension": extension},
-                code="content",
-            )
-        return upload
+        return validate_attachment(self.cleaned_data["file"])
 
 
 def attachment_response(field: FieldFile, name: str) -> FileResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -27,3 +28,12 @@ def run_service(
         return None
     messages.success(request, success(result))
     return result
+
+
+def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from commitments.models import Framework
+from commitments.origins import OriginLink
 from mappings.models import Mapping, Milestone, ProcessPlan
-from mappings.permissions import path_kkr_ids
+from mappings.permissions import can_read_path, path_kkr_ids
 from municipalities.models import KKR
 
 DONE, IN_PROGRESS, NOT_STARTED = "done", "in_progress", "not_started"
@@ -136,3 +139,19 @@ def framework_path(user: User | AnonymousUser, kkr: KKR) -> list[MappingPath]:
                 seen.add(framework.pk)
                 path.frameworks.append(FrameworkStep(framework, framework.pk in readable))
     return paths
+
+
+def framework_origins(user: User | AnonymousUser, framework: Framework) -> list[OriginLink]:
+    """The framework page's link to "Vejen til rammepapiret", when a milestone of the KKR's
+    process plan leads to the framework, for those who read the way (registered in
+    `commitments.origins`)."""
+    if not can_read_path(user, framework.kkr_id):
+        return []
+    if not Milestone.objects.filter(framework=framework).exists():
+        return []
+    return [
+        OriginLink(
+            text=gettext("Vejen til rammepapiret: kortlægning og procesplan"),
+            url=reverse("mappings:path", kwargs={"slug": framework.kkr.slug}),
+        )
+    ]

@@ -663,8 +663,9 @@ def test_the_editor_page_reads_a_fixed_number_of_queries(
     url = reverse("commitments:framework_editor", args=[draft.slug])
 
     # session, user, memberships, framework; goals; areas, their blocks, the blocks'
-    # initiatives and the initiatives' methods; the number of methods
-    with django_assert_num_queries(10):
+    # initiatives and the initiatives' methods; the number of methods; the initiatives'
+    # origins in proposals (calls, through commitments.origins)
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert response.status_code == HTTPStatus.OK

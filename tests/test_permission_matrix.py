@@ -741,6 +741,11 @@ MATRIX = {
     "calls:call_open": ("draft_call", SIGNED_IN_NOT_ALLOWED, DRAFT_CALL_WRITE),
     "calls:call_close": ("call", SIGNED_IN_NOT_ALLOWED, CALL_WRITE),
     "calls:call_example": ("call", CALL_READ, SIGNED_IN_NOT_ALLOWED),
+    # The call's history, merging and converting its accepted proposals: its secretariat's
+    # (an empty POST re-shows the form; the world's proposal is not accepted yet).
+    "calls:call_history": ("call", CALL_MANAGE_FORM, SIGNED_IN_NOT_ALLOWED),
+    "calls:call_merge": ("call", CALL_MANAGE_FORM, CALL_MANAGE_FORM),
+    "calls:call_convert": ("call", CALL_MANAGE_FORM, CALL_MANAGE_FORM),
     "calls:proposal_edit": ("call", CALL_PROPOSE, CALL_PROPOSE),
     "calls:proposal_detail": ("call_proposal", CALL_READ, SIGNED_IN_NOT_ALLOWED),
     "calls:proposal_submit": ("call_proposal", SIGNED_IN_NOT_ALLOWED, CALL_ADDRESSEE_FORBIDDEN),

@@ -494,3 +494,69 @@ def test_a_service_refuses_whom_its_predicate_refuses(
         Membership.objects.count(),
     )
     assert after == before
+
+
+@pytest.fixture
+def calls(hovedstaden, midtjylland, coordinator, foreign_coordinator):
+    """Calls of both KKRs in every state, sent to a coordinator of each; in each, a proposal
+    of the coordinator in every state."""
+    from calls.models import Call, Proposal
+    from tests.factories import CallFactory, ProposalFactory
+
+    made = []
+    for kkr, addressee in ((hovedstaden, coordinator), (midtjylland, foreign_coordinator)):
+        for status in Call.Status.values:
+            call = CallFactory(kkr=kkr, status=status, addressees=[addressee])
+            made.append(call)
+            for proposal_status in Proposal.Status.values:
+                ProposalFactory(call=call, status=proposal_status)
+            ProposalFactory(call=call, author=addressee, status=Proposal.Status.DRAFT)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("predicate_name", "method"),
+    [("can_read_call", "visible_to"), ("can_manage_call", "managed_by")],
+    ids=["read", "manage"],
+)
+def test_call_predicates_agree_with_call_querysets(
+    predicate_name, method, user, calls, django_assert_num_queries
+):
+    from calls import permissions as call_permissions
+    from calls.models import Call
+
+    objects = list(Call.objects.filter(pk__in=[c.pk for c in calls]).prefetch_related("addressees"))
+    allowed = _agree(
+        getattr(Call.objects, method)(user),
+        getattr(call_permissions, predicate_name),
+        user,
+        objects,
+        django_assert_num_queries,
+    )
+    if getattr(user, "is_superuser", False):
+        assert len(allowed) == len(calls)
+
+
+@pytest.mark.parametrize(
+    ("predicate_name", "method"),
+    [("can_read_proposal", "visible_to"), ("can_review_proposal", "reviewable_by")],
+    ids=["read", "review"],
+)
+def test_proposal_predicates_agree_with_proposal_querysets(
+    predicate_name, method, user, calls, django_assert_num_queries
+):
+    from calls import permissions as call_permissions
+    from calls.models import Proposal
+
+    objects = list(Proposal.objects.filter(call__in=calls).select_related("call"))
+    allowed = _agree(
+        getattr(Proposal.objects, method)(user),
+        getattr(call_permissions, predicate_name),
+        user,
+        objects,
+        django_assert_num_queries,
+    )
+    # A draft is its author's alone: administrators and secretariats never read one.
+    drafts = {p.pk for p in objects if p.status == Proposal.Status.DRAFT}
+    own = {p.pk for p in objects if p.author_id == getattr(user, "pk", None)}
+    assert allowed & drafts <= own

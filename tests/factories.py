@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User
+from accounts.services import memberships_changed
 from calls.models import Call, Proposal, ProposalInitiative
 from commitments.models import (
     Framework,
@@ -86,11 +87,18 @@ class UserFactory(DjangoModelFactory):
 class MembershipFactory(DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.COORDINATOR
     municipality = factory.SubFactory(MunicipalityFactory)
     kkr = None
+
+    @factory.post_generation
+    def memberships_changed(obj, create, extracted, **kwargs):
+        # As every service that writes a membership does (accounts.services).
+        if create:
+            memberships_changed(user_id=obj.user_id)
 
     class Params:
         secretariat = factory.Trait(

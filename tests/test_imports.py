@@ -650,8 +650,9 @@ def test_upload_preview_confirm_in_the_browser_flow(
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == stored.get_absolute_url()
 
-    # session, user, memberships; the file, its round and job; municipalities; the entries
-    with django_assert_num_queries(6):
+    # session, user (the memberships are in memory since the upload page); the file, its round
+    # and job; municipalities; the entries
+    with django_assert_num_queries(5):
         preview = client.get(stored.get_absolute_url())
     assert preview.status_code == HTTPStatus.OK
     assert "1 nyt svar" in preview.text

@@ -15,20 +15,23 @@ fragment shows:
 
 What differs per request is never kept: the CSRF token of the language and log-out forms and the
 page's own address (the language switch's `next`, the login link's `next`) are rendered as
-markers and put in afterwards. The markers are random per process, so no text a user wrote can
-be one.
+markers and put in afterwards. A marker is an HTML comment passed to the template as safe text:
+no text a user wrote can be one, as the template engine escapes its `<`.
+
+A page kept whole (dashboards/cache.py) is rendered with `site_header_placeholder` in its
+context: the tag then leaves `HEADER_MARKER`, and `header_for` puts the viewer's header there.
 """
 
 from __future__ import annotations
 
-import secrets
+import functools
 from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.context import Context
+from django.template.context import Context, RequestContext
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -42,9 +45,10 @@ register = template.Library()
 _headers = memo(max_entries=5000, max_age=3600)
 _footers = memo(max_entries=20)
 
-_CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
-_NEXT_MARKER = f"next-{secrets.token_hex(16)}"
-_LOGIN_NEXT_MARKER = f"login-next-{secrets.token_hex(16)}"
+CSRF_MARKER = mark_safe("<!--csrf-token-->")
+HEADER_MARKER = mark_safe("<!--site-header-->")
+_NEXT_MARKER = mark_safe("<!--next-path-->")
+_LOGIN_NEXT_MARKER = mark_safe("<!--login-next-->")
 
 # The menu's answers, from the context processors (accounts, calls, mappings).
 MENU_FLAGS = ("has_tasks", "has_reporting_work", "has_framework_path", "has_calls")
@@ -98,6 +102,8 @@ def _render(context: Context, name: str, extra: dict[str, Any]) -> str:
 @register.simple_tag(takes_context=True)
 def site_header(context: Context) -> SafeString:
     """The header of every page, from the memo; the token and the page's address put in."""
+    if context.get("site_header_placeholder"):
+        return HEADER_MARKER
     request = context.get("request")
     if request is None or not hasattr(request, "user"):
         # Rendered without a request (no session, no user): nothing to key it by.
@@ -112,17 +118,27 @@ def site_header(context: Context) -> SafeString:
             "_site_header.html",
             {
                 "section": current,
-                "csrf_token": _CSRF_MARKER,
+                "csrf_token": CSRF_MARKER,
                 "next_path": _NEXT_MARKER,
                 "login_next": _LOGIN_NEXT_MARKER,
             },
         ),
     )
-    if _CSRF_MARKER in html:
-        html = html.replace(_CSRF_MARKER, get_token(request))
+    if CSRF_MARKER in html:
+        html = html.replace(CSRF_MARKER, get_token(request))
     html = html.replace(_NEXT_MARKER, escape(request.get_full_path()))
     html = html.replace(_LOGIN_NEXT_MARKER, escape(quote(request.path, safe="/")))
     return mark_safe(html)  # noqa: S308  # nosec B308 B703  # escaped by the engine and above
+
+
+def header_for(request: HttpRequest) -> str:
+    """The header `{% site_header %}` gives this request, outside a template (a kept page)."""
+    return _header_template().render(RequestContext(request))
+
+
+@functools.cache
+def _header_template() -> Any:
+    return template.engines["django"].engine.from_string("{% load layout %}{% site_header %}")
 
 
 @register.simple_tag(takes_context=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import Membership, User
+from accounts.services import memberships_changed
 from core.admin import KKRScopedAdmin, KKRScopedMixin, admin_kkr_ids
 
 # Only an administrator of every KKR makes administrators or grants Django permissions.
@@ -27,6 +28,22 @@ class MembershipInline(KKRScopedMixin, admin.TabularInline):
 
     def scope_queryset(self, queryset: QuerySet[Any], kkr_ids: frozenset[int]) -> QuerySet[Any]:
         return queryset.filter(_memberships_in(kkr_ids))
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        previous = Membership.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        for user_id in {obj.user_id, previous} - {None}:
+            memberships_changed(user_id=user_id)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        super().delete_model(request, obj)
+        memberships_changed(user_id=obj.user_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            memberships_changed(user_id=user_id)
 
 
 @admin.register(User)
@@ -56,6 +73,11 @@ class UserAdmin(KKRScopedAdmin, DjangoUserAdmin):
         holders = Membership.objects.filter(_memberships_in(kkr_ids)).values("user_id")
         return queryset.filter(pk__in=holders)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The memberships inline is a write of memberships like any other."""
+        super().save_related(request, form, formsets, change)
+        memberships_changed(user_id=form.instance.pk)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = super().get_readonly_fields(request, obj)
         if admin_kkr_ids(request) is None:
@@ -73,3 +95,19 @@ class MembershipAdmin(KKRScopedAdmin, admin.ModelAdmin):
 
     def scope_queryset(self, queryset: QuerySet[Any], kkr_ids: frozenset[int]) -> QuerySet[Any]:
         return queryset.filter(_memberships_in(kkr_ids))
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        previous = Membership.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        for user_id in {obj.user_id, previous} - {None}:
+            memberships_changed(user_id=user_id)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        super().delete_model(request, obj)
+        memberships_changed(user_id=obj.user_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for user_id in user_ids:
+            memberships_changed(user_id=user_id)

@@ -79,6 +79,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("oprettet"), default=timezone.now)
+    # Bumped by every service that changes the user's memberships (accounts.services.
+    # memberships_changed): the memberships and scope kept in memory between requests are
+    # keyed by it (accounts.permissions.get_memberships), so they are never stale.
+    memberships_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

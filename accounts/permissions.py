@@ -1,7 +1,9 @@
 """Who may do what: the one place that turns memberships into access.
 
 Every view and every scoped queryset asks these functions. A user's memberships are read
-once per request and kept on the user object.
+once and kept in this process's memory under the user's `memberships_version` (core/memo.py),
+which every service that changes memberships bumps: a request reads them from the database
+only after a change, and the scope built from them is kept beside them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,16 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership, User
+from core.memo import memo
 
 _SCOPE_ATTRIBUTE = "_portal_scope"
 _MEMBERSHIPS_ATTRIBUTE = "_portal_memberships"
+# (user id, memberships_version) -> the memberships, and -> the scope built from them. The
+# version covers every change of a membership; the memberships also carry their organisations'
+# names (shown in the header), which the back office may change: those are read again after
+# at most five minutes.
+_memberships_memo = memo(max_age=300)
+_scope_memo = memo()
 
 
 @dataclass(frozen=True)
@@ -46,18 +55,25 @@ class Scope:
 
 
 def get_memberships(user: User | AnonymousUser) -> list[Membership]:
-    """The user's memberships with their organisations, read once per user object."""
+    """The user's memberships with their organisations, read once per memberships_version."""
     if not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, _MEMBERSHIPS_ATTRIBUTE, None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user)
-            .select_related("kkr", "municipality")
-            .order_by("role", "kkr__name", "municipality__name")
+        cached = _memberships_memo.get_or_compute(
+            _version_key(user),
+            lambda: list(
+                Membership.objects.filter(user=user)
+                .select_related("kkr", "municipality")
+                .order_by("role", "kkr__name", "municipality__name")
+            ),
         )
         setattr(user, _MEMBERSHIPS_ATTRIBUTE, cached)
     return cached
+
+
+def _version_key(user: User) -> tuple[int, int]:
+    return (user.pk, user.memberships_version)
 
 
 def get_scope(user: User | AnonymousUser) -> Scope:
@@ -65,8 +81,13 @@ def get_scope(user: User | AnonymousUser) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope()
     cached = getattr(user, _SCOPE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = _scope_memo.get_or_compute(_version_key(user), lambda: _build_scope(user))
+        setattr(user, _SCOPE_ATTRIBUTE, cached)
+    return cached
+
+
+def _build_scope(user: User) -> Scope:
     secretariat: set[int] = set()
     coordinator: set[int] = set()
     politician_kkr: set[int] = set()
@@ -85,15 +106,13 @@ def get_scope(user: User | AnonymousUser) -> Scope:
             politician_kkr.add(kkr_id)
         elif municipality is not None:
             politician_mun.add(municipality.pk)
-    scope = Scope(
+    return Scope(
         secretariat_kkr_ids=frozenset(secretariat),
         coordinator_municipality_ids=frozenset(coordinator),
         politician_kkr_ids=frozenset(politician_kkr),
         politician_municipality_ids=frozenset(politician_mun),
         municipality_kkr_ids=frozenset(mun_kkr),
     )
-    setattr(user, _SCOPE_ATTRIBUTE, scope)
-    return scope
 
 
 def is_administrator(user: User | AnonymousUser) -> bool:

@@ -6,6 +6,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -22,6 +23,12 @@ from accounts.tokens import invitation_token_generator
 from core import mail
 from core.validators import validate_no_cpr_number, validate_single_line
 from municipalities.models import KKR, Municipality
+
+
+def memberships_changed(*, user_id: int) -> None:
+    """Mark the user's memberships as changed, so that the copy kept in memory is read again
+    (accounts.permissions.get_memberships). Every write of a membership calls it."""
+    User.objects.filter(pk=user_id).update(memberships_version=F("memberships_version") + 1)
 
 
 def _check_role_fits(*, role: str, kkr: KKR | None, municipality: Municipality | None) -> None:
@@ -85,6 +92,7 @@ def user_invite(
         Membership.objects.create(
             user=user, role=role, kkr=kkr, municipality=municipality, invited_by=actor
         )
+        memberships_changed(user_id=user.pk)
         context |= {"user": user, "link": invitation_link(user=user)}
         mail.send(to=[user.email], template="accounts/email/invitation", context=context)
         return user
@@ -119,6 +127,7 @@ def role_offer_answer(*, actor: User, offer: RoleOffer, accept: bool) -> Members
             municipality=offer.municipality,
             defaults={"invited_by": offer.invited_by},
         )
+        memberships_changed(user_id=actor.pk)
     offer.delete()
     return membership
 
@@ -164,6 +173,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         raise ValidationError(_("Personen har allerede denne rolle i denne organisation."))
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
+    memberships_changed(user_id=membership.user_id)
     return membership
 
 
@@ -174,6 +184,7 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     if membership.user.is_superuser and not is_administrator(actor):
         raise PermissionDenied(_("Kun en systemadministrator kan ændre en administrator."))
     membership.delete()
+    memberships_changed(user_id=membership.user_id)
 
 
 @transaction.atomic

@@ -7,6 +7,9 @@ Run after `migrate`, `loaddata municipalities frameworks` and `seed_demo`:
 
 Everything is deterministic (no randomness) and bulk-created; the script writes the URLs to
 measure and a handful of session keys of a secretariat user per data set to the JSON file.
+The sessions are those of a complete sign-in: password and second factor (decision 14), with
+the user's confirmed authenticator device, so that the pages answer and do not send the
+secretariat to enter a code.
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ def main(out_path: str) -> None:
     from django.db import transaction
     from django.urls import reverse
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Membership, User
+    from accounts.services import memberships_changed
     from commitments.models import Framework, Initiative, InitiativeBlock, StrategicArea
     from municipalities.models import KKR, Municipality
     from reporting.models import Report, ReportEntry, ReportingRound
+    from twofactor.signals import HAS_DEVICE_SESSION_KEY, REQUIRED_SESSION_KEY
 
     started = time.monotonic()
     now = timezone.now()
@@ -114,12 +121,19 @@ def main(out_path: str) -> None:
 
     def sessions_for(user: User, n: int = 20) -> list[str]:
         session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
         keys = []
         for _ in range(n):
             store = session_store()
             store[SESSION_KEY] = str(user.pk)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            # What twofactor.signals and django_otp.login put in the session of a sign-in.
+            store[REQUIRED_SESSION_KEY] = True
+            store[HAS_DEVICE_SESSION_KEY] = True
+            store[DEVICE_ID_SESSION_KEY] = device.persistent_id
             store.set_expiry(24 * 3600)
             store.create()
             keys.append(store.session_key)
@@ -192,9 +206,11 @@ def main(out_path: str) -> None:
         secretariat, _ = User.objects.get_or_create(
             email="sekretariat@benchmark-kkr.demo", defaults={"full_name": "Bent Benchmark"}
         )
-        Membership.objects.get_or_create(
+        _, created = Membership.objects.get_or_create(
             user=secretariat, role=Membership.Role.SECRETARIAT, kkr=kkr
         )
+        if created:
+            memberships_changed(user_id=secretariat.pk)
         targets["kkr98"] = {
             "label": "Benchmark-KKR (98 kommuner, 20 runder, 60 indsatser)",
             "municipalities": len(towns),

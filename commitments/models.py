@@ -105,8 +105,12 @@ class Framework(TimeStampedModel):
         related_name="revisions",
         verbose_name=_("revision af"),
     )
+    # Bumped by every service that changes the framework's pilot projects or who takes part
+    # in them (pilots.services.pilots_changed): cached dashboard pages that show pilot
+    # figures are keyed by it, as figures of a round are by its results_version.
+    pilots_version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["pilots_version"])
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:

@@ -4,19 +4,29 @@ A key names the figures (which page, which parameters) and the `results_version`
 round they are computed from. Every service that changes a report bumps its round's
 `results_version` in the same transaction, so a changed report changes the key and the old
 entry is simply never read again. Nothing has to be deleted, and no app has to know about
-the cache.
+the cache. Whole pages are kept the same way (below).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils.translation import get_language
 
+from accounts.models import User
+from accounts.permissions import get_scope, is_administrator
+from core.templatetags.layout import CSRF_MARKER, HEADER_MARKER, header_for
 from reporting.models import ReportingRound
 
 T = TypeVar("T")
@@ -39,3 +49,113 @@ def cached(
         value = compute()
         cache.set(cache_key, value, settings.DASHBOARD_CACHE_SECONDS)
     return value
+
+
+# --- Whole pages -------------------------------------------------------------------------------
+#
+# A warm dashboard page used to rebuild its filter form, read its figures from the cache one by
+# one and render them (docs/decisions/0029-what-every-page-pays.md). Now the page itself is kept:
+# `serve` computes its key first, from ONE query (the rounds the viewer may see, with their
+# results_version, and the framework's pilots_version), and answers a hit at once.
+#
+# The key names everything the page's body depends on: the page and its address with the query
+# string, the language, the rounds' versions and states, the framework's pilot projects, and the
+# viewer's scope (who may see which rounds and pilot projects, who may include drafts, whose own
+# drafts are shown): viewers with the same scope see the same body. What is one viewer's alone is
+# never kept: the page is rendered with markers where the header and the CSRF tokens go
+# (core/templatetags/layout.py), and those are put in for each request, hit or miss.
+
+_PAGE_MARKERS = {"site_header_placeholder": True, "csrf_token": CSRF_MARKER}
+_HEADER = HEADER_MARKER.encode()
+_CSRF = CSRF_MARKER.encode()
+
+
+def render_page(request: HttpRequest, template_name: str, context: dict) -> HttpResponse:
+    """`render`, with the markers `serve` fills in for the viewer."""
+    return render(request, template_name, {**context, **_PAGE_MARKERS})
+
+
+def _viewer(user: User | AnonymousUser) -> tuple:
+    if not user.is_authenticated:
+        return ("public",)
+    scope = get_scope(user)
+    return (
+        is_administrator(user),
+        sorted(scope.secretariat_kkr_ids),
+        sorted(scope.coordinator_municipality_ids),
+        sorted(scope.politician_kkr_ids),
+        sorted(scope.politician_municipality_ids),
+        sorted(scope.municipality_kkr_ids),
+    )
+
+
+def page_key(request: HttpRequest, *, page: str, slug: str) -> str | None:
+    """The key of the page's body for this viewer; None when the viewer sees no round of the
+    framework (the page answers 404 then)."""
+    rounds = list(
+        ReportingRound.objects.visible_to(request.user)
+        .filter(framework__slug=slug)
+        .exclude(status=ReportingRound.Status.DRAFT)
+        .order_by("-opens_on", "pk")
+        .values_list(
+            "pk",
+            "results_version",
+            "status",
+            "slug",
+            "title",
+            "opens_on",
+            "published_at",
+            "deadline",
+            "updated_at",
+            "framework_id",
+            "framework__status",
+            "framework__updated_at",
+            "framework__pilots_version",
+        )
+    )
+    if not rounds:
+        return None
+    raw = repr((page, get_language(), request.get_full_path(), _viewer(request.user), rounds))
+    return "dashboards:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _personalised(request: HttpRequest, body: bytes) -> bytes:
+    body = body.replace(_HEADER, header_for(request).encode(), 1)
+    if _CSRF in body:
+        body = body.replace(_CSRF, get_token(request).encode())
+    return body
+
+
+def serve(
+    request: HttpRequest, *, page: str, slug: str, compute: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page from the cache, or computed by `compute` (which renders with `render_page`)
+    and kept; the viewer's header and tokens put in either way."""
+    # A page that shows a one-time message (after a redirect) is neither served nor kept.
+    cache_key = None if len(get_messages(request)) else page_key(request, page=page, slug=slug)
+    body = cache.get(cache_key) if cache_key else None
+    if body is None:
+        response = compute()
+        if response.status_code != HTTPStatus.OK:
+            return response
+        body = response.content
+        if cache_key:
+            cache.set(cache_key, body, settings.DASHBOARD_CACHE_SECONDS)
+        response.content = _personalised(request, body)
+        return response
+    return HttpResponse(_personalised(request, body))
+
+
+def page_cached(page: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A dashboard view `(request, slug, **kwargs)` served through `serve`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
+            return serve(
+                request, page=page, slug=slug, compute=lambda: view(request, slug, **kwargs)
+            )
+
+        return wrapper
+
+    return decorator

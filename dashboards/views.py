@@ -17,7 +17,7 @@ from weasyprint import CSS, HTML
 from accounts.permissions import get_scope
 from commitments.models import Framework, Initiative
 from dashboards import charts, lineage, rendering, selectors
-from dashboards.cache import cached
+from dashboards.cache import cached, page_cached, render_page
 from dashboards.filters import DashboardFilter
 from municipalities.models import Municipality
 from pilots.models import PilotProject
@@ -165,6 +165,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@page_cached("overview")
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "overview")
     figures = _overview_figures(dashboard)
@@ -181,11 +182,12 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "submission_rows": charts.submission_rows(figures),
         "area_chart": charts.area_levels_chart(figures),
     }
-    return render(request, "dashboards/overview.html", context)
+    return render_page(request, "dashboards/overview.html", context)
 
 
 @login_not_required
 @require_safe
+@page_cached("heat_map")
 def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "heat_map")
     grid = _heat_map_grid(dashboard, dashboard.filters.qs)
@@ -218,11 +220,12 @@ def heat_map(request: HttpRequest, slug: str) -> HttpResponse:
         "levels": selectors.LEVELS,
         "participations": rendering.participation_legend(),
     }
-    return render(request, "dashboards/heat_map.html", context)
+    return render_page(request, "dashboards/heat_map.html", context)
 
 
 @login_not_required
 @require_safe
+@page_cached("initiative")
 def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "initiative")
     initiative = get_object_or_404(dashboard.framework.initiatives, code=code)
@@ -269,11 +272,12 @@ def initiative(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "earlier_roads": earlier_roads,
         "wording_notes": earlier.wording_notes(code),
     }
-    return render(request, "dashboards/initiative.html", context)
+    return render_page(request, "dashboards/initiative.html", context)
 
 
 @login_not_required
 @require_safe
+@page_cached("municipality")
 def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "municipality")
     municipality = get_object_or_404(
@@ -352,11 +356,12 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             drafts=drafts,
         ),
     }
-    return render(request, "dashboards/municipality.html", context)
+    return render_page(request, "dashboards/municipality.html", context)
 
 
 @login_not_required
 @require_safe
+@page_cached("trend")
 def trend(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "trend")
     earlier = lineage.earlier_rounds(user=request.user, framework=dashboard.framework)
@@ -381,11 +386,12 @@ def trend(request: HttpRequest, slug: str) -> HttpResponse:
         "earlier": earlier,
         "wording_changes": earlier.changes() if earlier else [],
     }
-    return render(request, "dashboards/trend.html", context)
+    return render_page(request, "dashboards/trend.html", context)
 
 
 @login_not_required
 @require_safe
+@page_cached("changes")
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
     dashboard = _dashboard(request, slug, "changes")
     result = cached(
@@ -399,16 +405,16 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
             entries=dashboard.filters.qs,
         ),
     )
-    # Not cached, like the overview's pilot figures: pilot projects change outside rounds (the
-    # key knows only the rounds' results), and which of them a viewer may see depends on who
-    # is looking.
+    # Not among the figures cached by the rounds' results, like the overview's pilot figures:
+    # pilot projects change outside rounds. The whole page is kept under the framework's
+    # pilots_version and the viewer's scope too (dashboards/cache.py).
     new_pilots = selectors.new_pilot_projects(
         round_=dashboard.round,
         previous=result.previous,
         projects=dashboard.filters.filter_pilots(PilotProject.objects.visible_to(request.user)),
     )
     context = {**dashboard.as_dict(), "changes": result, "new_pilots": new_pilots}
-    return render(request, "dashboards/changes.html", context)
+    return render_page(request, "dashboards/changes.html", context)
 
 
 @login_not_required
@@ -445,10 +451,12 @@ def handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@page_cached("pilots")
 def pilots(request: HttpRequest, slug: str) -> HttpResponse:
     """The framework's pilot projects by initiative, and who takes part in what.
 
-    Not cached, like the overview's pilot figures: pilot projects change outside rounds."""
+    Kept whole under the framework's pilots_version (pilot projects change outside rounds)
+    and the viewer's scope, like every dashboard page (dashboards/cache.py)."""
     dashboard = _dashboard(request, slug, "pilots")
     filters = dashboard.filters
     overview = selectors.pilot_overview(
@@ -457,4 +465,6 @@ def pilots(request: HttpRequest, slug: str) -> HttpResponse:
         area=filters.value("omraade"),
         municipality_codes=filters.value("kommune"),
     )
-    return render(request, "dashboards/pilots.html", {**dashboard.as_dict(), "pilots": overview})
+    return render_page(
+        request, "dashboards/pilots.html", {**dashboard.as_dict(), "pilots": overview}
+    )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -38,6 +39,14 @@ def _check_no_cpr(project: PilotProject) -> None:
             errors.setdefault(field, []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
+
+
+def pilots_changed(*, project: PilotProject) -> None:
+    """Mark the pilot projects of the project's framework as changed, so that cached dashboard
+    pages that show them are rendered again (dashboards/cache.py)."""
+    Framework.objects.filter(initiatives__pk=project.initiative_id).update(
+        pilots_version=F("pilots_version") + 1
+    )
 
 
 def _lock_editable(actor: User, project: PilotProject) -> PilotProject:
@@ -97,6 +106,7 @@ def pilot_create(
     _check_no_cpr(project)
     project.full_clean()
     project.save()
+    pilots_changed(project=project)
     return project
 
 
@@ -131,6 +141,7 @@ def pilot_update(
     _check_no_cpr(project)
     project.full_clean()
     project.save()
+    pilots_changed(project=project)
     return project
 
 
@@ -164,6 +175,7 @@ def pilot_invite(
         default_user=actor,
         default_change_reason="invited",
     )
+    pilots_changed(project=project)
     link = mail.site_url(project.get_absolute_url())
     for municipality in municipalities:
         mail.send(
@@ -195,4 +207,5 @@ def pilot_respond(
         PilotParticipation.Status.ACCEPTED if accept else PilotParticipation.Status.DECLINED
     )
     participation.save(update_fields=["status", "updated_at"])
+    pilots_changed(project=participation.project)
     return participation

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
+from accounts.services import memberships_changed
 from privacy.permissions import can_anonymise_user
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ def user_anonymise(*, actor: User | None, user: User) -> User:
     locked.groups.clear()
     locked.user_permissions.clear()
     Membership.objects.filter(user=locked).delete()
+    memberships_changed(user_id=locked.pk)
     for model in LOGIN_RECORD_MODELS:
         model.objects.filter(username__iexact=old_email).delete()
     Session.objects.filter(pk__in=[session.pk for session in _user_sessions(locked)]).delete()

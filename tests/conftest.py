@@ -218,9 +218,13 @@ def _empty_cache():
     """Every test starts with an empty cache: primary keys repeat between tests."""
     from django.core.cache import cache
 
+    from core.memo import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User
+from accounts.services import memberships_changed
 from calls.models import Call, Proposal, ProposalInitiative
 from commitments.models import (
     Framework,
@@ -35,6 +36,7 @@ from meetings.models import (
 from municipalities.models import KKR, Municipality
 from notifications.models import ReminderSent
 from pilots.models import PilotParticipation, PilotProject
+from pilots.services import pilots_changed
 from reporting.models import Attachment, PoliticalQuestion, Report, ReportEntry, ReportingRound
 
 TEST_PASSWORD = "Korrekt-Hest-Batteri-42"
@@ -86,11 +88,18 @@ class UserFactory(DjangoModelFactory):
 class MembershipFactory(DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.COORDINATOR
     municipality = factory.SubFactory(MunicipalityFactory)
     kkr = None
+
+    @factory.post_generation
+    def memberships_changed(obj, create, extracted, **kwargs):
+        # As every service that writes a membership does (accounts.services).
+        if create:
+            memberships_changed(user_id=obj.user_id)
 
     class Params:
         secretariat = factory.Trait(
@@ -200,6 +209,7 @@ class PoliticalQuestionFactory(DjangoModelFactory):
 class PilotProjectFactory(DjangoModelFactory):
     class Meta:
         model = PilotProject
+        skip_postgeneration_save = True
 
     initiative = factory.SubFactory(InitiativeFactory, pilot=True)
     title = factory.Sequence(lambda n: f"Fælles akuttilbud {n}")
@@ -209,14 +219,26 @@ class PilotProjectFactory(DjangoModelFactory):
     contact_name = "Pia Projektleder"
     contact_email = "pia@example.dk"
 
+    @factory.post_generation
+    def pilots_changed(obj, create, extracted, **kwargs):
+        # As every service that writes a pilot project does (pilots.services).
+        if create:
+            pilots_changed(project=obj)
+
 
 class PilotParticipationFactory(DjangoModelFactory):
     class Meta:
         model = PilotParticipation
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(PilotProjectFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     status = PilotParticipation.Status.ACCEPTED
+
+    @factory.post_generation
+    def pilots_changed(obj, create, extracted, **kwargs):
+        if create:
+            pilots_changed(project=obj.project)
 
 
 class ReportFactory(DjangoModelFactory):

@@ -23,6 +23,7 @@ from tests.factories import (
     ReportingRoundFactory,
     StrategicAreaFactory,
 )
+from tests.pages import without_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -92,20 +93,20 @@ def _url(name, kind, framework, towns, items):
     return reverse(name, args=args)
 
 
-# Per page: session, user, memberships, framework, rounds, the rounds' participation (which
-# chooses the default round), then the filter form's choices
-# (dashboards/filters.py: the framework's areas, the KKR's municipalities), then the page's
-# own queries.
+# Per page, not yet kept (dashboards/cache.py): session, user, memberships, the page's key (the
+# rounds the viewer sees, with their versions), framework, rounds, the rounds' participation
+# (which chooses the default round), then the filter form's choices (dashboards/filters.py:
+# the framework's areas, the KKR's municipalities), then the page's own queries.
 EXPECTED_QUERIES = {
     # areas; report counts by status; area counts for this and the previous round; pilots
-    "dashboards:overview": 6 + 1 + 3,
+    "dashboards:overview": 7 + 1 + 3,
     # areas, municipalities; the grid: its columns, and each report's cells joined
-    "dashboards:heat_map": 6 + 2 + 2,
+    "dashboards:heat_map": 7 + 2 + 2,
     # municipalities; the initiative; entries with municipality; their methods (prefetch)
-    "dashboards:initiative": 6 + 1 + 3,
+    "dashboards:initiative": 7 + 1 + 3,
     # areas; the municipality; its levels over all rounds; KKR averages in the current round;
     # its pilot projects; its political answers
-    "dashboards:municipality": 6 + 1 + 5,
+    "dashboards:municipality": 7 + 1 + 5,
 }
 
 
@@ -462,12 +463,12 @@ def test_trend_and_changes_query_counts(client, django_assert_num_queries, name,
         municipalities=4, rounds=rounds, initiatives=3
     )
     client.force_login(secretariat)
-    # session, user, memberships, framework, rounds, participation; the form's choices
-    # (trend: areas; changes: areas, municipalities); trend: one aggregate; changes: entries
-    # of both rounds and new pilots (none when there is no previous round)
+    # session, user, memberships, the page's key, framework, rounds, participation; the form's
+    # choices (trend: areas; changes: areas, municipalities); trend: one aggregate; changes:
+    # entries of both rounds and new pilots (none when there is no previous round)
     choices = {"dashboards:trend": 1, "dashboards:changes": 2}[name]
     own = {"dashboards:trend": 1, "dashboards:changes": 2 if rounds > 1 else 0}[name]
-    with django_assert_num_queries(6 + choices + own):
+    with django_assert_num_queries(7 + choices + own):
         response = client.get(reverse(name, args=[framework.slug]))
 
     assert response.status_code == HTTPStatus.OK
@@ -565,19 +566,22 @@ def test_open_round_cannot_be_published(client, reference_data):
     assert "Kun en lukket runde kan offentliggøres." in response.content.decode()
 
 
-def test_warm_dashboard_reads_figures_from_the_cache(client, django_assert_num_queries):
+def test_warm_dashboard_page_is_served_whole_from_the_cache(client, django_assert_num_queries):
     framework, _rounds, _towns, _items, secretariat = build_kkr(
         municipalities=5, rounds=2, initiatives=4
     )
     client.force_login(secretariat)
     url = reverse("dashboards:overview", args=[framework.slug])
-    client.get(url)
+    first = client.get(url)
 
-    # session, user, memberships, framework, rounds, the form's areas, pilots (never cached)
-    with django_assert_num_queries(5 + 1 + 1):
+    # session, user (memberships are in memory), the page's key: nothing else
+    with django_assert_num_queries(3):
         response = client.get(url)
 
     assert response.status_code == HTTPStatus.OK
+    # Not rendered again: the kept page, with this request's header put in.
+    assert "dashboards/overview.html" not in [t.name for t in response.templates]
+    assert without_tokens(response) == without_tokens(first)
 
 
 def test_cached_figures_are_never_stale_after_submit_return_and_approve(

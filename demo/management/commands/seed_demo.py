@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
+from accounts.services import memberships_changed
 from calls import services as call_services
 from calls.models import Call, Proposal
 from commitments.models import Framework, Initiative
@@ -197,10 +198,16 @@ class Command(BaseCommand):
             organisation: KKR | Municipality
             if kind == "kkr":
                 organisation = KKR.objects.get(slug=key)
-                Membership.objects.get_or_create(user=user, role=role, kkr=organisation)
+                _, created = Membership.objects.get_or_create(
+                    user=user, role=role, kkr=organisation
+                )
             else:
                 organisation = Municipality.objects.get(code=key)
-                Membership.objects.get_or_create(user=user, role=role, municipality=organisation)
+                _, created = Membership.objects.get_or_create(
+                    user=user, role=role, municipality=organisation
+                )
+            if created:
+                memberships_changed(user_id=user.pk)
             rows.append((email, f"{Membership.Role(role).label}, {organisation}"))
         admin = self._user(ADMIN_EMAIL, "Systemadministrator")
         if not admin.is_superuser:
@@ -251,9 +258,11 @@ class Command(BaseCommand):
             user = self._user(
                 f"koordinator@{_mail_slug(municipality.name)}.demo", name, password_hash
             )
-            Membership.objects.get_or_create(
+            _, created = Membership.objects.get_or_create(
                 user=user, role=Membership.Role.COORDINATOR, municipality=municipality
             )
+            if created:
+                memberships_changed(user_id=user.pk)
             coordinators[municipality.code] = user
         return coordinators
 
@@ -395,9 +404,11 @@ class Command(BaseCommand):
         for name in texts.CALL_ADDRESSEES:
             user = self._user(f"{_mail_slug(name)}@medformand.demo", name)
             # The co-chairs hold no coordinator role: the portal knows them through the KKR.
-            Membership.objects.get_or_create(
+            _, created = Membership.objects.get_or_create(
                 user=user, role=Membership.Role.POLITICIAN, kkr=hovedstaden
             )
+            if created:
+                memberships_changed(user_id=user.pk)
             addressees.append(user)
         rows = [
             (addressees[0].email, "Kommunal medformand, Psykiatriens samordningsudvalg"),

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -26,6 +28,7 @@ from django.utils.translation import get_language
 
 from accounts.models import User
 from accounts.permissions import get_scope, is_administrator
+from commitments.models import Framework
 from core.templatetags.layout import CSRF_MARKER, HEADER_MARKER, header_for
 from reporting.models import ReportingRound
 
@@ -89,12 +92,27 @@ def _viewer(user: User | AnonymousUser) -> tuple:
     )
 
 
+def _lineage(slug: str) -> RawSQL:
+    """The ids of the framework and of every framework it revises, in the key's own query: the
+    pages show the rounds answered on the predecessors too (decision 27), so their versions
+    belong in the key."""
+    table = connection.ops.quote_name(Framework._meta.db_table)
+    return RawSQL(
+        "WITH RECURSIVE lineage(id, revision_of_id) AS ("
+        f" SELECT id, revision_of_id FROM {table} WHERE slug = %s"
+        f" UNION SELECT f.id, f.revision_of_id FROM {table} f"
+        " JOIN lineage ON f.id = lineage.revision_of_id"
+        ") SELECT id FROM lineage",
+        [slug],
+    )
+
+
 def page_key(request: HttpRequest, *, page: str, slug: str) -> str | None:
     """The key of the page's body for this viewer; None when the viewer sees no round of the
     framework (the page answers 404 then)."""
     rounds = list(
         ReportingRound.objects.visible_to(request.user)
-        .filter(framework__slug=slug)
+        .filter(framework_id__in=_lineage(slug))
         .exclude(status=ReportingRound.Status.DRAFT)
         .order_by("-opens_on", "pk")
         .values_list(

@@ -211,18 +211,19 @@ def test_the_cache_key_names_the_framework_and_the_earlier_rounds(client, monkey
     assert parts[:2] == ("trend", new.pk)
 
 
-# session, user, memberships, framework, rounds, participation; the form's choices; then the
-# chain (the KKR's frameworks, their initiatives) and the earlier rounds; then the page's own.
+# session, user, memberships, the kept page's key (dashboards/cache.py), framework, rounds,
+# participation; the form's choices; then the chain (the KKR's frameworks, their initiatives)
+# and the earlier rounds; then the page's own.
 CHAIN = 3
 PAGES = {
     # municipality: areas; the municipality; levels; KKR averages; earlier levels; pilots;
     # political answers
-    "dashboards:municipality": 6 + 1 + CHAIN + 6,
+    "dashboards:municipality": 7 + 1 + CHAIN + 6,
     # trend: areas; one aggregate; the earlier rounds' aggregate
-    "dashboards:trend": 6 + 1 + CHAIN + 2,
+    "dashboards:trend": 7 + 1 + CHAIN + 2,
     # many roads: municipalities; the initiative; entries and their methods; the earlier
     # entries and their methods
-    "dashboards:initiative": 6 + 1 + CHAIN + 5,
+    "dashboards:initiative": 7 + 1 + CHAIN + 5,
 }
 
 
@@ -247,3 +248,25 @@ def test_query_counts_do_not_grow_with_revisions_or_rounds(
 
     assert response.status_code == HTTPStatus.OK
     assert Framework.objects.filter(kkr=newest.kkr, status="replaced").count() == revisions
+
+
+def test_a_kept_page_is_computed_again_when_an_earlier_frameworks_round_changes(client):
+    (old, new), towns, secretariat = build_chain(revisions=1, rounds_each=1)
+    client.force_login(secretariat)
+    url = reverse("dashboards:municipality", args=[new.slug, towns[0].code])
+    client.get(url)
+    kept = client.get(url)
+    assert "dashboards/municipality.html" not in [t.name for t in kept.templates]
+
+    # An answer of the 2015 round (on the replaced framework) is changed, as a service does:
+    # its round's results_version moves with it.
+    earlier = old.rounds.get()
+    ReportEntry.objects.filter(
+        report__round=earlier, report__municipality=towns[0], initiative__code="1.F1"
+    ).update(status=Level.IMPLEMENTED)
+    ReportingRound.objects.filter(pk=earlier.pk).update(results_version=earlier.results_version + 1)
+
+    response = client.get(url)
+
+    moved = next(r for r in response.context["rows"] if r.code == "2.F2")
+    assert moved.levels[0][1] == Level.IMPLEMENTED

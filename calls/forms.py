@@ -181,8 +181,17 @@ class FrameworkTextForm(forms.Form):
     )
 
 
+class LabelledInitiativesField(forms.ModelMultipleChoiceField):
+    """Proposed initiatives named with their authors (labels made by the view, in one query)."""
+
+    labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj: ProposalInitiative) -> str:
+        return self.labels.get(obj.pk, str(obj))
+
+
 class MergeForm(forms.Form):
-    initiatives = forms.ModelMultipleChoiceField(
+    initiatives = LabelledInitiativesField(
         label=_("Indsatser, der lægges sammen"),
         queryset=ProposalInitiative.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -207,9 +216,9 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, choices: list[ProposalInitiative], labels: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelMultipleChoiceField, self.fields["initiatives"])
+        field = cast(LabelledInitiativesField, self.fields["initiatives"])
         field.queryset = ProposalInitiative.objects.filter(pk__in=[item.pk for item in choices])
-        field.label_from_instance = lambda item: labels[item.pk]  # type: ignore[method-assign]
+        field.labels = labels
 
 
 class FrameworkChoiceForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
+from accounts.permissions import Scope
 from accounts.querysets import ScopedQuerySet
 from commitments.models import Initiative
 from core.models import TimeStampedModel
@@ -35,14 +36,18 @@ class CallQuerySet(ScopedQuerySet):
     def visible_to(self, user: User | AnonymousUser) -> CallQuerySet:
         """Calls of the user's secretariats (drafts too), and the opened calls sent to them
         (`calls.permissions.can_read_call`)."""
-        addressed = Call.addressees.through.objects.filter(user_id=user.pk).values("call_id")
-        return self.for_user(
-            user,
-            lambda scope: (
-                models.Q(kkr_id__in=scope.secretariat_kkr_ids)
-                | (~models.Q(status=Call.Status.DRAFT) & models.Q(pk__in=addressed))
-            ),
-        )
+
+        def rule(scope: Scope) -> models.Q:
+            managed = models.Q(kkr_id__in=scope.secretariat_kkr_ids)
+            if not isinstance(user, User):
+                return managed
+            addressed = Call.addressees.through.objects.filter(user_id=user.pk)
+            sent = ~models.Q(status=Call.Status.DRAFT) & models.Q(
+                pk__in=addressed.values("call_id")
+            )
+            return managed | sent
+
+        return self.for_user(user, rule)
 
     def managed_by(self, user: User | AnonymousUser) -> CallQuerySet:
         """Calls of the user's secretariats (`calls.permissions.can_manage_call`)."""

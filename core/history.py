@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.formats import date_format
@@ -28,7 +28,7 @@ class HistoryRow:
 def _display(model: type[models.Model], name: str, value: Any) -> str:
     if value in (None, ""):
         return ""
-    model_field = model._meta.get_field(name)
+    model_field = cast(models.Field, model._meta.get_field(name))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, datetime.date):
@@ -63,13 +63,12 @@ def history_rows(
         user = record.history_user
         who = (user.get_full_name() or user.email) if user else ""
         for name, old, new in changes:
-            show = (shown or {}).get(name) or (
-                lambda value, name=name: _display(model, name, value)
-            )
-            old_text, new_text = show(old), show(new)
+            show = (shown or {}).get(name)
+            old_text = show(old) if show else _display(model, name, old)
+            new_text = show(new) if show else _display(model, name, new)
             if old_text == new_text:
                 continue
-            label = model._meta.get_field(name).verbose_name
+            label = cast(models.Field, model._meta.get_field(name)).verbose_name
             rows.append(
                 HistoryRow(
                     record.history_date, who, subject(record), str(label), old_text, new_text

@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from calls.models import Call
+from calls import services as call_services
+from calls.models import Call, Proposal
 from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
@@ -106,9 +107,19 @@ def _call_pages(*, secretariat: bool) -> list[str]:
     proposal = call.proposals.get()
     pages = [reverse("calls:call_list"), call.get_absolute_url(), proposal.get_absolute_url()]
     if secretariat:
+        # Accepted, so that the merge and conversion pages show their forms (the editor's
+        # draft copy of the paper is Hovedstaden's one draft, chosen for the conversion).
+        call_services.proposal_review(
+            actor=User.objects.get(email="sekretariat@kkr-hovedstaden.demo"),
+            proposal=proposal,
+            status=Proposal.Status.ACCEPTED,
+        )
         pages += [
             reverse("calls:call_create"),
             reverse("calls:framework_text", args=[proposal.initiatives.first().pk]),
+            reverse("calls:call_merge", args=[call.pk]),
+            reverse("calls:call_convert", args=[call.pk]),
+            reverse("calls:call_history", args=[call.pk]),
         ]
     return pages
 

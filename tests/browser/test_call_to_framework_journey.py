@@ -55,7 +55,7 @@ def test_midtjylland_goes_from_mapping_to_call_to_adopted_framework_and_first_ro
     ).user
     # Seed 001 as the demo has it: the mapping, KOSU and DASSOS, and the process plan whose
     # last milestone leads to the draft framework of fixtures/frameworks.json.
-    SeedDemo()._framework_path()
+    SeedDemo().framework_path()
     deadline = timezone.localdate() + datetime.timedelta(days=30)
 
     # The secretariat reads its mapping and process plan, then calls for proposals.

@@ -163,7 +163,7 @@ class Command(BaseCommand):
             self._demo_second_factors()
             call_rows, call_summary = self._call()
             rows += call_rows
-            path_summary = self._framework_path()
+            path_summary = self.framework_path()
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
         self.stdout.write(self.style.SUCCESS(meetings_summary))
         self.stdout.write(self.style.SUCCESS(call_summary))
@@ -452,9 +452,10 @@ class Command(BaseCommand):
 
     # Seed 001: the way to a framework ---------------------------------------------------
 
-    def _framework_path(self) -> str:
+    def framework_path(self) -> str:
         """KKR Midtjylland's mapping of 2017, its steering groups and the process plan toward
-        the draft framework in fixtures/frameworks.json."""
+        the draft framework in fixtures/frameworks.json. Public: the browser journey of issue
+        15 starts from it without the rest of the demo."""
         midtjylland = KKR.objects.get(slug="midtjylland")
         summary = (
             "Vejen til rammepapiret: KKR Midtjyllands kortlægning (seed 001) og procesplanen "

@@ -422,10 +422,11 @@ class Initiative(TimeStampedModel):
             and self.block.area.framework_id != self.framework_id
         ):
             raise ValidationError({"block": _("Blokken skal høre til indsatsens rammepapir.")})
+        predecessor = self.predecessor if self.predecessor_id else None
         if (
-            self.predecessor_id
+            predecessor is not None
             and self.framework_id
-            and self.predecessor.framework_id != self.framework.revision_of_id
+            and predecessor.framework_id != self.framework.revision_of_id
         ):
             raise ValidationError({"predecessor": PREDECESSOR_FRAMEWORK_MESSAGE})
 

@@ -67,7 +67,8 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
             order: dict[str, int] = {Initiative.Kind.MANDATORY: 0, Initiative.Kind.PILOT: 0}
             for item in block_data.initiatives:
                 order[item.kind] += 1
-                predecessor, relation = None, Initiative.Relation.NEW
+                predecessor: Initiative | None = None
+                relation: str = Initiative.Relation.NEW
                 if item.predecessor is not None:
                     predecessor = predecessors[item.predecessor[0]]
                     relation = item.predecessor[1]

@@ -544,17 +544,6 @@ def framework_adopt(
     return framework
 
 
-def can_start_revision(framework: Framework) -> bool:
-    """Whether the framework's state allows a revision (the actor is the permission's
-    question): it is adopted, and no revision of it is being written by its KKR."""
-    return (
-        framework.status == Framework.Status.ADOPTED
-        and not Framework.objects.filter(
-            revision_of=framework, kkr_id=framework.kkr_id, status__in=Framework.EDITABLE
-        ).exists()
-    )
-
-
 @transaction.atomic
 def framework_revise(*, actor: User, framework: Framework) -> Framework:
     """Start the next revision of an adopted framework: a new draft of the same KKR with a

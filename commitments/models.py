@@ -433,3 +433,13 @@ class Initiative(TimeStampedModel):
     @property
     def is_mandatory(self) -> bool:
         return self.kind == self.Kind.MANDATORY
+
+    def match_relation_to_wording(self) -> None:
+        """ "Same" and "reworded" say whether the wording is the predecessor's: the rounds
+        answered on it were answered on this wording, or not. Every write of a revision's
+        initiative calls this before saving (the editor, the import)."""
+        predecessor = self.predecessor if self.predecessor_id else None
+        if predecessor is None or self.relation not in (self.Relation.SAME, self.Relation.REWORDED):
+            return
+        same = (predecessor.title, predecessor.text) == (self.title, self.text)
+        self.relation = self.Relation.SAME if same else self.Relation.REWORDED

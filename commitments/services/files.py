@@ -72,12 +72,6 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
                 if item.predecessor is not None:
                     predecessor = predecessors[item.predecessor[0]]
                     relation = item.predecessor[1]
-                    # "Same" promises the predecessor's wording (as initiative_save keeps it).
-                    if relation == Initiative.Relation.SAME and (
-                        predecessor.title,
-                        predecessor.text,
-                    ) != (item.title, item.text):
-                        relation = Initiative.Relation.REWORDED
                 initiative = Initiative(
                     framework=framework,
                     block=block,
@@ -89,6 +83,7 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
                     predecessor=predecessor,
                     relation=relation,
                 )
+                initiative.match_relation_to_wording()
                 initiative.full_clean()
                 initiative.save()
                 if item.methods:

@@ -426,13 +426,24 @@ class Initiative(TimeStampedModel):
             and self.block.area.framework_id != self.framework_id
         ):
             raise ValidationError({"block": _("Blokken skal høre til indsatsens rammepapir.")})
+        predecessor = self.predecessor if self.predecessor_id else None
         if (
-            self.predecessor_id
+            predecessor is not None
             and self.framework_id
-            and self.predecessor.framework_id != self.framework.revision_of_id
+            and predecessor.framework_id != self.framework.revision_of_id
         ):
             raise ValidationError({"predecessor": PREDECESSOR_FRAMEWORK_MESSAGE})
 
     @property
     def is_mandatory(self) -> bool:
         return self.kind == self.Kind.MANDATORY
+
+    def match_relation_to_wording(self) -> None:
+        """ "Same" and "reworded" say whether the wording is the predecessor's: the rounds
+        answered on it were answered on this wording, or not. Every write of a revision's
+        initiative calls this before saving (the editor, the import)."""
+        predecessor = self.predecessor if self.predecessor_id else None
+        if predecessor is None or self.relation not in (self.Relation.SAME, self.Relation.REWORDED):
+            return
+        same = (predecessor.title, predecessor.text) == (self.title, self.text)
+        self.relation = self.Relation.SAME if same else self.Relation.REWORDED

@@ -144,6 +144,10 @@ def test_editing_the_text_of_a_same_initiative_makes_it_reworded(revision, secre
     # Only the text changed: the code, block and methods stay.
     assert saved.code == "1.F1"
 
+    # Back to the predecessor's wording, it is the same again.
+    again = _save(secretariat, revision, saved, text=saved.predecessor.text)
+    assert again.relation == Initiative.Relation.SAME
+
 
 def test_a_new_initiative_has_no_predecessor(revision, secretariat):
     initiative = revision.initiatives.get(code="1.F1")

@@ -67,16 +67,11 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
             order: dict[str, int] = {Initiative.Kind.MANDATORY: 0, Initiative.Kind.PILOT: 0}
             for item in block_data.initiatives:
                 order[item.kind] += 1
-                predecessor, relation = None, Initiative.Relation.NEW
+                predecessor: Initiative | None = None
+                relation: str = Initiative.Relation.NEW
                 if item.predecessor is not None:
                     predecessor = predecessors[item.predecessor[0]]
                     relation = item.predecessor[1]
-                    # "Same" promises the predecessor's wording (as initiative_save keeps it).
-                    if relation == Initiative.Relation.SAME and (
-                        predecessor.title,
-                        predecessor.text,
-                    ) != (item.title, item.text):
-                        relation = Initiative.Relation.REWORDED
                 initiative = Initiative(
                     framework=framework,
                     block=block,
@@ -88,6 +83,7 @@ def framework_import(*, actor: User, kkr: KKR, content: bytes) -> Framework:
                     predecessor=predecessor,
                     relation=relation,
                 )
+                initiative.match_relation_to_wording()
                 initiative.full_clean()
                 initiative.save()
                 if item.methods:

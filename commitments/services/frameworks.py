@@ -368,7 +368,8 @@ def initiative_save(
 
     `lineage` sets its predecessor and relation (None keeps them; a new initiative is
     "new"). An initiative marked "same" whose title or text no longer is its predecessor's
-    becomes "reworded": "same" promises the wording the earlier rounds were answered on."""
+    becomes "reworded", and back: "same" promises the wording the earlier rounds were
+    answered on (`Initiative.match_relation_to_wording`)."""
     framework = _locked_editable(actor, framework)
     block = InitiativeBlock.objects.select_related("area").get(pk=block.pk)
     if block.area.framework_id != framework.pk or any(
@@ -391,13 +392,7 @@ def initiative_save(
     if lineage is not None:
         _check_predecessor(framework, lineage.predecessor)
         initiative.predecessor, initiative.relation = lineage.predecessor, lineage.relation
-    predecessor = initiative.predecessor
-    if (
-        initiative.relation == Initiative.Relation.SAME
-        and predecessor is not None
-        and (predecessor.title, predecessor.text) != (title, text)
-    ):
-        initiative.relation = Initiative.Relation.REWORDED
+    initiative.match_relation_to_wording()
     initiative.full_clean()
     initiative.save()
     if set(initiative.methods.all()) != set(methods):
@@ -542,17 +537,6 @@ def framework_adopt(
         replaced.status = Framework.Status.REPLACED
         replaced.save()
     return framework
-
-
-def can_start_revision(framework: Framework) -> bool:
-    """Whether the framework's state allows a revision (the actor is the permission's
-    question): it is adopted, and no revision of it is being written by its KKR."""
-    return (
-        framework.status == Framework.Status.ADOPTED
-        and not Framework.objects.filter(
-            revision_of=framework, kkr_id=framework.kkr_id, status__in=Framework.EDITABLE
-        ).exists()
-    )
 
 
 @transaction.atomic

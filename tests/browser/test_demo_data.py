@@ -52,6 +52,11 @@ def test_second_run_creates_nothing_new(demo, db):
     assert _row_counts() == before
     assert "Demodata for KKR Hovedstaden findes allerede: intet er ændret." in out.getvalue()
     assert "koordinator@kobenhavn.demo" in out.getvalue()
+    # The seed-004 paper is left as it is, and its secretariat may start the next revision.
+    assert (
+        "Rammepapiret fra seed 004 er vedtaget og kan revideres: sekretariat@kkr-hovedstaden.demo "
+        "starter den næste revision med “Start en revision” på /rammer/hovedstaden-psykiatri/."
+    ) in out.getvalue()
 
 
 def test_midtjylland_has_seed_001s_mapping_and_process_plan(demo, db):

@@ -27,6 +27,7 @@ from accounts.models import Membership, User
 from accounts.services import memberships_changed
 from calls import services as call_services
 from calls.models import Call, Proposal
+from commitments import permissions as framework_permissions
 from commitments.models import Framework, Initiative
 from demo import texts
 from mappings import services as mapping_services
@@ -164,10 +165,12 @@ class Command(BaseCommand):
             call_rows, call_summary = self._call()
             rows += call_rows
             path_summary = self.framework_path()
+            revision_summary = self._revision()
         self.stdout.write(self.style.SUCCESS(f"\n{summary}"))
         self.stdout.write(self.style.SUCCESS(meetings_summary))
         self.stdout.write(self.style.SUCCESS(call_summary))
         self.stdout.write(self.style.SUCCESS(path_summary))
+        self.stdout.write(self.style.SUCCESS(revision_summary))
         self.stdout.write(
             self.style.SUCCESS(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD})")
         )
@@ -523,6 +526,27 @@ class Command(BaseCommand):
                 ),
             )
         return summary
+
+    # The next revision (decision 27) -----------------------------------------------------
+
+    def _revision(self) -> str:
+        """The seed-004 paper stays as it is, adopted and answered on; the demo's secretariat
+        may start its next revision from the paper's page (nothing is made here: starting it
+        is what the demo shows)."""
+        framework = Framework.objects.get(slug=FRAMEWORK_SLUG)
+        secretariat = User.objects.get(email=DEMO_USERS[0][0])
+        in_progress = framework.revisions.filter(status__in=Framework.EDITABLE).first()
+        if in_progress is not None:
+            return (
+                f"Revisionen “{in_progress.slug}” af rammepapiret er under udarbejdelse: "
+                f"/rammer/{in_progress.slug}/rediger/."
+            )
+        if not framework_permissions.can_revise_framework(secretariat, framework):
+            raise CommandError(f"{secretariat.email} kan ikke revidere {framework.slug}.")
+        return (
+            f"Rammepapiret fra seed 004 er vedtaget og kan revideres: {secretariat.email} "
+            f"starter den næste revision med “Start en revision” på /rammer/{framework.slug}/."
+        )
 
     # A year of use -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import ClassVar, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,10 +127,48 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-# A membership or a role offer belongs to a KKR or to a municipality, never both or neither.
-EXACTLY_ONE_ORGANISATION = (models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True)) | (
-    models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)
-)
+# A membership, and the offer of one, is a role in a KKR or in a municipality, never both or
+# neither; a secretariat's role is in a KKR, a coordinator's in a municipality. The same rules
+# for both models: kept by the database, and checked by the services before a write with the
+# same messages.
+ONE_ORGANISATION_MESSAGE = _("Vælg enten et KKR eller en kommune, ikke begge.")
+SECRETARIAT_IN_KKR_MESSAGE = _("Et sekretariatsmedlemskab hører til et KKR.")
+COORDINATOR_IN_MUNICIPALITY_MESSAGE = _("Et koordinatormedlemskab hører til en kommune.")
+
+
+def role_organisation_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The rules as check constraints, named `<prefix>_…` after the model that has them."""
+    return [
+        models.CheckConstraint(
+            condition=(models.Q(kkr__isnull=False) & models.Q(municipality__isnull=True))
+            | (models.Q(kkr__isnull=True) & models.Q(municipality__isnull=False)),
+            name=f"{prefix}_exactly_one_organisation",
+            violation_error_message=ONE_ORGANISATION_MESSAGE,
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(role="secretariat") | models.Q(kkr__isnull=False),
+            name=f"{prefix}_secretariat_belongs_to_kkr",
+            violation_error_message=SECRETARIAT_IN_KKR_MESSAGE,
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(role="coordinator") | models.Q(municipality__isnull=False),
+            name=f"{prefix}_coordinator_belongs_to_municipality",
+            violation_error_message=COORDINATOR_IN_MUNICIPALITY_MESSAGE,
+        ),
+    ]
+
+
+def validate_role_organisation(
+    *, role: str, kkr: KKR | None, municipality: Municipality | None
+) -> None:
+    """The rules of role_organisation_constraints, before a write: a ValidationError with the
+    message of the first one broken."""
+    if (kkr is None) == (municipality is None):
+        raise ValidationError(ONE_ORGANISATION_MESSAGE, code="role")
+    if role == "secretariat" and kkr is None:
+        raise ValidationError(SECRETARIAT_IN_KKR_MESSAGE, code="role")
+    if role == "coordinator" and municipality is None:
+        raise ValidationError(COORDINATOR_IN_MUNICIPALITY_MESSAGE, code="role")
 
 
 class Membership(TimeStampedModel):
@@ -174,21 +213,7 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("medlemskaber")
         ordering = ["user", "role"]
         constraints = [
-            models.CheckConstraint(
-                condition=EXACTLY_ONE_ORGANISATION,
-                name="membership_exactly_one_organisation",
-                violation_error_message=_("Vælg enten et KKR eller en kommune, ikke begge."),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(role="secretariat") | models.Q(kkr__isnull=False),
-                name="membership_secretariat_belongs_to_kkr",
-                violation_error_message=_("Et sekretariatsmedlemskab hører til et KKR."),
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(role="coordinator") | models.Q(municipality__isnull=False),
-                name="membership_coordinator_belongs_to_municipality",
-                violation_error_message=_("Et koordinatormedlemskab hører til en kommune."),
-            ),
+            *role_organisation_constraints("membership"),
             models.UniqueConstraint(
                 fields=["user", "role", "kkr"],
                 condition=models.Q(kkr__isnull=False),
@@ -257,13 +282,7 @@ class RoleOffer(TimeStampedModel):
         verbose_name = _("rolletilbud")
         verbose_name_plural = _("rolletilbud")
         ordering = ["created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=EXACTLY_ONE_ORGANISATION,
-                name="role_offer_exactly_one_organisation",
-                violation_error_message=_("Vælg enten et KKR eller en kommune, ikke begge."),
-            ),
-        ]
+        constraints = role_organisation_constraints("role_offer")
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}, {self.organisation}"

@@ -12,7 +12,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, RoleOffer, User
+from accounts.models import (
+    ONE_ORGANISATION_MESSAGE,
+    Membership,
+    RoleOffer,
+    User,
+    validate_role_organisation,
+)
 from accounts.permissions import (
     can_grant,
     can_manage_membership,
@@ -29,13 +35,6 @@ def memberships_changed(*, user_id: int) -> None:
     """Mark the user's memberships as changed, so that the copy kept in memory is read again
     (accounts.permissions.get_memberships). Every write of a membership calls it."""
     User.objects.filter(pk=user_id).update(memberships_version=F("memberships_version") + 1)
-
-
-def _check_role_fits(*, role: str, kkr: KKR | None, municipality: Municipality | None) -> None:
-    if role == Membership.Role.SECRETARIAT and kkr is None:
-        raise ValidationError(_("Et sekretariatsmedlemskab hører til et KKR."), code="role")
-    if role == Membership.Role.COORDINATOR and municipality is None:
-        raise ValidationError(_("Et koordinatormedlemskab hører til en kommune."), code="role")
 
 
 def invitation_link(*, user: User) -> str:
@@ -66,10 +65,10 @@ def user_invite(
     elif municipality is not None:
         organisation_kkr_id = municipality.kkr_id
     else:
-        raise ValidationError(_("Vælg enten et KKR eller en kommune, ikke begge."), code="role")
+        raise ValidationError(ONE_ORGANISATION_MESSAGE, code="role")
     if not can_grant(actor, kkr_id=organisation_kkr_id):
         raise PermissionDenied(_("Du kan kun tildele roller i dit eget KKR."))
-    _check_role_fits(role=role, kkr=kkr, municipality=municipality)
+    validate_role_organisation(role=role, kkr=kkr, municipality=municipality)
 
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -159,7 +158,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     """Change the role of a membership, within the same organisation."""
     membership = _lock_manageable_membership(actor=actor, membership=membership)
     _require_manageable_user(actor=actor, user=membership.user)
-    _check_role_fits(role=role, kkr=membership.kkr, municipality=membership.municipality)
+    validate_role_organisation(role=role, kkr=membership.kkr, municipality=membership.municipality)
     if (
         Membership.objects.filter(
             user=membership.user,

@@ -28,6 +28,7 @@ from accounts.lockout import is_account_locked_out
 from accounts.models import Membership, RoleOffer, User
 from accounts.permissions import can_manage_user, can_manage_users
 from accounts.tokens import invitation_token_generator
+from core.views import run_service
 
 
 class LoginView(auth_views.LoginView):
@@ -152,27 +153,17 @@ def _managed_membership(request: AuthenticatedHttpRequest, pk: int) -> Membershi
     )
 
 
-def _run(request: HttpRequest, action, success: str) -> None:
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-
-
 @require_POST
 def membership_change_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _managed_membership(request, pk)
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
-        _run(
+        run_service(
             request,
             lambda: services.membership_change_role(
                 actor=request.user, membership=membership, role=form.cleaned_data["role"]
             ),
-            _("Rollen er ændret."),
+            lambda _done: _("Rollen er ændret."),
         )
     else:
         messages.error(request, _("Vælg en gyldig rolle."))
@@ -182,10 +173,10 @@ def membership_change_role(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @require_POST
 def membership_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = _managed_membership(request, pk)
-    _run(
+    run_service(
         request,
         lambda: services.membership_revoke(actor=request.user, membership=membership),
-        _("Rollen er fjernet."),
+        lambda _done: _("Rollen er fjernet."),
     )
     if User.objects.manageable_by(request.user).filter(pk=membership.user_id).exists():
         return redirect("accounts:user_detail", pk=membership.user_id)
@@ -200,10 +191,10 @@ def _managed_user(request: HttpRequest, pk: int) -> User:
 @require_POST
 def user_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_user(request, pk)
-    _run(
+    run_service(
         request,
         lambda: services.user_deactivate(actor=request.user, user=person),
-        _("Brugeren er deaktiveret og kan ikke længere logge ind."),
+        lambda _done: _("Brugeren er deaktiveret og kan ikke længere logge ind."),
     )
     return redirect("accounts:user_detail", pk=person.pk)
 
@@ -211,10 +202,10 @@ def user_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_user(request, pk)
-    _run(
+    run_service(
         request,
         lambda: services.user_reactivate(actor=request.user, user=person),
-        _("Brugeren er aktiv igen."),
+        lambda _done: _("Brugeren er aktiv igen."),
     )
     return redirect("accounts:user_detail", pk=person.pk)
 
@@ -222,10 +213,10 @@ def user_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_user(request, pk)
-    _run(
+    run_service(
         request,
         lambda: services.user_unlock(actor=request.user, user=person),
-        _("Spærringen er ophævet. Brugeren kan logge ind igen."),
+        lambda _done: _("Spærringen er ophævet. Brugeren kan logge ind igen."),
     )
     return redirect("accounts:user_detail", pk=person.pk)
 

@@ -1,6 +1,23 @@
-from django.contrib import admin
+"""Calls in the back office, each with its history; merges and the origins of a framework's
+initiatives are shown, never written: only calls.services.conversion knows their rules."""
 
-from calls.models import Call, CallReminder, CallTheme, Proposal, ProposalInitiative
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from calls.models import (
+    Call,
+    CallReminder,
+    CallTheme,
+    MergedInitiative,
+    Proposal,
+    ProposalInitiative,
+    ProposalOrigin,
+)
+from core.admin import ReadOnlyMixin
 
 
 class CallThemeInline(admin.TabularInline):
@@ -9,7 +26,7 @@ class CallThemeInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kkr", "status", "deadline"]
     list_filter = ["status", "kkr"]
     search_fields = ["title"]
@@ -23,14 +40,61 @@ class ProposalInitiativeInline(admin.StackedInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(SimpleHistoryAdmin):
     list_display = ["call", "author", "status", "submitted_at"]
     list_filter = ["status"]
     inlines = [ProposalInitiativeInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
         # A draft is its author's own, in the admin too.
         return super().get_queryset(request).exclude(status=Proposal.Status.DRAFT)
+
+    def get_history_queryset(
+        self, request: HttpRequest, history_manager: Any, pk_name: str, object_id: Any
+    ) -> QuerySet[Any]:
+        """A proposal's history begins when it was submitted, as on the call's history page
+        (decision 26); a draft has none, and its history page answers 404."""
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        submitted_at = (
+            self.get_queryset(request)
+            .filter(**{pk_name: object_id})
+            .values_list("submitted_at", flat=True)
+            .first()
+        )
+        if submitted_at is None:
+            return records.none()
+        return records.filter(history_date__gte=submitted_at)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if (
+            not self.get_history_queryset(request, Proposal.history, "id", object_id)
+            .filter(history_id=version_id)
+            .exists()
+        ):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(MergedInitiative)
+class MergedInitiativeAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["text", "call", "kind", "merged_by", "created_at"]
+    list_filter = ["kind", ("call", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "comment"]
+    list_select_related = ["call", "merged_by"]
+
+
+@admin.register(ProposalOrigin)
+class ProposalOriginAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["initiative", "source", "created_by", "created_at"]
+    list_filter = [("initiative__framework", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["initiative__code", "initiative__title", "source__text"]
+    list_select_related = ["initiative__framework", "source__proposal__call", "created_by"]
 
 
 @admin.register(CallReminder)

@@ -21,7 +21,7 @@ from calls.models import (
 )
 from commitments.models import Framework, Initiative
 from commitments.origins import OriginLink
-from core.history import HistoryRow, history_rows, newest_first
+from core.history import Change, HistoryRow, history_rows, newest_first
 
 
 def calls_for(user: User | AnonymousUser) -> QuerySet[Call]:
@@ -216,23 +216,15 @@ def call_history(call: Call) -> list[HistoryRow]:
             pk__in={pk for ids in addressees_by_record.values() for pk in ids}
         )
     }
-    addressee_rows = []
-    before: set[int] = set()
-    for record in sorted(call_records, key=lambda r: (r.history_date, r.history_id)):
-        now = addressees_by_record.get(record.history_id, set())
-        if now != before:
-            user = record.history_user
-            addressee_rows.append(
-                HistoryRow(
-                    record.history_date,
-                    (user.get_full_name() or user.email) if user else "",
-                    _("Indkaldelsen"),
-                    str(Call._meta.get_field("addressees").verbose_name),
-                    ", ".join(sorted(people.get(pk, str(pk)) for pk in before)),
-                    ", ".join(sorted(people.get(pk, str(pk)) for pk in now)),
-                )
-            )
-        before = now
+
+    def addressees_changed(before: Any | None, record: Any) -> list[Change]:
+        old = addressees_by_record.get(before.history_id, set()) if before else set()
+        new = addressees_by_record.get(record.history_id, set())
+        return [] if old == new else [("addressees", old, new)]
+
+    def addressee_list(ids: set[int]) -> str:
+        return ", ".join(sorted(people.get(pk, str(pk)) for pk in ids))
+
     submitted = {
         proposal.pk: proposal
         for proposal in Proposal.objects.filter(call=call)
@@ -279,8 +271,14 @@ def call_history(call: Call) -> list[HistoryRow]:
         ProposalInitiative.objects.filter(proposal__call=call).values_list("pk", "proposal_id")
     )
     rows = [
-        *history_rows(call_records, Call, CALL_HISTORY_FIELDS, lambda r: _("Indkaldelsen")),
-        *addressee_rows,
+        *history_rows(
+            call_records,
+            Call,
+            CALL_HISTORY_FIELDS,
+            lambda r: _("Indkaldelsen"),
+            shown={"addressees": addressee_list},
+            more_changes=addressees_changed,
+        ),
         *history_rows(
             CallTheme.history.filter(call_id=call.pk).select_related("history_user"),
             CallTheme,

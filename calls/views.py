@@ -89,7 +89,7 @@ def _call_form_view(request: AuthenticatedHttpRequest, call: Call | None) -> Htt
                 data.pop("kkr")
                 saved = services.call_update(actor=request.user, call=call, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Indkaldelsen er gemt som kladde."))
             return redirect(saved)
@@ -227,7 +227,7 @@ def proposal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 initiatives=initiatives,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Dit forslag er gemt som kladde. Kun du kan se det."))
             return redirect(saved)
@@ -315,7 +315,7 @@ def framework_text(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, initiative=initiative, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Teksten til rammepapiret er gemt."))
             return redirect(proposal)
@@ -436,7 +436,7 @@ def call_convert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, call=call, framework=framework, placements=form.placements()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

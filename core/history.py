@@ -13,6 +13,9 @@ from typing import Any, cast
 
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+Change = tuple[str, Any, Any]
 
 
 @dataclass
@@ -23,11 +26,29 @@ class HistoryRow:
     field: str
     old: str
     new: str
+    # The record the row comes from (model name, history id): rows of one moment keep a fixed
+    # order, and the rows of one record stay together in the order of its fields.
+    source: tuple[str, int] = ("", 0)
 
 
-def _display(model: type[models.Model], name: str, value: Any) -> str:
+def history_who(record: Any) -> str:
+    """Who made the change a history record keeps."""
+    user = record.history_user
+    if user is not None:
+        return user.get_full_name() or user.email
+    # A change no person made, such as a line the portal copied from an earlier round when
+    # the round opened, names its reason ("Overført fra …").
+    reason = record.history_change_reason
+    return _("Portalen – %(reason)s") % {"reason": reason} if reason else ""
+
+
+def _text(
+    model: type[models.Model], name: str, value: Any, show: Callable[[Any], str] | None
+) -> str:
     if value in (None, ""):
         return ""
+    if show is not None:
+        return show(value)
     model_field = cast(models.Field, model._meta.get_field(name))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -39,43 +60,57 @@ def _display(model: type[models.Model], name: str, value: Any) -> str:
 def history_rows(
     records: Iterable[Any],
     model: type[models.Model],
-    fields: list[str],
+    fields: list[str] | tuple[str, ...],
     subject: Callable[[Any], str],
     *,
     shown: dict[str, Callable[[Any], str]] | None = None,
+    labels: dict[str, str] | None = None,
+    more_changes: Callable[[Any | None, Any], list[Change]] | None = None,
 ) -> list[HistoryRow]:
     """The values a row was made with, each later change, and the values it had when it was
-    deleted; `shown` turns a field's raw value (an id, say) into words."""
+    deleted; `shown` turns a field's raw value (an id, say) into words, `labels` names a field
+    otherwise than its verbose name, and `more_changes(before, record)` adds changes the
+    record's own fields do not hold (a many-to-many field's, say)."""
     rows = []
     previous: dict[int, Any] = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         before = previous.get(record.id)
         previous[record.id] = record
+        changes: list[Change]
         if record.history_type == "-":
             changes = [(f, getattr(record, f), None) for f in fields]
         elif before is None:
             changes = [(f, None, getattr(record, f)) for f in fields]
         else:
-            delta = record.diff_against(before, included_fields=fields)
+            delta = record.diff_against(before, included_fields=list(fields))
             changes = sorted(
                 ((c.field, c.old, c.new) for c in delta.changes), key=lambda c: fields.index(c[0])
             )
-        user = record.history_user
-        who = (user.get_full_name() or user.email) if user else ""
+        if more_changes:
+            changes += more_changes(before, record)
+        who = history_who(record)
         for name, old, new in changes:
             show = (shown or {}).get(name)
-            old_text = show(old) if show else _display(model, name, old)
-            new_text = show(new) if show else _display(model, name, new)
+            old_text = _text(model, name, old, show)
+            new_text = _text(model, name, new, show)
             if old_text == new_text:
                 continue
-            label = cast(models.Field, model._meta.get_field(name)).verbose_name
+            label = (labels or {}).get(name) or cast(
+                models.Field, model._meta.get_field(name)
+            ).verbose_name
             rows.append(
                 HistoryRow(
-                    record.history_date, who, subject(record), str(label), old_text, new_text
+                    record.history_date,
+                    who,
+                    subject(record),
+                    str(label),
+                    old_text,
+                    new_text,
+                    (model._meta.model_name or "", record.history_id),
                 )
             )
     return rows
 
 
 def newest_first(rows: Iterable[HistoryRow]) -> list[HistoryRow]:
-    return sorted(rows, key=lambda row: row.at, reverse=True)
+    return sorted(rows, key=lambda row: (row.at, row.source), reverse=True)

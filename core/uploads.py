@@ -60,6 +60,14 @@ def random_file_name(folder: str, filename: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}.{extension}"
 
 
+def store_upload(field: FieldFile, upload: UploadedFile, *, fallback: str) -> str:
+    """Store an upload in a row's file field (its upload_to names the stored file), the row
+    saved by the caller; returns the name it came with, cut to a 255-character name column."""
+    name = upload.name or fallback
+    field.save(name, upload, save=False)
+    return name[:255]
+
+
 def attachment_extension(name: str) -> str:
     return Path(name).suffix.lower().lstrip(".")
 

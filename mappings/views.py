@@ -20,6 +20,7 @@ from core.uploads import (
     attachment_too_large_message,
     declared_length,
 )
+from core.views import run_service, show_refusal
 from mappings import permissions, selectors, services
 from mappings.forms import (
     MappingForm,
@@ -32,15 +33,6 @@ from mappings.forms import (
 )
 from mappings.models import Challenge, Mapping, MappingDocument, Milestone, ProcessPlan
 from municipalities.models import KKR
-
-
-def _show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's refusal on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _kkr(request: AuthenticatedHttpRequest, slug: str) -> KKR:
@@ -120,7 +112,7 @@ def mapping_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         try:
             mapping = services.mapping_create(actor=request.user, kkr=kkr, data=_mapping_data(form))
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Kortlægningen er gemt."))
             return redirect(mapping)
@@ -137,7 +129,7 @@ def mapping_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.mapping_update(actor=request.user, mapping=mapping, data=_mapping_data(form))
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Kortlægningen er gemt."))
             return redirect(mapping)
@@ -196,17 +188,15 @@ def _document_upload(request: AuthenticatedHttpRequest, mapping: Mapping) -> Htt
                 request, _("Filen blev ikke vedhæftet: %(reason)s") % {"reason": message}
             )
         return redirect(mapping)
-    try:
-        document = services.document_add(
+    run_service(
+        request,
+        lambda: services.document_add(
             actor=request.user, mapping=mapping, upload=form.cleaned_data["file"]
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("%(name)s er vedhæftet kortlægningen.") % {"name": document.original_name}
-        )
+        ),
+        lambda document: (
+            _("%(name)s er vedhæftet kortlægningen.") % {"name": document.original_name}
+        ),
+    )
     return redirect(f"{mapping.get_absolute_url()}#dokumenter")
 
 
@@ -248,7 +238,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             plan = services.plan_save(actor=request.user, mapping=mapping, **form.cleaned_data)
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Procesplanen er gemt."))
             return redirect(plan)
@@ -285,7 +275,7 @@ def milestone_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 actor=request.user, plan=plan, data=_milestone_data(form)
             )
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Milepælen er tilføjet procesplanen."))
             return redirect(milestone)
@@ -302,7 +292,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, milestone=milestone, data=_milestone_data(form)
             )
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Milepælen er gemt."))
             return redirect(milestone)

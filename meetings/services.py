@@ -16,6 +16,7 @@ from accounts import services as account_services
 from accounts.models import Membership, User
 from accounts.permissions import can_grant
 from core import mail
+from core.uploads import store_upload
 from core.validators import validate_no_cpr_number
 from meetings import permissions
 from meetings.models import (
@@ -343,9 +344,7 @@ def proposal_submit(
         meeting=meeting, proposed_by=actor, title=title, description=description, speaker=speaker
     )
     if attachment is not None:
-        name = attachment.name or "bilag"
-        proposal.attachment_name = name[:255]
-        proposal.attachment.save(name, attachment, save=False)
+        proposal.attachment_name = store_upload(proposal.attachment, attachment, fallback="bilag")
     proposal.full_clean()
     proposal.save()
     secretaries = _secretariat_emails(meeting.group)
@@ -441,9 +440,7 @@ def _check_round(actor: User, meeting: Meeting, round_: ReportingRound | None) -
 
 def _store_document(item: AgendaItem, document: UploadedFile | None) -> None:
     if document is not None:
-        name = document.name or "dokument"
-        item.document_name = name[:255]
-        item.document.save(name, document, save=False)
+        item.document_name = store_upload(item.document, document, fallback="dokument")
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from core.uploads import AttachmentForm, attachment_response
-from core.views import run_service
+from core.views import run_service, show_refusal
 from meetings import permissions, selectors, services
 from meetings.forms import (
     AgendaItemForm,
@@ -104,7 +104,7 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             group = services.group_create(actor=request.user, **form.owner_kwargs(), **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Gruppen %(name)s er oprettet.") % {"name": group.name})
             return redirect(group)
@@ -134,7 +134,7 @@ def group_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         try:
             group = services.group_update(actor=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Gruppen er gemt."))
             return redirect(group)
@@ -150,7 +150,7 @@ def member_appoint(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         try:
             member = services.member_appoint(actor=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -193,7 +193,7 @@ def meeting_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         try:
             meeting = services.meeting_create(actor=request.user, group=group, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Mødet er oprettet."))
             return redirect(meeting)
@@ -243,7 +243,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Mødet er gemt."))
             return redirect(meeting)
@@ -280,7 +280,7 @@ def proposal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.proposal_submit(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -354,7 +354,7 @@ def item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             item = services.item_create(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Punkt %(number)s er tilføjet dagsordenen.") % {"number": item.position}
@@ -381,7 +381,7 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_update(actor=request.user, item=item, document=document, **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Punktet er gemt."))
             return redirect(meeting)
@@ -437,7 +437,7 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Referatet er gemt."))
             return redirect(meeting)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
+from core.views import run_service, show_refusal
 from pilots import services as pilot_services
 from pilots.filters import PilotProjectFilter
 from pilots.forms import PilotInviteForm, PilotProjectCreateForm, PilotProjectEditForm
@@ -77,7 +78,7 @@ def pilot_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             project = pilot_services.pilot_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -95,7 +96,7 @@ def pilot_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             pilot_services.pilot_update(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Pilotprojektet er gemt."))
             return redirect(project)
@@ -113,7 +114,7 @@ def pilot_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 municipalities=form.cleaned_data["municipalities"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -143,20 +144,21 @@ def pilot_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if decision not in {"accept", "decline"}:
         messages.error(request, _("Vælg, om kommunen vil deltage eller takke nej."))
         return redirect(next_url)
-    try:
-        pilot_services.pilot_respond(
-            actor=request.user, participation=participation, accept=decision == "accept"
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+
+    def done(_answered: PilotParticipation) -> str:
         names = {
             "municipality": participation.municipality.name,
             "title": participation.project.title,
         }
         if decision == "accept":
-            messages.success(request, _("%(municipality)s deltager nu i %(title)s.") % names)
-        else:
-            messages.success(request, _("%(municipality)s har takket nej til %(title)s.") % names)
+            return _("%(municipality)s deltager nu i %(title)s.") % names
+        return _("%(municipality)s har takket nej til %(title)s.") % names
+
+    run_service(
+        request,
+        lambda: pilot_services.pilot_respond(
+            actor=request.user, participation=participation, accept=decision == "accept"
+        ),
+        done,
+    )
     return redirect(next_url)

@@ -7,8 +7,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, User
+from calls.models import Call, MergedInitiative, Proposal, ProposalOrigin
 from commitments.models import (
     Framework,
     Initiative,
@@ -49,6 +51,8 @@ from tests.factories import (
     PilotParticipationFactory,
     PilotProjectFactory,
     ProcessPlanFactory,
+    ProposalFactory,
+    ProposalInitiativeFactory,
     ReminderSentFactory,
     ReportEntryFactory,
     ReportFactory,
@@ -302,3 +306,81 @@ def test_an_initiative_code_that_would_break_the_heat_map_is_refused(client, sup
     assert initiative.code == "1.F3"
     assert heat_map.status_code == HTTPStatus.OK
     assert [column.code for column in heat_map.context["grid"].columns] == ["1.F3"]
+
+
+# --- calls: each with its history; merges and origins shown, never written ------------------
+
+
+@pytest.fixture
+def submitted_proposal(coordinator):
+    proposal = ProposalFactory(author=coordinator, goal="Et hemmeligt udkast.")
+    proposal.goal = "Flere unge i job."
+    proposal.status = Proposal.Status.SUBMITTED
+    proposal.submitted_at = timezone.now()
+    proposal.save()
+    return proposal
+
+
+def _version_url(model, obj, record):
+    opts = model._meta
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+        args=[obj.pk, record.history_id],
+    )
+
+
+def test_a_proposals_history_in_the_admin_begins_when_it_was_submitted(
+    client, superuser, submitted_proposal
+):
+    draft_record, submitted_record = submitted_proposal.history.order_by("history_date")
+    client.force_login(superuser)
+
+    history = client.get(_admin_url(Proposal, "history", submitted_proposal.pk))
+
+    assert history.status_code == HTTPStatus.OK
+    listed = [record.history_id for record in history.context["page_obj"].object_list]
+    assert listed == [submitted_record.history_id]
+    assert "Et hemmeligt udkast." not in history.content.decode()
+    draft_version = client.get(_version_url(Proposal, submitted_proposal, draft_record))
+    assert draft_version.status_code == HTTPStatus.NOT_FOUND
+    submitted_version = client.get(_version_url(Proposal, submitted_proposal, submitted_record))
+    assert submitted_version.status_code == HTTPStatus.OK
+
+
+def test_a_draft_proposal_has_no_history_in_the_admin(client, superuser, coordinator):
+    draft = ProposalFactory(author=coordinator, goal="Et hemmeligt udkast.")
+    [record] = draft.history.all()
+    client.force_login(superuser)
+
+    history = client.get(_admin_url(Proposal, "history", draft.pk))
+    version = client.get(_version_url(Proposal, draft, record))
+
+    assert history.status_code == version.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_calls_show_their_history_and_merges_and_origins_are_read_only(
+    client, superuser, submitted_proposal
+):
+    call = submitted_proposal.call
+    source = ProposalInitiativeFactory(proposal=submitted_proposal)
+    merged = MergedInitiative.objects.create(
+        call=call, kind="mandatory", text="Én samlet indsats.", comment="Samme tilbud."
+    )
+    origin = ProposalOrigin.objects.create(initiative=InitiativeFactory(), source=source)
+    client.force_login(superuser)
+
+    call_history = client.get(_admin_url(Call, "history", call.pk))
+
+    assert call_history.status_code == HTTPStatus.OK
+    assert [r.history_id for r in call_history.context["page_obj"].object_list] == [
+        call.history.get().history_id
+    ]
+    for model, obj in [(MergedInitiative, merged), (ProposalOrigin, origin)]:
+        change = client.get(_admin_url(model, "change", obj.pk))
+        assert change.status_code == HTTPStatus.OK, model
+        assert not change.context["has_change_permission"], model
+        assert not change.context["has_delete_permission"], model
+        assert client.get(_admin_url(model, "add")).status_code == HTTPStatus.FORBIDDEN, model
+        history = client.get(_admin_url(model, "history", obj.pk))
+        assert history.status_code == HTTPStatus.OK, model
+        assert len(history.context["page_obj"].object_list) == 1, model

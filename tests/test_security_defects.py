@@ -21,6 +21,7 @@ from municipalities.models import Municipality
 from reporting.models import Report, ReportEntry
 from reporting.services import attachments as attachment_services
 from reporting.services import reports as report_services
+from tests.constraints import violates
 from tests.factories import (
     TEST_PASSWORD,
     MappingFactory,
@@ -206,6 +207,65 @@ def test_can_manage_user(secretariat, foreign_secretariat, coordinator, superuse
     assert not can_manage_user(secretariat, superuser)
     assert can_manage_user(superuser, coordinator)
     assert not can_manage_user(coordinator, coordinator)
+
+
+def test_a_role_offer_is_held_to_the_rules_of_the_membership_it_becomes(
+    hovedstaden, own_municipality
+):
+    person = UserFactory()
+
+    with violates(RoleOffer, "role_offer_secretariat_belongs_to_kkr"):
+        RoleOffer.objects.create(
+            user=person, role=Membership.Role.SECRETARIAT, municipality=own_municipality
+        )
+    with violates(RoleOffer, "role_offer_coordinator_belongs_to_municipality"):
+        RoleOffer.objects.create(user=person, role=Membership.Role.COORDINATOR, kkr=hovedstaden)
+    with violates(RoleOffer, "role_offer_exactly_one_organisation"):
+        RoleOffer.objects.create(
+            user=person,
+            role=Membership.Role.POLITICIAN,
+            kkr=hovedstaden,
+            municipality=own_municipality,
+        )
+    assert not RoleOffer.objects.exists()
+
+
+@pytest.mark.parametrize("has_account", [False, True], ids=["new person", "existing account"])
+@pytest.mark.parametrize(
+    ("role", "in_kkr", "in_municipality", "message"),
+    [
+        ("secretariat", False, True, "Et sekretariatsmedlemskab hører til et KKR."),
+        ("coordinator", True, False, "Et koordinatormedlemskab hører til en kommune."),
+        ("politician", True, True, "Vælg enten et KKR eller en kommune, ikke begge."),
+    ],
+)
+def test_an_invitation_to_a_role_that_does_not_fit_its_organisation_is_refused_alike(
+    secretariat,
+    hovedstaden,
+    own_municipality,
+    has_account,
+    role,
+    in_kkr,
+    in_municipality,
+    message,
+):
+    if has_account:
+        UserFactory(email="anden@example.dk")
+    memberships_before = Membership.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        account_services.user_invite(
+            actor=secretariat,
+            email="anden@example.dk",
+            full_name="Nogen",
+            role=role,
+            kkr=hovedstaden if in_kkr else None,
+            municipality=own_municipality if in_municipality else None,
+        )
+
+    assert refused.value.messages == [message]
+    assert Membership.objects.count() == memberships_before
+    assert not RoleOffer.objects.exists()
 
 
 # --- defect 3: only web and e-mail links in a report --------------------------------------------

@@ -16,6 +16,7 @@ from accounts.models import User
 from calls import permissions
 from calls.models import Call, CallReminder, CallTheme, Proposal, ProposalInitiative
 from core import mail
+from core.uploads import store_upload
 from municipalities.models import KKR
 
 # Reminders go out this many days before the deadline (and any day after that until it).
@@ -44,9 +45,7 @@ def _themes(call: Call, names: Iterable[str]) -> None:
 
 def _set_example(call: Call, example: UploadedFile | None) -> None:
     if example is not None:
-        name = example.name or "eksempel"
-        call.example_name = name[:255]
-        call.example.save(name, example, save=False)
+        call.example_name = store_upload(call.example, example, fallback="eksempel")
 
 
 @transaction.atomic
@@ -194,6 +193,18 @@ def proposal_save(
     return proposal
 
 
+def _mail_about(proposal: Proposal, *, to: str, template: str) -> None:
+    mail.send(
+        to=[to],
+        template=template,
+        context={
+            "proposal": proposal,
+            "call": proposal.call,
+            "link": mail.site_url(proposal.get_absolute_url()),
+        },
+    )
+
+
 @transaction.atomic
 def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     """The author submits their draft; from now on the call's secretariat reads it."""
@@ -207,15 +218,7 @@ def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     proposal.status = Proposal.Status.SUBMITTED
     proposal.submitted_at = timezone.now()
     proposal.save(update_fields=["status", "submitted_at", "updated_at"])
-    mail.send(
-        to=[proposal.call.questions_to],
-        template="calls/email/proposal_submitted",
-        context={
-            "proposal": proposal,
-            "call": proposal.call,
-            "link": mail.site_url(proposal.get_absolute_url()),
-        },
-    )
+    _mail_about(proposal, to=proposal.call.questions_to, template="calls/email/proposal_submitted")
     return proposal
 
 
@@ -238,15 +241,7 @@ def proposal_review(*, actor: User, proposal: Proposal, status: str, comment: st
     proposal.reviewed_by = actor
     proposal.reviewed_at = timezone.now()
     proposal.save()
-    mail.send(
-        to=[proposal.author.email],
-        template="calls/email/proposal_reviewed",
-        context={
-            "proposal": proposal,
-            "call": proposal.call,
-            "link": mail.site_url(proposal.get_absolute_url()),
-        },
-    )
+    _mail_about(proposal, to=proposal.author.email, template="calls/email/proposal_reviewed")
     return proposal
 
 

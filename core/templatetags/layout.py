@@ -25,12 +25,13 @@ context: the tag then leaves `HEADER_MARKER`, and `header_for` puts the viewer's
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from django import template
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.backends.django import DjangoTemplates
 from django.template.context import Context, RequestContext
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -95,7 +96,7 @@ def _header_key(context: Context, request: HttpRequest, current: str) -> tuple:
 
 
 def _render(context: Context, name: str, extra: dict[str, Any]) -> str:
-    engine = context.template.engine if context.template else template.engines["django"].engine
+    engine = context.template.engine if context.template else _django_engine()
     return engine.get_template(name).render(Context({**context.flatten(), **extra}))
 
 
@@ -138,7 +139,11 @@ def header_for(request: HttpRequest) -> str:
 
 @functools.cache
 def _header_template() -> Any:
-    return template.engines["django"].engine.from_string("{% load layout %}{% site_header %}")
+    return _django_engine().from_string("{% load layout %}{% site_header %}")
+
+
+def _django_engine() -> template.Engine:
+    return cast(DjangoTemplates, template.engines["django"]).engine
 
 
 @register.simple_tag(takes_context=True)

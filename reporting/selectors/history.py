@@ -3,13 +3,12 @@ round and its political questions."""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
+from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commitments.models import Method
+from core.history import Change, HistoryRow, history_rows, newest_first
 from pilots.models import PilotProject
 from reporting.models import (
     Attachment,
@@ -20,17 +19,6 @@ from reporting.models import (
     ReportingRound,
 )
 
-
-@dataclass
-class HistoryRow:
-    at: datetime.datetime
-    who: str
-    subject: str
-    field: str
-    old: str
-    new: str
-
-
 REPORT_HISTORY_FIELDS = [
     "status",
     "return_comment",
@@ -39,65 +27,6 @@ REPORT_HISTORY_FIELDS = [
     "council_body",
     "council_date",
 ]
-
-
-def _display(model, name: str, value, names: dict[str, dict]) -> str:
-    if value in (None, ""):
-        return ""
-    if name in names:
-        return str(names[name].get(value, value))
-    field = model._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, datetime.date):
-        return date_format(value, "j. F Y")
-    return str(value)
-
-
-def _who(record) -> str:
-    user = record.history_user
-    if user is not None:
-        return user.get_full_name() or user.email
-    # A change no person made, such as a line the portal copied from an earlier round when
-    # the round opened, names its reason ("Overført fra …").
-    reason = record.history_change_reason
-    return _("Portalen – %(reason)s") % {"reason": reason} if reason else ""
-
-
-def _changes(records, model, fields, subject, names, *, labels=None, more_changes=None):
-    """Rows for one model's history records: creation values, then each record's diff."""
-    rows: list[tuple[tuple, HistoryRow]] = []
-    previous: dict[int, object] = {}
-    for record in sorted(records, key=lambda r: (r.id, r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        previous[record.id] = record
-        if record.history_type == "-":
-            changes = [(f, getattr(record, f), None) for f in fields if getattr(record, f)]
-        elif before is None:
-            changes = [(f, None, getattr(record, f)) for f in fields]
-        else:
-            delta = record.diff_against(before, included_fields=fields)
-            # In the order of `fields`, so that status comes first.
-            ordered = sorted(delta.changes, key=lambda c: fields.index(c.field))
-            changes = [(c.field, c.old, c.new) for c in ordered]
-        if more_changes:
-            changes += more_changes(before, record)
-        for name, old, new in changes:
-            old_text = _display(model, name, old, names)
-            new_text = _display(model, name, new, names)
-            if old_text == new_text:
-                continue
-            label = (labels or {}).get(name) or model._meta.get_field(name).verbose_name
-            row = HistoryRow(
-                at=record.history_date,
-                who=_who(record),
-                subject=subject(record),
-                field=str(label),
-                old=old_text,
-                new=new_text,
-            )
-            rows.append(((record.history_date, model._meta.model_name, record.history_id), row))
-    return rows
 
 
 def report_history(report: Report) -> list[HistoryRow]:
@@ -124,43 +53,45 @@ def report_history(report: Report) -> list[HistoryRow]:
         "history_user", "entry"
     )
 
-    def methods_changed(before, record):
+    def methods_changed(before: Any | None, record: Any) -> list[Change]:
         old = methods_by_record.get(before.history_id, set()) if before else set()
         new = methods_by_record.get(record.history_id, set())
         if old == new:
             return []
         return [("methods", old, new)]
 
-    entry_names = {"pilot_project": pilot_names, "methods": _SetNames(method_names)}
-    rows = [
-        *_changes(report_records, Report, REPORT_HISTORY_FIELDS, lambda r: _("Rapporten"), {}),
-        *_changes(
-            entry_records,
-            ReportEntry,
-            ReportEntry.ANSWER_FIELDS,
-            lambda r: f"{r.initiative_code} {r.initiative_title}",
-            entry_names,
-            labels={"methods": ReportEntry._meta.get_field("methods").verbose_name},
-            more_changes=methods_changed,
-        ),
-        *_changes(
-            answer_records,
-            PoliticalAnswer,
-            ["answer"],
-            lambda r: _("Politisk spørgsmål %(number)s") % {"number": r.question.number},
-            {},
-        ),
-        *_changes(
-            attachment_records,
-            Attachment,
-            ["original_name"],
-            lambda r: f"{r.entry.initiative_code} {r.entry.initiative_title}",
-            {},
-            labels={"original_name": _("Bilag")},
-        ),
-    ]
-    rows.sort(key=lambda item: item[0], reverse=True)
-    return [row for _key, row in rows]
+    def method_list(ids: set[int]) -> str:
+        return ", ".join(sorted(method_names.get(pk, str(pk)) for pk in ids))
+
+    return newest_first(
+        [
+            *history_rows(report_records, Report, REPORT_HISTORY_FIELDS, lambda r: _("Rapporten")),
+            *history_rows(
+                entry_records,
+                ReportEntry,
+                ReportEntry.ANSWER_FIELDS,
+                lambda r: f"{r.initiative_code} {r.initiative_title}",
+                shown={
+                    "pilot_project": lambda pk: str(pilot_names.get(pk, pk)),
+                    "methods": method_list,
+                },
+                more_changes=methods_changed,
+            ),
+            *history_rows(
+                answer_records,
+                PoliticalAnswer,
+                ["answer"],
+                lambda r: _("Politisk spørgsmål %(number)s") % {"number": r.question.number},
+            ),
+            *history_rows(
+                attachment_records,
+                Attachment,
+                ["original_name"],
+                lambda r: f"{r.entry.initiative_code} {r.entry.initiative_title}",
+                labels={"original_name": _("Bilag")},
+            ),
+        ]
+    )
 
 
 ROUND_HISTORY_FIELDS = ["title", "opens_on", "deadline", "introduction"]
@@ -176,26 +107,21 @@ def round_history(round_: ReportingRound) -> list[HistoryRow]:
     question_records = PoliticalQuestion.history.filter(round_id=round_.pk).select_related(
         "history_user"
     )
-    rows = [
-        *_changes(round_records, ReportingRound, ROUND_HISTORY_FIELDS, lambda r: _("Runden"), {}),
-        *_changes(
-            question_records,
-            PoliticalQuestion,
-            ["text"],
-            lambda r: _("Politisk spørgsmål %(number)s") % {"number": r.number},
-            {},
-        ),
-    ]
-    rows.sort(key=lambda item: item[0], reverse=True)
-    return [row for key, row in rows if since is not None and key[0] > since]
+    rows = newest_first(
+        [
+            *history_rows(
+                round_records, ReportingRound, ROUND_HISTORY_FIELDS, lambda r: _("Runden")
+            ),
+            *history_rows(
+                question_records,
+                PoliticalQuestion,
+                ["text"],
+                lambda r: _("Politisk spørgsmål %(number)s") % {"number": r.number},
+            ),
+        ]
+    )
+    return [row for row in rows if since is not None and row.at > since]
 
 
-class _SetNames(dict):
-    """Turns a set of method ids into their names, for the methods row."""
-
-    def get(self, value, default=None):
-        return ", ".join(sorted(dict.get(self, v, str(v)) for v in value))
-
-
-def _methods_through():
+def _methods_through() -> Any:
     return ReportEntry.history.model._meta.get_field("historicalreportentry_methods").related_model

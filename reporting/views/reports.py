@@ -24,6 +24,7 @@ from core.uploads import (
     attachment_too_large_message,
     declared_length,
 )
+from core.views import run_service, show_refusal
 from reporting.forms.reports import (
     EntryForm,
     ReportEditForm,
@@ -340,19 +341,16 @@ def _attachment_upload(
             reason = {"reason": message}
             messages.error(request, _("Filen blev ikke vedhæftet: %(reason)s") % reason)
         return redirect(_entry_anchor(report, entry))
-    try:
-        attachment = attachment_services.attachment_add(
+    run_service(
+        request,
+        lambda: attachment_services.attachment_add(
             actor=request.user, entry=entry, upload=form.cleaned_data["file"]
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+        ),
+        lambda attachment: (
             _("%(name)s er vedhæftet %(code)s.")
-            % {"name": attachment.original_name, "code": entry.initiative_code},
-        )
+            % {"name": attachment.original_name, "code": entry.initiative_code}
+        ),
+    )
     return redirect(_entry_anchor(report, entry))
 
 
@@ -403,7 +401,7 @@ def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 for message in error.messages:
                     messages.error(request, message)
                 return redirect(report)
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -419,15 +417,12 @@ def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible(request, pk)
     _check_reviewable(request, report)
-    try:
-        services.report_approve(actor=request.user, report=report)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+    run_service(
+        request,
+        lambda: services.report_approve(actor=request.user, report=report),
+        lambda _report: (
             _("Rapporten fra %(municipality)s er godkendt.")
-            % {"municipality": report.municipality.name},
-        )
+            % {"municipality": report.municipality.name}
+        ),
+    )
     return redirect(report)

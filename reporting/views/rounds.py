@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from commitments.models import Framework
-from core.views import run_service
+from core.views import run_service, show_refusal
 from reporting.forms.rounds import (
     ExtendDeadlineForm,
     RoundForm,
@@ -94,7 +94,7 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 questions=questions.questions(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -138,7 +138,7 @@ def round_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 questions=questions.questions(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Ændringerne i runden er gemt."))
             if round_.is_open and data["deadline"] != round_.deadline:
@@ -250,7 +250,7 @@ def report_extend_deadline_form(request: AuthenticatedHttpRequest, pk: int) -> H
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -120,7 +120,7 @@ def _overview_figures(dashboard: DashboardContext) -> selectors.Overview:
             round_=dashboard.round,
             rounds=dashboard.rounds,
             statuses=dashboard.statuses,
-            entries=dashboard.filters.qs,
+            summaries=dashboard.filters.summaries,
         ),
     )
 
@@ -334,7 +334,9 @@ def trend(request: HttpRequest, slug: str) -> HttpResponse:
         dashboard.rounds,
         dashboard.key(),
         lambda: selectors.area_trends(
-            rounds=dashboard.rounds, statuses=dashboard.statuses, entries=dashboard.filters.qs
+            rounds=dashboard.rounds,
+            statuses=dashboard.statuses,
+            summaries=dashboard.filters.summaries,
         ),
     )
     context = {**dashboard.as_dict(), "trends": trends, "max_level": 4}

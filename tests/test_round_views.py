@@ -115,9 +115,9 @@ def test_round_list_query_count_is_constant(client, django_assert_num_queries):
     ReportingRoundFactory(framework=round_.framework)
 
     def count():
-        # session, user, memberships; rounds with their counts (one annotated query);
-        # "may create" (adopted frameworks)
-        with django_assert_num_queries(5):
+        # session, user (memberships in memory since the sign-in); rounds with their counts
+        # (one annotated query); "may create" (adopted frameworks)
+        with django_assert_num_queries(4):
             response = client.get(reverse("reporting:round_list"))
         assert response.status_code == HTTPStatus.OK
         return response.content.decode().count('class="list-group-item"')

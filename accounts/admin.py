@@ -29,22 +29,6 @@ class MembershipInline(KKRScopedMixin, admin.TabularInline):
     def scope_queryset(self, queryset: QuerySet[Any], kkr_ids: frozenset[int]) -> QuerySet[Any]:
         return queryset.filter(_memberships_in(kkr_ids))
 
-    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        previous = Membership.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        for user_id in {obj.user_id, previous} - {None}:
-            memberships_changed(user_id=user_id)
-
-    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        super().delete_model(request, obj)
-        memberships_changed(user_id=obj.user_id)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        user_ids = set(queryset.values_list("user_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for user_id in user_ids:
-            memberships_changed(user_id=user_id)
-
 
 @admin.register(User)
 class UserAdmin(KKRScopedAdmin, DjangoUserAdmin):
@@ -99,8 +83,9 @@ class MembershipAdmin(KKRScopedAdmin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         previous = Membership.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first()
         super().save_model(request, obj, form, change)
-        for user_id in {obj.user_id, previous} - {None}:
-            memberships_changed(user_id=user_id)
+        memberships_changed(user_id=obj.user_id)
+        if previous is not None and previous != obj.user_id:
+            memberships_changed(user_id=previous)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         super().delete_model(request, obj)

@@ -31,6 +31,7 @@ from urllib.parse import quote
 from django import template
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template import Engine
 from django.template.context import Context, RequestContext
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -95,7 +96,7 @@ def _header_key(context: Context, request: HttpRequest, current: str) -> tuple:
 
 
 def _render(context: Context, name: str, extra: dict[str, Any]) -> str:
-    engine = context.template.engine if context.template else template.engines["django"].engine
+    engine = context.template.engine if context.template else Engine.get_default()
     return engine.get_template(name).render(Context({**context.flatten(), **extra}))
 
 
@@ -138,7 +139,7 @@ def header_for(request: HttpRequest) -> str:
 
 @functools.cache
 def _header_template() -> Any:
-    return template.engines["django"].engine.from_string("{% load layout %}{% site_header %}")
+    return Engine.get_default().from_string("{% load layout %}{% site_header %}")
 
 
 @register.simple_tag(takes_context=True)

@@ -42,8 +42,8 @@ from core.memo import memo
 register = template.Library()
 
 # A header per (user, memberships, language, section): a few hundred users in a handful of
-# sections. Organisation names in it (from the memberships) are read again after an hour.
-_headers = memo(max_entries=5000, max_age=3600)
+# sections. Organisation names in it (from the memberships) are read again after 5 minutes.
+_headers = memo(max_entries=5000, max_age=300)
 _footers = memo(max_entries=20)
 
 CSRF_MARKER = mark_safe("<!--csrf-token-->")

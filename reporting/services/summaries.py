@@ -20,7 +20,7 @@ from reporting.models import ReportEntry, ReportSummary
 
 def _computed(entries) -> list[ReportSummary]:
     rows = (
-        entries.values("report_id", "initiative_kind", "area_number", "status")
+        entries.values("report_id", "report__round_id", "initiative_kind", "area_number", "status")
         .annotate(
             lines=Count("id"),
             carried_over=Count("id", filter=Q(carried_over_from__isnull=False)),
@@ -28,7 +28,7 @@ def _computed(entries) -> list[ReportSummary]:
         )
         .order_by()
     )
-    return [ReportSummary(**row) for row in rows]
+    return [ReportSummary(round_id=row.pop("report__round_id"), **row) for row in rows]
 
 
 @transaction.atomic

@@ -18,11 +18,12 @@ from core.memo import memo
 _SCOPE_ATTRIBUTE = "_portal_scope"
 _MEMBERSHIPS_ATTRIBUTE = "_portal_memberships"
 # (user id, memberships_version) -> the memberships, and -> the scope built from them. The
-# version covers every change of a membership; the memberships also carry their organisations'
-# names (shown in the header), which the back office may change: those are read again after
-# at most five minutes.
+# version covers every change of a membership; both are read again after at most five minutes
+# all the same, for what it does not cover: the organisations' names shown beside the
+# memberships, which the back office may change, and a full save of a user row that writes
+# back a version read just before a membership changed (decision 29).
 _memberships_memo = memo(max_age=300)
-_scope_memo = memo()
+_scope_memo = memo(max_age=300)
 
 
 @dataclass(frozen=True)

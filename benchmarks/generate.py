@@ -41,6 +41,7 @@ def main(out_path: str) -> None:
     from commitments.models import Framework, Initiative, InitiativeBlock, StrategicArea
     from municipalities.models import KKR, Municipality
     from reporting.models import Report, ReportEntry, ReportingRound
+    from reporting.services.summaries import summaries_rebuild
     from twofactor.signals import HAS_DEVICE_SESSION_KEY, REQUIRED_SESSION_KEY
 
     started = time.monotonic()
@@ -244,6 +245,9 @@ def main(out_path: str) -> None:
             "pages": pages(h_framework, h_towns[0].code, mandatory[0].code),
             "sessions": sessions_for(h_secretariat),
         }
+
+    # Bulk-created entries bypass the services, which keep the reports' summaries.
+    summaries_rebuild()
 
     os.makedirs(os.path.dirname(out_path) or ".", exist_ok=True)
     with open(out_path, "w", encoding="utf-8") as handle:

@@ -4,10 +4,13 @@
 # Builds a PostgreSQL database `psykiatriportalen_bench` from scratch (98-municipality synthetic
 # KKR with 20 rounds × 60 initiatives, plus 3 rounds for the Hovedstaden demo framework), serves
 # the portal with gunicorn under production settings, and measures every dashboard page with
-# wrk next to two references served by the same gunicorn: a static file of the heat map's size
-# and a bare page with the heat map's cells from one SQL query. Warm (Redis cache kept) and
-# cold (DASHBOARD_CACHE_SECONDS=0: every figure computed on every request) are separate runs.
-# Writes docs/performance-results.md and prints it. Traffic goes to 127.0.0.1 only.
+# wrk next to the references served by the same gunicorn: the floor (a signed-in page with a
+# fixed body), the chrome (base.html around an empty page), a static file of the heat map's
+# size and a bare page with the heat map's cells from one SQL query. Warm (Redis cache kept)
+# and cold (DASHBOARD_CACHE_SECONDS=0: every figure and page computed on every request) are
+# separate runs. The targets are the issue's ratios between pages of the same run (chrome /
+# floor, warm and cold pages / chrome; benchmarks/report.py). Writes docs/performance-results.md
+# and prints it. Traffic goes to 127.0.0.1 only.
 #
 # Knobs (environment): DURATION=15s  CONNECTIONS=10  THREADS=2  WORKERS=2  MODES="warm cold"
 #   DATASETS="kkr98 hovedstaden"  PAGES="static floor chrome bare overview heat_map trend changes municipality

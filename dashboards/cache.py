@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -27,6 +28,7 @@ from django.utils.translation import get_language
 
 from accounts.models import User
 from accounts.permissions import get_scope, is_administrator
+from core.memo import memo
 from core.templatetags.layout import CSRF_MARKER, HEADER_MARKER, header_for
 from reporting.models import ReportingRound
 
@@ -82,12 +84,18 @@ def _viewer(user: User | AnonymousUser) -> tuple:
     scope = get_scope(user)
     return (
         is_administrator(user),
-        sorted(scope.secretariat_kkr_ids),
-        sorted(scope.coordinator_municipality_ids),
-        sorted(scope.politician_kkr_ids),
-        sorted(scope.politician_municipality_ids),
-        sorted(scope.municipality_kkr_ids),
+        tuple(sorted(scope.secretariat_kkr_ids)),
+        tuple(sorted(scope.coordinator_municipality_ids)),
+        tuple(sorted(scope.politician_kkr_ids)),
+        tuple(sorted(scope.politician_municipality_ids)),
+        tuple(sorted(scope.municipality_kkr_ids)),
     )
+
+
+# (viewer, slug) -> the SQL of the key's query. Building and compiling that queryset (the
+# scoped rule, two tables, thirteen columns) cost ~1.7 ms of Python, three times its run in
+# PostgreSQL, on every kept page; the SQL depends on nothing but the viewer's scope and slug.
+_key_queries = memo(max_entries=1000)
 
 
 # The framework and every framework it revises, followed back through revision_of.
@@ -110,11 +118,9 @@ def _lineage(slug: str) -> RawSQL:
     return RawSQL(_LINEAGE_SQL, [slug])  # noqa: S611  # nosec B611
 
 
-def page_key(request: HttpRequest, *, page: str, slug: str) -> str | None:
-    """The key of the page's body for this viewer; None when the viewer sees no round of the
-    framework (the page answers 404 then)."""
-    rounds = list(
-        ReportingRound.objects.visible_to(request.user)
+def _rounds_query(user: User | AnonymousUser, slug: str) -> tuple[str, tuple]:
+    return (
+        ReportingRound.objects.visible_to(user)
         .filter(framework_id__in=_lineage(slug))
         .exclude(status=ReportingRound.Status.DRAFT)
         .order_by("-opens_on", "pk")
@@ -133,10 +139,23 @@ def page_key(request: HttpRequest, *, page: str, slug: str) -> str | None:
             "framework__updated_at",
             "framework__pilots_version",
         )
+        .query.sql_with_params()
     )
+
+
+def page_key(request: HttpRequest, *, page: str, slug: str) -> str | None:
+    """The key of the page's body for this viewer; None when the viewer sees no round of the
+    framework (the page answers 404 then)."""
+    viewer = _viewer(request.user)
+    sql, params = _key_queries.get_or_compute(
+        (viewer, slug), lambda: _rounds_query(request.user, slug)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rounds = cursor.fetchall()
     if not rounds:
         return None
-    raw = repr((page, get_language(), request.get_full_path(), _viewer(request.user), rounds))
+    raw = repr((page, get_language(), request.get_full_path(), viewer, rounds))
     return "dashboards:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

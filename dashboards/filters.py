@@ -24,7 +24,7 @@ from commitments.models import Framework, Initiative
 from dashboards.widgets import CheckboxDropdown, CompactSelect
 from municipalities.models import Municipality
 from pilots.models import PilotParticipation, PilotProject
-from reporting.models import ReportEntry, ReportingRound
+from reporting.models import ReportEntry, ReportingRound, ReportSummary
 
 # ?type=: the initiatives shown; None shows both kinds.
 KINDS = {"forpligtende": Initiative.Kind.MANDATORY, "pilot": Initiative.Kind.PILOT, "alle": None}
@@ -218,6 +218,13 @@ class DashboardFilter(django_filters.FilterSet):
         """The field's valid value, or its default (also for a field this page lacks)."""
         self.form.is_valid()  # validates once; cleaned_data then holds the defaults too
         return self.form.cleaned_data.get(name, self.defaults.get(name))
+
+    @property
+    def summaries(self) -> QuerySet[ReportSummary]:
+        """The reports' summaries narrowed as `qs` narrows the report lines: every filter that
+        narrows lines names a field the summary has too (area, kind, status, municipality)."""
+        self.form.is_valid()
+        return self.filter_queryset(ReportSummary.objects.all())
 
     @property
     def round(self) -> ReportingRound:

@@ -18,10 +18,13 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    F,
     FloatField,
+    Max,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     TextField,
     Value,
     When,
@@ -40,6 +43,7 @@ from reporting.models import (
     Report,
     ReportEntry,
     ReportingRound,
+    ReportSummary,
 )
 
 if TYPE_CHECKING:
@@ -223,10 +227,12 @@ def round_overview(
     round_: ReportingRound,
     rounds: list[ReportingRound],
     statuses: tuple[str, ...],
-    entries: QuerySet[ReportEntry],
+    summaries: QuerySet[ReportSummary],
 ) -> Overview:
     """Submissions, the share at each status level per area, change since last round; the
-    areas' bars count the report lines in `entries` (the page's filters).
+    areas' bars count the report lines summarised in `summaries` (the page's filters applied
+    to the reports' summaries, `DashboardFilter.summaries`: a few rows per report instead of
+    every line).
 
     Every line of the round is in its area's bar: lines of reports that do not count yet
     (not submitted) are a segment of their own, so a round in progress never draws full bars.
@@ -247,7 +253,7 @@ def round_overview(
             counted_in[round_id].add(municipality_id)
     both = counted_in[round_.pk] & counted_in[before.pk] if before else set()
     rows = (
-        entries.filter(report__round_id__in=round_ids, initiative_kind=Initiative.Kind.MANDATORY)
+        summaries.filter(round_id__in=round_ids, initiative_kind=Initiative.Kind.MANDATORY)
         .annotate(
             counted=Case(
                 When(report__status__in=statuses, then=Value(True)),
@@ -269,7 +275,7 @@ def round_overview(
             "counted",
             "compared",
         )
-        .annotate(n=Count("id"), carried=Count("id", filter=Q(carried_over_from__isnull=False)))
+        .annotate(n=Sum("lines"), carried=Sum("carried_over"))
         .order_by()
     )
     titles: dict[int, str] = {}
@@ -691,22 +697,31 @@ class AreaTrend:
 
 
 def area_trends(
-    *, rounds: list[ReportingRound], statuses: tuple[str, ...], entries: QuerySet[ReportEntry]
+    *,
+    rounds: list[ReportingRound],
+    statuses: tuple[str, ...],
+    summaries: QuerySet[ReportSummary],
 ) -> list[AreaTrend]:
     """The average status level per strategic area in every round, oldest round first, over
-    the report lines in `entries` (the page's filters)."""
+    the report lines summarised in `summaries` (the page's filters applied to the reports'
+    summaries: for 20 rounds of 98 reports some 33,000 rows instead of 117,600 lines)."""
     rows = (
-        entries.filter(
-            report__round__in=rounds,
+        summaries.filter(
+            round__in=rounds,
             report__status__in=statuses,
             initiative_kind=Initiative.Kind.MANDATORY,
             status__isnull=False,
         )
-        .values("report__round_id", "area_number", "area_title")
-        .annotate(avg=Avg(Cast("status", FloatField())), n=Count("id"))
+        .values("report__round_id", "area_number")
+        .annotate(
+            levels=Sum(F("status") * F("lines")), n=Sum("lines"), area_title=Max("area_title")
+        )
         .order_by()
     )
-    figures = {(r["report__round_id"], r["area_number"]): r for r in rows}
+    figures = {
+        (r["report__round_id"], r["area_number"]): {"avg": r["levels"] / r["n"], "n": r["n"]}
+        for r in rows
+    }
     titles = {r["area_number"]: r["area_title"] for r in rows}
     ordered = sorted(rounds, key=lambda r: r.opens_on)
     trends = []

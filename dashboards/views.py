@@ -128,7 +128,7 @@ def _overview_figures(dashboard: DashboardContext) -> selectors.Overview:
             round_=dashboard.round,
             rounds=dashboard.rounds,
             statuses=dashboard.statuses,
-            entries=dashboard.filters.qs,
+            summaries=dashboard.filters.summaries,
         ),
     )
 
@@ -371,7 +371,9 @@ def trend(request: HttpRequest, slug: str) -> HttpResponse:
         dashboard.key(),
         lambda: lineage.trends_across_revisions(
             selectors.area_trends(
-                rounds=dashboard.rounds, statuses=dashboard.statuses, entries=dashboard.filters.qs
+                rounds=dashboard.rounds,
+                statuses=dashboard.statuses,
+                summaries=dashboard.filters.summaries,
             ),
             earlier=earlier,
             rounds=dashboard.rounds,

@@ -18,7 +18,7 @@ from dashboards import selectors as figures
 from meetings.models import AgendaItem
 from municipalities.models import Municipality
 from pilots.models import PilotProject
-from reporting.models import PoliticalAnswer, ReportEntry, ReportingRound
+from reporting.models import PoliticalAnswer, ReportEntry, ReportingRound, ReportSummary
 
 STATUSES = figures.counted_statuses(include_drafts=False)
 
@@ -198,7 +198,7 @@ def meeting_report(
     framework = Framework.objects.select_related("kkr").get(pk=round_.framework_id)
     rounds = report_rounds(framework)
     overview = figures.round_overview(
-        round_=round_, rounds=rounds, statuses=STATUSES, entries=_entries()
+        round_=round_, rounds=rounds, statuses=STATUSES, summaries=ReportSummary.objects.all()
     )
     grid = figures.heat_map(
         round_=round_,

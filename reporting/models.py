@@ -540,3 +540,49 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.get_action_display()}"
+
+
+class ReportSummary(models.Model):
+    """How many of a report's lines stand at each level, per area and kind of initiative.
+
+    Derived data, never written by hand: `reporting.services.summaries.summaries_refresh`
+    recomputes a report's rows from its entries in the same transaction as every write of
+    entries (through `results_changed`, which every such service calls), and the
+    `rebuild_summaries` command recomputes all of them. The dashboards' area figures (overview,
+    trend) read these few rows instead of every line of every report
+    (docs/decisions/0029-what-every-page-pays.md).
+    """
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("rapport")
+    )
+    # The report's round, which never changes: a dashboard reads a round's rows by this index
+    # instead of joining every report first.
+    round = models.ForeignKey(
+        ReportingRound, on_delete=models.CASCADE, related_name="+", verbose_name=_("runde")
+    )
+    initiative_kind = models.CharField(
+        _("indsatstype"), max_length=10, choices=Initiative.Kind.choices
+    )
+    area_number = models.PositiveSmallIntegerField(_("områdenummer"))
+    area_title = models.CharField(_("område"), max_length=255)
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=ReportEntry.ImplementationStatus.choices, null=True, blank=True
+    )
+    lines = models.PositiveIntegerField(_("linjer"))
+    # Of those, lines whose answer is still the one carried over from an earlier round.
+    carried_over = models.PositiveIntegerField(_("overførte linjer"))
+
+    class Meta:
+        verbose_name = _("rapportoversigt")
+        verbose_name_plural = _("rapportoversigter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "initiative_kind", "area_number", "status"],
+                nulls_distinct=False,
+                name="report_summary_unique_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.area_number}, {self.status}: {self.lines}"

@@ -38,6 +38,7 @@ from notifications.models import ReminderSent
 from pilots.models import PilotParticipation, PilotProject
 from pilots.services import pilots_changed
 from reporting.models import Attachment, PoliticalQuestion, Report, ReportEntry, ReportingRound
+from reporting.services.summaries import summaries_refresh
 
 TEST_PASSWORD = "Korrekt-Hest-Batteri-42"
 
@@ -100,6 +101,7 @@ class MembershipFactory(DjangoModelFactory):
         # As every service that writes a membership does (accounts.services).
         if create:
             memberships_changed(user_id=obj.user_id)
+            obj.user.refresh_from_db(fields=["memberships_version"])
 
     class Params:
         secretariat = factory.Trait(
@@ -257,6 +259,7 @@ class ReportFactory(DjangoModelFactory):
 class ReportEntryFactory(DjangoModelFactory):
     class Meta:
         model = ReportEntry
+        skip_postgeneration_save = True
 
     report = factory.SubFactory(ReportFactory)
     initiative = factory.SubFactory(InitiativeFactory)
@@ -268,6 +271,12 @@ class ReportEntryFactory(DjangoModelFactory):
     area_title = factory.LazyAttribute(lambda o: o.initiative.block.area.title)
     block_title = factory.LazyAttribute(lambda o: o.initiative.block.title)
     position = factory.Sequence(lambda n: n + 1)
+
+    @factory.post_generation
+    def summaries_refresh(obj, create, extracted, **kwargs):
+        # As every service that writes entries does (reporting.services.rounds.results_changed).
+        if create:
+            summaries_refresh(report_ids=[obj.report_id])
 
 
 class AttachmentFactory(DjangoModelFactory):

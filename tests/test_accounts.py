@@ -214,9 +214,9 @@ def test_user_list_query_count(client, secretariat, reference_data, django_asser
     for code in [101, 147, 151, 153, 155]:
         MembershipFactory(municipality_id=code)
     client.force_login(secretariat)
-    # session, user, the user's memberships (scope and header), users, their visible
-    # memberships (prefetch)
-    with django_assert_num_queries(5):
+    # session, user (the user's memberships, for scope and header, are in memory since the
+    # sign-in), users, their visible memberships (prefetch)
+    with django_assert_num_queries(4):
         response = client.get(reverse("accounts:user_list"))
     assert response.status_code == HTTPStatus.OK
 

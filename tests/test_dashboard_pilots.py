@@ -290,11 +290,11 @@ def test_query_count_does_not_grow_with_projects_or_municipalities(
         )
     client.force_login(secretariat if viewer == "secretariat" else politician_of(framework))
 
-    # session, user, memberships, the page's key (dashboards/cache.py), framework, rounds,
-    # participation; the filter form's areas and municipalities; pilot initiatives, projects
-    # with their initiative and lead, their participations with municipality (prefetch), the
-    # KKR's municipalities
-    with django_assert_num_queries(7 + 2 + 4):
+    # session, user (memberships in memory since the sign-in), the page's key
+    # (dashboards/cache.py), framework, rounds, participation; the filter form's areas and
+    # municipalities; pilot initiatives, projects with their initiative and lead, their
+    # participations with municipality (prefetch), the KKR's municipalities
+    with django_assert_num_queries(6 + 2 + 4):
         response = client.get(url(framework))
 
     assert response.status_code == HTTPStatus.OK

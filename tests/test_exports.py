@@ -458,9 +458,9 @@ def test_round_export_queries_do_not_grow_with_rows(
     client.force_login(secretariat)
     url = reverse("exports:round_csv", args=[open_round.slug])
 
-    # session, user, memberships; the round; the filters' areas and municipalities (the
-    # dashboards' choices); the methods of the entries; the entries.
-    with django_assert_num_queries(8):
+    # session, user (memberships in memory since the sign-in); the round; the filters' areas
+    # and municipalities (the dashboards' choices); the methods of the entries; the entries.
+    with django_assert_num_queries(7):
         response = client.get(url)
         rows = csv_rows(response)
 
@@ -471,10 +471,10 @@ def test_round_workbook_queries(states, open_round, secretariat, client, django_
     client.force_login(secretariat)
     url = reverse("exports:round_xlsx", args=[open_round.slug])
 
-    # session, user, memberships; the round; the filters' areas and municipalities; entries:
-    # methods, rows; answers; pilot projects (none, so no participations); the follow-up's
-    # reports.
-    with django_assert_num_queries(11):
+    # session, user (memberships in memory since the sign-in); the round; the filters' areas
+    # and municipalities; entries: methods, rows; answers; pilot projects (none, so no
+    # participations); the follow-up's reports.
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.status_code == HTTPStatus.OK

@@ -368,9 +368,9 @@ def test_the_history_page_queries_do_not_grow_with_changes(
     client.force_login(foreign_secretariat)
     url = reverse("commitments:framework_history", args=[draft.slug])
 
-    # session, user, memberships, framework; framework, goal, area, block, method,
-    # initiative and initiative-method history
-    with django_assert_num_queries(11):
+    # session, user (memberships in memory since the sign-in), framework; framework, goal,
+    # area, block, method, initiative and initiative-method history
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.status_code == HTTPStatus.OK
@@ -662,10 +662,10 @@ def test_the_editor_page_reads_a_fixed_number_of_queries(
     client.force_login(foreign_secretariat)
     url = reverse("commitments:framework_editor", args=[draft.slug])
 
-    # session, user, memberships, framework; goals; areas, their blocks, the blocks'
-    # initiatives and the initiatives' methods; the number of methods; the initiatives'
-    # origins in proposals (calls, through commitments.origins)
-    with django_assert_num_queries(11):
+    # session, user (memberships in memory since the sign-in), framework; goals; areas, their
+    # blocks, the blocks' initiatives and the initiatives' methods; the number of methods; the
+    # initiatives' origins in proposals (calls, through commitments.origins)
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.status_code == HTTPStatus.OK

@@ -227,14 +227,15 @@ def test_an_unfinished_job_has_no_file_to_download(client, coordinator):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_the_progress_partial_polled_every_second_costs_four_queries(
+def test_the_progress_partial_polled_every_second_costs_three_queries(
     client, coordinator, django_assert_num_queries
 ):
     job = Job.objects.create(kind="tests.count", created_by=coordinator)
     client.force_login(coordinator)
 
-    # The session, its user, the user's memberships (whether a second factor is required:
-    # a role granted during the session counts at once, decision 14), and the job.
-    with django_assert_num_queries(4):
+    # The session, its user (the user's memberships, which say whether a second factor is
+    # required, are in memory since the sign-in; a role granted during the session bumps
+    # their version and counts at once, decision 14), and the job.
+    with django_assert_num_queries(3):
         response = client.get(reverse("jobs:job_progress", kwargs={"pk": job.pk}))
     assert response.status_code == HTTPStatus.OK

@@ -9,6 +9,7 @@ from django.contrib.messages import INFO
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest
+from django.test import Client
 from django.urls import reverse
 
 from accounts import services as account_services
@@ -237,3 +238,23 @@ def test_pages_are_computed_and_not_kept_when_the_cache_drops_everything(client,
     assert [r.status_code for r in responses] == [HTTPStatus.OK, HTTPStatus.OK]
     assert all("dashboards/overview.html" in [t.name for t in r.templates] for r in responses)
     assert User.objects.get(pk=secretariat.pk).get_full_name() in responses[1].content.decode()
+
+
+def test_a_role_removed_in_the_admin_is_gone_from_the_next_page(
+    client, superuser, coordinator, own_municipality
+):
+    url = reverse("commitments:framework_list")
+    client.force_login(coordinator)
+    assert str(own_municipality) in client.get(url).content.decode()  # kept in memory now
+    membership = coordinator.memberships.get()
+    admin = Client()
+    admin.force_login(superuser)
+
+    response = admin.post(
+        reverse("admin:accounts_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    html = client.get(url).content.decode()
+    assert str(Membership.Role.COORDINATOR.label) not in html
+    assert reverse("reporting:round_list") not in html

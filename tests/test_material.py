@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from jobs.models import Job
 from material.models import AgendaPaper, MeetingMaterial
 from reporting.models import PoliticalAnswer, Report, ReportEntry, ReportingRound
+from reporting.services.summaries import summaries_rebuild
 from tests.factories import AgendaItemFactory, MeetingFactory, PilotParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,7 @@ def reported(open_round):
         ReportEntry.objects.filter(report=reports[code], initiative_code="1.F1").update(
             status=3, narrative=f"Tekst fra {code}"
         )
+    summaries_rebuild()  # as every service that writes entries keeps them
     PoliticalAnswer.objects.filter(report=reports[APPROVED]).update(answer="Vi arbejder videre.")
     PoliticalAnswer.objects.filter(report=reports[DRAFT]).update(answer="Hemmeligt kladdesvar.")
     return reports
@@ -361,6 +363,7 @@ def test_the_report_tells_reports_not_submitted_from_unanswered_lines(
     ReportEntry.objects.filter(report=reported[APPROVED], initiative_code="1.F1").update(
         status=None
     )
+    summaries_rebuild()
     pages = []
 
     class Capture:

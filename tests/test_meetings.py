@@ -517,9 +517,10 @@ def test_group_page_queries_do_not_grow(
 ):
     _grow(group, meeting, count)
     client.force_login(kl_secretariat)
-    # session, user, memberships, meeting scope (member and staff ids in one union), group
-    # with owner, members with users, KKRs and municipalities, KKRs for the seats, meetings
-    with django_assert_num_queries(8):
+    # session, user (the memberships are in memory since the sign-in), meeting scope (member
+    # and staff ids in one union), group with owner, members with users, KKRs and
+    # municipalities, KKRs for the seats, meetings
+    with django_assert_num_queries(7):
         response = client.get(group.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
 
@@ -530,9 +531,9 @@ def test_meeting_page_queries_do_not_grow(
 ):
     _grow(meeting.group, meeting, count)
     client.force_login(kl_secretariat)
-    # session, user, memberships, meeting scope, meeting with group and owner, proposals with
-    # proposers and items, items with rounds, attachments
-    with django_assert_num_queries(8):
+    # session, user (memberships in memory since the sign-in), meeting scope, meeting with
+    # group and owner, proposals with proposers and items, items with rounds, attachments
+    with django_assert_num_queries(7):
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
 
@@ -543,8 +544,9 @@ def test_group_list_queries_do_not_grow(
 ):
     _grow(group, meeting, count)
     client.force_login(member)
-    # session, user, memberships, meeting scope, groups with owners, upcoming meetings
-    with django_assert_num_queries(6):
+    # session, user (memberships in memory since the sign-in), meeting scope, groups with
+    # owners, upcoming meetings
+    with django_assert_num_queries(5):
         response = client.get(reverse("meetings:group_list"))
     assert response.status_code == HTTPStatus.OK
 
@@ -555,7 +557,8 @@ def test_tasks_page_queries_do_not_grow_with_meetings(
 ):
     _grow(group, meeting, count)
     client.force_login(member)
-    # session, user, memberships, meeting scope, upcoming meetings with groups
-    with django_assert_num_queries(5):
+    # session, user (memberships in memory since the sign-in), meeting scope, upcoming
+    # meetings with groups
+    with django_assert_num_queries(4):
         response = client.get(reverse("notifications:tasks"))
     assert response.status_code == HTTPStatus.OK

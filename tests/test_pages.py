@@ -173,9 +173,10 @@ def test_home_page_query_count_is_constant(
     FrameworkFactory.create_batch(frameworks)
     client.force_login(coordinator)
 
-    # session, user, memberships; the coordinator's tasks: open reports with round and
-    # municipality, invitations with projects; the frameworks with their KKR
-    with django_assert_num_queries(6):
+    # session, user (memberships in memory since the sign-in); the coordinator's tasks: open
+    # reports with round and municipality, invitations with projects; the frameworks with
+    # their KKR
+    with django_assert_num_queries(5):
         response = client.get(reverse("home"))
 
     assert response.status_code == HTTPStatus.OK

@@ -440,10 +440,10 @@ def test_pilot_list_query_count_is_constant(
         for other in municipalities[number + 1 :]:
             PilotParticipationFactory(project=project, municipality=other)
     client.force_login(politician)
-    # session, user, memberships; projects with initiative, framework, KKR, area and lead;
-    # participations with municipalities (prefetch); the filter form's frameworks and
-    # initiatives
-    with django_assert_num_queries(7):
+    # session, user (memberships in memory since the sign-in); projects with initiative,
+    # framework, KKR, area and lead; participations with municipalities (prefetch); the
+    # filter form's frameworks and initiatives
+    with django_assert_num_queries(6):
         response = client.get(reverse("pilots:pilot_list"))
     assert response.status_code == HTTPStatus.OK
 
@@ -472,8 +472,9 @@ def test_pilot_page_query_count_is_constant(
     client.force_login(coordinator)
 
     # session, user; the project with initiative, framework, KKR, area and lead; its
-    # participations with municipalities; memberships (the scope, read for "is lead")
-    with django_assert_num_queries(5):
+    # participations with municipalities (the scope, read for "is lead", is in memory since
+    # the sign-in)
+    with django_assert_num_queries(4):
         response = client.get(project.get_absolute_url())
 
     assert response.status_code == HTTPStatus.OK

@@ -97,10 +97,11 @@ def test_edit_page_shows_one_area_with_a_contents_list_of_every_line(
 ):
     client.force_login(coordinator)
 
-    # session, user, memberships; report; entries; methods (prefetch); attachments (prefetch);
-    # answers; questions; events; event actors (prefetches shared with the report page);
-    # framework methods; pilot projects (the editable check is a predicate, no query)
-    with django_assert_num_queries(13):
+    # session, user (memberships in memory since the sign-in); report; entries; methods
+    # (prefetch); attachments (prefetch); answers; questions; events; event actors
+    # (prefetches shared with the report page); framework methods; pilot projects (the
+    # editable check is a predicate, no query)
+    with django_assert_num_queries(12):
         response = client.get(_edit_url(own_report, "1"))
 
     assert response.status_code == HTTPStatus.OK
@@ -835,9 +836,9 @@ def test_history_lists_every_change_newest_first_with_who_and_what(
     client.post(_edit_url(own_report, section), data)
     client.force_login(secretariat)
 
-    # session, user, memberships; report; report history; entry history; methods history;
-    # method names; answer history; attachment history
-    with django_assert_num_queries(10):
+    # session, user (memberships in memory since the sign-in); report; report history; entry
+    # history; methods history; method names; answer history; attachment history
+    with django_assert_num_queries(9):
         response = client.get(_history_url(own_report))
 
     assert response.status_code == HTTPStatus.OK
@@ -896,11 +897,11 @@ def test_report_page_query_count_does_not_grow_with_attachments_methods_and_even
     )
     client.force_login(coordinator)
 
-    # session, user, memberships; the report with round, framework, KKR and municipality;
-    # its entries with pilot projects, their methods, their attachments (prefetches); answers,
-    # their questions; events, their actors ("may edit", "may review" and "may see the
-    # history" are predicates over the loaded report: no query)
-    with django_assert_num_queries(11):
+    # session, user (memberships in memory since the sign-in); the report with round,
+    # framework, KKR and municipality; its entries with pilot projects, their methods, their
+    # attachments (prefetches); answers, their questions; events, their actors ("may edit",
+    # "may review" and "may see the history" are predicates over the loaded report: no query)
+    with django_assert_num_queries(10):
         response = client.get(own_report.get_absolute_url())
 
     assert response.status_code == HTTPStatus.OK

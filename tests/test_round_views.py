@@ -115,9 +115,9 @@ def test_round_list_query_count_is_constant(client, django_assert_num_queries):
     ReportingRoundFactory(framework=round_.framework)
 
     def count():
-        # session, user, memberships; rounds with their counts (one annotated query);
-        # "may create" (adopted frameworks)
-        with django_assert_num_queries(5):
+        # session, user (memberships in memory since the sign-in); rounds with their counts
+        # (one annotated query); "may create" (adopted frameworks)
+        with django_assert_num_queries(4):
             response = client.get(reverse("reporting:round_list"))
         assert response.status_code == HTTPStatus.OK
         return response.content.decode().count('class="list-group-item"')
@@ -365,10 +365,10 @@ def test_grid_query_count_is_constant(client, django_assert_num_queries):
         (large, large_secretariat, 29),
     ]:
         client.force_login(secretariat)
-        # session, user, memberships; round with framework and KKR; reports with municipality,
-        # round and last event times (one annotated query); questions; the round's history
-        # and its questions' history
-        with django_assert_num_queries(8):
+        # session, user (memberships in memory since the sign-in); round with framework and
+        # KKR; reports with municipality, round and last event times (one annotated query);
+        # questions; the round's history and its questions' history
+        with django_assert_num_queries(7):
             response = client.get(round_.get_absolute_url())
         assert response.status_code == HTTPStatus.OK
         assert len(_grid_rows(response)) == rows
@@ -632,9 +632,10 @@ def test_round_page_for_a_coordinator_query_count_is_constant(
         )
     client.force_login(coordinator)
 
-    # session, user, memberships; the round with framework and KKR; the round's reports
-    # counted by state; the coordinator's own reports with municipality and round; questions
-    with django_assert_num_queries(7):
+    # session, user (memberships in memory since the sign-in); the round with framework and
+    # KKR; the round's reports counted by state; the coordinator's own reports with
+    # municipality and round; questions
+    with django_assert_num_queries(6):
         response = client.get(open_round.get_absolute_url())
 
     assert response.status_code == HTTPStatus.OK

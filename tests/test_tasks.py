@@ -206,10 +206,10 @@ def test_tasks_query_count_is_constant(
             status=PilotParticipation.Status.INVITED,
         )
     client.force_login(coordinator)
-    # session, user, memberships; open reports with rounds and municipalities; invitations
-    # with projects, leads and initiatives; the meeting scope (groups and secretariats, one
-    # union), which finds no group, so no meetings are read
-    with django_assert_num_queries(6):
+    # session, user (memberships in memory since the sign-in); open reports with rounds and
+    # municipalities; invitations with projects, leads and initiatives; the meeting scope
+    # (groups and secretariats, one union), which finds no group, so no meetings are read
+    with django_assert_num_queries(5):
         response = client.get(TASKS)
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["tasks"].municipalities) == served
@@ -219,9 +219,9 @@ def test_secretariat_tasks_query_count(client, secretariat, framework, django_as
     for year in (2025, 2026):
         _round(framework, deadline=timezone.localdate(), title=f"Runde {year}")
     client.force_login(secretariat)
-    # session, user, memberships; open rounds with counts; the meeting scope and the upcoming
-    # meetings of groups the KKR runs
-    with django_assert_num_queries(6):
+    # session, user (memberships in memory since the sign-in); open rounds with counts; the
+    # meeting scope and the upcoming meetings of groups the KKR runs
+    with django_assert_num_queries(5):
         response = client.get(TASKS)
     assert response.status_code == HTTPStatus.OK
 

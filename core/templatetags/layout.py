@@ -25,13 +25,13 @@ context: the tag then leaves `HEADER_MARKER`, and `header_for` puts the viewer's
 from __future__ import annotations
 
 import functools
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.backends.django import DjangoTemplates
+from django.template import Engine
 from django.template.context import Context, RequestContext
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -42,8 +42,8 @@ from core.memo import memo
 register = template.Library()
 
 # A header per (user, memberships, language, section): a few hundred users in a handful of
-# sections. Organisation names in it (from the memberships) are read again after an hour.
-_headers = memo(max_entries=5000, max_age=3600)
+# sections. Organisation names in it (from the memberships) are read again after 5 minutes.
+_headers = memo(max_entries=5000, max_age=300)
 _footers = memo(max_entries=20)
 
 CSRF_MARKER = mark_safe("<!--csrf-token-->")
@@ -96,7 +96,7 @@ def _header_key(context: Context, request: HttpRequest, current: str) -> tuple:
 
 
 def _render(context: Context, name: str, extra: dict[str, Any]) -> str:
-    engine = context.template.engine if context.template else _django_engine()
+    engine = context.template.engine if context.template else Engine.get_default()
     return engine.get_template(name).render(Context({**context.flatten(), **extra}))
 
 
@@ -139,11 +139,7 @@ def header_for(request: HttpRequest) -> str:
 
 @functools.cache
 def _header_template() -> Any:
-    return _django_engine().from_string("{% load layout %}{% site_header %}")
-
-
-def _django_engine() -> template.Engine:
-    return cast(DjangoTemplates, template.engines["django"]).engine
+    return Engine.get_default().from_string("{% load layout %}{% site_header %}")
 
 
 @register.simple_tag(takes_context=True)

@@ -138,5 +138,5 @@ def report_import_entries(
         )
         for report in reports
     )
-    results_changed(round_id=locked_round.pk)
+    results_changed(round_id=locked_round.pk, report_ids=[report.pk for report in reports])
     return len(entries)

@@ -164,7 +164,7 @@ def report_save(
     locked.started_at = locked.started_at or timezone.now()
     locked.version += 1
     locked.save()
-    results_changed(round_id=locked.round_id)
+    results_changed(round_id=locked.round_id, report_ids=[locked.pk])
     ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SAVED, actor=actor)
     return locked
 
@@ -237,7 +237,7 @@ def report_submit(*, actor: User, report: Report, expected_version: int) -> Repo
     locked.submitted_by = actor
     locked.version += 1
     locked.save()
-    results_changed(round_id=locked.round_id)
+    results_changed(round_id=locked.round_id, report_ids=[locked.pk])
     ReportEvent.objects.create(report=locked, action=ReportEvent.Action.SUBMITTED, actor=actor)
     mail.send(
         to=secretariat_emails(locked.municipality.kkr_id),
@@ -271,7 +271,7 @@ def _review(actor: User, report: Report, *, status: str, action: str, comment: s
     report.return_comment = comment if status == Report.Status.RETURNED else ""
     report.version += 1
     report.save()
-    results_changed(round_id=report.round_id)
+    results_changed(round_id=report.round_id, report_ids=[report.pk])
     ReportEvent.objects.create(report=report, action=action, actor=actor, comment=comment)
     template = (
         "reporting/email/report_returned"

@@ -4,6 +4,7 @@ publish."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from reporting.models import (
     ReportingRound,
 )
 from reporting.permissions import can_manage_round
+from reporting.services.summaries import summaries_refresh
 
 DEFAULT_POLITICAL_QUESTIONS = [
     "Hvordan vil kommunen arbejde med målsætningerne?",
@@ -36,8 +38,11 @@ DEFAULT_POLITICAL_QUESTIONS = [
 ]
 
 
-def results_changed(*, round_id: int) -> None:
-    """Mark the round's results as changed, so that cached dashboard figures are recomputed."""
+def results_changed(*, round_id: int, report_ids: Iterable[int]) -> None:
+    """The one path of every write of a round's reports or their entries: the reports'
+    summaries are recomputed, and the round's results marked as changed, so that cached
+    dashboard figures and pages are recomputed; in the writer's transaction."""
+    summaries_refresh(report_ids=report_ids)
     ReportingRound.objects.filter(pk=round_id).update(results_version=F("results_version") + 1)
 
 
@@ -369,6 +374,7 @@ def round_open(*, actor: User, round_: ReportingRound) -> int:
         ReportEvent(report=report, action=ReportEvent.Action.CREATED, actor=actor)
         for report in reports
     )
+    results_changed(round_id=round_.pk, report_ids=[report.pk for report in reports])
     round_.status = ReportingRound.Status.OPEN
     round_.opened_at = timezone.now()
     round_.save(update_fields=["status", "opened_at", "updated_at"])

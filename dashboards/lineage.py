@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Sum
@@ -21,9 +22,18 @@ from django.utils.translation import gettext
 from accounts.models import User
 from commitments.models import Framework, Initiative
 from commitments.selectors import InitiativeLineage, initiative_lineage
-from dashboards.selectors import AreaTrend, ManyRoadsEntry, ProfileRow, TrendPoint
+from dashboards.selectors import (
+    AreaTrend,
+    ManyRoadsEntry,
+    ProfileRow,
+    TrendPoint,
+    profile_cells,
+)
 from municipalities.models import Municipality
 from reporting.models import ReportEntry, ReportingRound
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -117,12 +127,14 @@ def profile_across_revisions(
         )
     )
     levels: dict[str, dict[int, int | str | None]] = defaultdict(dict)
+    answered_rounds: set[int] = set()
     for round_id, initiative_id, initiative_kind, status, participation in answers:
         mandatory = initiative_kind == Initiative.Kind.MANDATORY
         levels[code_of[initiative_id]][round_id] = status if mandatory else participation or None
-    labels: dict[object, str] = {
-        **{value: str(label) for value, label in ReportEntry.ImplementationStatus.choices},
-        **{value: str(label) for value, label in ReportEntry.Participation.choices},
+        answered_rounds.add(round_id)
+    labels: dict[object, StrOrPromise] = {
+        **dict(ReportEntry.ImplementationStatus.choices),
+        **dict(ReportEntry.Participation.choices),
     }
     ordered = sorted(earlier.rounds, key=lambda r: r.opens_on)
     by_code = {row.code: row for row in rows}
@@ -134,15 +146,16 @@ def profile_across_revisions(
                 title=title,
                 area_number=area_number,
                 kind=initiative_kind,
-                levels=[(r, None, "") for r in sorted(rounds, key=lambda r: r.opens_on)],
+                levels=[
+                    (r, None, gettext("Ikke med i runden"))
+                    for r in sorted(rounds, key=lambda r: r.opens_on)
+                ],
                 kkr_average=None,
             )
     result: list[ProfileRow] = []
     for code in sorted(by_code, key=lambda c: (by_code[c].area_number, c)):
         row = by_code[code]
-        before = [
-            (r, levels[code].get(r.pk), labels.get(levels[code].get(r.pk), "")) for r in ordered
-        ]
+        before = profile_cells(ordered, levels[code], answered_rounds, labels)
         result.append(
             LineageProfileRow(
                 **{**row.__dict__, "levels": [*before, *row.levels]},

@@ -605,6 +605,29 @@ class ProfileRow:
     draft: bool = False
 
 
+def profile_cells(
+    rounds: list[ReportingRound],
+    values: dict[int, int | str | None],
+    answered_rounds: set[int],
+    labels: dict[object, StrOrPromise],
+) -> list[tuple[ReportingRound, int | str | None, str]]:
+    """One profile row's cells, oldest round first: the level (or participation) with its label;
+    None with "Ikke besvaret" for a line the report left open; NOT_SUBMITTED in a round where
+    the municipality's report does not count (not submitted, or not shown to the viewer), so the
+    two never look alike."""
+    cells: list[tuple[ReportingRound, int | str | None, str]] = []
+    for r in rounds:
+        if r.pk in values:
+            value = values[r.pk]
+            label = labels.get(value) if value is not None else gettext("Ikke besvaret")
+            cells.append((r, value, str(label or "")))
+        elif r.pk not in answered_rounds:
+            cells.append((r, NOT_SUBMITTED, gettext("Ikke indsendt")))
+        else:
+            cells.append((r, None, gettext("Ikke med i runden")))
+    return cells
+
+
 def municipality_profile(
     *,
     municipality: Municipality,
@@ -639,9 +662,11 @@ def municipality_profile(
     levels: dict[str, dict[int, int | str | None]] = defaultdict(dict)
     titles: dict[str, tuple[str, int, str]] = {}
     drafted: set[str] = set()
+    answered_rounds: set[int] = set()
     for round_id, report_status, code, title, kind, area_number, status, participation in own:
         mandatory = kind == Initiative.Kind.MANDATORY
         levels[code][round_id] = status if mandatory else participation or None
+        answered_rounds.add(round_id)
         titles.setdefault(code, (title, area_number, kind))
         if drafts is not None and report_status in Report.EDITABLE_STATUSES:
             drafted.add(code)
@@ -671,10 +696,7 @@ def municipality_profile(
                 title=title,
                 area_number=area_number,
                 kind=kind,
-                levels=[
-                    (r, levels[code].get(r.pk), str(labels.get(levels[code].get(r.pk), "")))
-                    for r in ordered_rounds
-                ],
+                levels=profile_cells(ordered_rounds, levels[code], answered_rounds, labels),
                 kkr_average=round(averages[code], 2) if code in averages else None,
                 draft=code in drafted,
             )

@@ -343,6 +343,7 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "table": table,
         "draft_shown": draft_shown,
         "kind": dashboard.filters.kind,
+        "levels": selectors.LEVELS,
         "participations": rendering.participation_legend(),
         "pilots": selectors.municipality_pilots(
             projects=PilotProject.objects.visible_to(request.user),

@@ -576,11 +576,18 @@ class ReportSummary(models.Model):
     class Meta:
         verbose_name = _("rapportoversigt")
         verbose_name_plural = _("rapportoversigter")
+        # One row per cell, an unanswered level (NULL) included: two partial indexes rather
+        # than nulls_distinct=False, which SQLite (make run) cannot enforce.
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "initiative_kind", "area_number", "status"],
-                nulls_distinct=False,
+                condition=models.Q(status__isnull=False),
                 name="report_summary_unique_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "initiative_kind", "area_number"],
+                condition=models.Q(status__isnull=True),
+                name="report_summary_unique_unanswered_cell",
             ),
         ]
 

@@ -480,7 +480,8 @@ def test_others_get_no_draft_data_even_after_the_coordinator_filled_the_cache(
     assert not row.draft
     profile = client.get(pages["municipality"]).context["rows"]
     assert profile
-    assert all(r.levels[-1][1] is None and not r.draft for r in profile)
+    # The coordinator's round says "Ikke indsendt" to everyone else.
+    assert all(r.levels[-1][1] == NOT_SUBMITTED and not r.draft for r in profile)
     # ... and what they are then served (kept whole, dashboards/cache.py) has no draft either.
     for name, url in pages.items():
         html = client.get(url).content.decode()

@@ -349,6 +349,32 @@ def test_municipality_profile_shows_rounds_and_kkr_average(client):
     assert rows[0].kkr_average is not None
 
 
+def test_the_profile_tells_an_unanswered_line_from_a_report_not_submitted(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=2, rounds=2, initiatives=2
+    )
+    first, second = rounds
+    ReportEntry.objects.filter(
+        report__round=first, report__municipality=towns[0], initiative=items[0]
+    ).update(status=None)
+    Report.objects.filter(round=second, municipality=towns[0]).update(status=Report.Status.DRAFT)
+    summaries_rebuild()
+    client.force_login(secretariat)
+
+    response = client.get(reverse("dashboards:municipality", args=[framework.slug, towns[0].code]))
+
+    row = next(r for r in response.context["rows"] if r.code == items[0].code)
+    assert [(level, label) for _round, level, label in row.levels] == [
+        (None, "Ikke besvaret"),
+        ("not_submitted", "Ikke indsendt"),
+    ]
+    page = response.content.decode()
+    assert '<span title="Ikke besvaret">·</span>' in page
+    assert '<span title="Ikke indsendt">–</span>' in page
+    # The legend names both marks.
+    assert page.count("Ikke indsendt</li>") == 1
+
+
 def test_framework_without_rounds_has_no_dashboard(client, secretariat, hovedstaden_framework):
     client.force_login(secretariat)
 

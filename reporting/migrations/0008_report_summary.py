@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'rapportoversigt',
                 'verbose_name_plural': 'rapportoversigter',
-                'constraints': [models.UniqueConstraint(fields=('report', 'initiative_kind', 'area_number', 'status'), name='report_summary_unique_cell', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__isnull', False)), fields=('report', 'initiative_kind', 'area_number', 'status'), name='report_summary_unique_cell'), models.UniqueConstraint(condition=models.Q(('status__isnull', True)), fields=('report', 'initiative_kind', 'area_number'), name='report_summary_unique_unanswered_cell')],
             },
         ),
     ]

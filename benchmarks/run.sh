@@ -99,7 +99,10 @@ stop_gunicorn() {
 trap stop_gunicorn EXIT
 
 start_gunicorn() {  # start_gunicorn <cache seconds> <log name>
-  DASHBOARD_CACHE_SECONDS=$1 "$GUNICORN" portal.wsgi -w "$WORKERS" --threads 1 \
+  # No worker recycling (gunicorn.conf.py restarts a worker every ~2,000 requests): at 300-1,000
+  # requests/s a restart fell inside most 8-second windows, cost its page a second of one of the
+  # two workers, and threw the references about by up to 2x between otherwise equal runs.
+  GUNICORN_MAX_REQUESTS=0 DASHBOARD_CACHE_SECONDS=$1 "$GUNICORN" portal.wsgi -w "$WORKERS" --threads 1 \
     -b 127.0.0.1:$PORT --error-logfile "$OUT/gunicorn-$2.log" &
   GUNICORN_PID=$!
   for _ in $(seq 1 100); do

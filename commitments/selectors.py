@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commitments.models import (
@@ -20,6 +18,7 @@ from commitments.models import (
     OverarchingGoal,
     StrategicArea,
 )
+from core.history import HistoryRow, history_rows, newest_first
 
 
 @dataclass
@@ -67,16 +66,6 @@ def framework_structure(*, framework: Framework) -> list[AreaView]:
     return result
 
 
-@dataclass
-class HistoryRow:
-    at: datetime.datetime
-    who: str
-    subject: str
-    field: str
-    old: str
-    new: str
-
-
 FRAMEWORK_HISTORY_FIELDS = [
     "status",
     "title",
@@ -89,57 +78,6 @@ FRAMEWORK_HISTORY_FIELDS = [
     "adoption_url",
     "revision_of",
 ]
-
-
-def _display(model, name: str, value) -> str:
-    if value in (None, ""):
-        return ""
-    model_field = model._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, datetime.date):
-        return date_format(value, "j. F Y")
-    return str(value)
-
-
-def _rows(
-    records, model, fields, subject, *, more=None, shown=None
-) -> list[tuple[tuple, HistoryRow]]:
-    """One row per changed field: the values a row was made with, each later change, and
-    the values it had when it was deleted."""
-    rows = []
-    attnames = {f: model._meta.get_field(f).attname for f in fields}
-    previous: dict[int, object] = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        previous[record.id] = record
-        # A foreign key's id (attname), as diff_against gives it, not the object it names.
-        if record.history_type == "-":
-            changes = [(f, getattr(record, attnames[f]), None) for f in fields]
-        elif before is None:
-            changes = [(f, None, getattr(record, attnames[f])) for f in fields]
-        else:
-            delta = record.diff_against(before, included_fields=fields)
-            changes = sorted(
-                ((c.field, c.old, c.new) for c in delta.changes), key=lambda c: fields.index(c[0])
-            )
-        if more:
-            changes += more(before, record)
-        user = record.history_user
-        who = (user.get_full_name() or user.email) if user else ""
-        for name, old, new in changes:
-            show = (shown or {}).get(name) or (
-                lambda value, name=name: _display(model, name, value)
-            )
-            old_text, new_text = show(old), show(new)
-            if old_text == new_text:
-                continue
-            label = model._meta.get_field(name).verbose_name
-            row = HistoryRow(
-                record.history_date, who, subject(record), str(label), old_text, new_text
-            )
-            rows.append(((record.history_date, record.history_id), row))
-    return rows
 
 
 def framework_history(framework: Framework) -> list[HistoryRow]:
@@ -190,51 +128,53 @@ def framework_history(framework: Framework) -> list[HistoryRow]:
     def revised(pk) -> str:
         return previous.title if previous is not None and pk == previous.pk else ""
 
-    rows = [
-        *_rows(
-            initiative_records,
-            Initiative,
-            ["code", "kind", "title", "text", "order", "predecessor", "relation"],
-            lambda r: _("Indsats %(code)s") % {"code": r.code},
-            more=methods_changed,
-            shown={"methods": names, "predecessor": predecessor},
-        ),
-        *_rows(
-            framework.history.select_related("history_user"),
-            Framework,
-            FRAMEWORK_HISTORY_FIELDS,
-            lambda r: _("Rammepapiret"),
-            shown={"revision_of": revised},
-        ),
-        *_rows(
-            OverarchingGoal.history.filter(framework_id=framework.pk).select_related(
-                "history_user"
+    return newest_first(
+        [
+            *history_rows(
+                initiative_records,
+                Initiative,
+                ["code", "kind", "title", "text", "order", "predecessor", "relation"],
+                lambda r: _("Indsats %(code)s") % {"code": r.code},
+                more_changes=methods_changed,
+                shown={"methods": names, "predecessor": predecessor},
             ),
-            OverarchingGoal,
-            ["number", "text"],
-            lambda r: _("Overordnet målsætning %(number)s") % {"number": r.number},
-        ),
-        *_rows(
-            area_records,
-            StrategicArea,
-            ["number", "title", "description"],
-            lambda r: _("Område %(number)s") % {"number": r.number},
-        ),
-        *_rows(
-            InitiativeBlock.history.filter(area_id__in=area_ids).select_related("history_user"),
-            InitiativeBlock,
-            ["number", "title"],
-            lambda r: _("Blok i område %(number)s") % {"number": area_numbers.get(r.area_id, "")},
-        ),
-        *_rows(
-            method_records,
-            Method,
-            ["name", "description"],
-            lambda r: _("Metode %(name)s") % {"name": r.name},
-        ),
-    ]
-    rows.sort(key=lambda item: item[0], reverse=True)
-    return [row for _key, row in rows]
+            *history_rows(
+                framework.history.select_related("history_user"),
+                Framework,
+                FRAMEWORK_HISTORY_FIELDS,
+                lambda r: _("Rammepapiret"),
+                shown={"revision_of": revised},
+            ),
+            *history_rows(
+                OverarchingGoal.history.filter(framework_id=framework.pk).select_related(
+                    "history_user"
+                ),
+                OverarchingGoal,
+                ["number", "text"],
+                lambda r: _("Overordnet målsætning %(number)s") % {"number": r.number},
+            ),
+            *history_rows(
+                area_records,
+                StrategicArea,
+                ["number", "title", "description"],
+                lambda r: _("Område %(number)s") % {"number": r.number},
+            ),
+            *history_rows(
+                InitiativeBlock.history.filter(area_id__in=area_ids).select_related("history_user"),
+                InitiativeBlock,
+                ["number", "title"],
+                lambda r: (
+                    _("Blok i område %(number)s") % {"number": area_numbers.get(r.area_id, "")}
+                ),
+            ),
+            *history_rows(
+                method_records,
+                Method,
+                ["name", "description"],
+                lambda r: _("Metode %(name)s") % {"name": r.name},
+            ),
+        ]
+    )
 
 
 # --- revisions (decision 27) ----------------------------------------------------------------

@@ -72,15 +72,18 @@ def history_rows(
     otherwise than its verbose name, and `more_changes(before, record)` adds changes the
     record's own fields do not hold (a many-to-many field's, say)."""
     rows = []
+    # A foreign key's id (its attname), as diff_against gives it on a change, not the object it
+    # names (a query per record, and a value `shown` does not expect).
+    attnames = {f: cast(models.Field, model._meta.get_field(f)).attname for f in fields}
     previous: dict[int, Any] = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         before = previous.get(record.id)
         previous[record.id] = record
         changes: list[Change]
         if record.history_type == "-":
-            changes = [(f, getattr(record, f), None) for f in fields]
+            changes = [(f, getattr(record, attnames[f]), None) for f in fields]
         elif before is None:
-            changes = [(f, None, getattr(record, f)) for f in fields]
+            changes = [(f, None, getattr(record, attnames[f])) for f in fields]
         else:
             delta = record.diff_against(before, included_fields=list(fields))
             changes = sorted(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call, MergedInitiative, Proposal, ProposalOrigin
+from calls.selectors import call_history
 from calls.services import conversion
 from commitments.models import Framework, Initiative, InitiativeBlock
 from tests.factories import (
@@ -184,6 +185,25 @@ def test_converting_makes_each_accepted_initiative_an_initiative_of_the_draft(
     origins = {o.source: o.initiative for o in ProposalOrigin.objects.select_related("source")}
     assert origins == {contact: created[0], job: created[1], other_contact: created[2]}
     assert all(i.history.count() == 1 for i in created)
+
+
+def test_the_call_history_names_the_initiative_each_proposal_became(
+    call, accepted, draft, secretariat
+):
+    created = conversion.proposals_convert(
+        actor=secretariat, call=call, framework=draft, placements=_place(call, draft)
+    )
+
+    rows = [(row.field, row.old, row.new) for row in call_history(call)]
+
+    # The origin's first record names its initiative by id (as a later change would), so the
+    # row says which initiative it became.
+    for initiative in created:
+        assert (
+            "indsats i rammepapiret",
+            "",
+            f"{initiative.code} {initiative.title} ({draft.title})",
+        ) in rows
 
 
 def test_converting_twice_creates_nothing_new(call, accepted, draft, secretariat):

@@ -39,7 +39,7 @@ from commitments.selectors import framework_history as history_rows
 from commitments.selectors import framework_structure
 from commitments.services import files as file_services
 from commitments.services import frameworks as services
-from core.views import run_service
+from core.views import run_service, show_refusal
 
 
 def _framework(request: HttpRequest, slug: str) -> Framework:
@@ -62,15 +62,6 @@ def _refuse_if_adopted(request: HttpRequest, framework: Framework) -> HttpRespon
 
 def _editor_url(framework: Framework) -> str:
     return framework.get_absolute_url() + "rediger/"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal as errors on the form's fields where it names one it has."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- a new framework --------------------------------------------------------------------------
@@ -96,7 +87,7 @@ def framework_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 goals=_goal_texts(goals),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -172,7 +163,7 @@ def framework_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
                 goals=_goal_texts(goals),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Rammepapiret er gemt."))
             return redirect(_editor_url(framework))
@@ -306,7 +297,7 @@ def _initiative_form_page(
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Indsatsen %(code)s er gemt.") % {"code": saved.code})
             return redirect(_editor_url(framework) + f"#indsats-{saved.pk}")
@@ -401,7 +392,7 @@ def framework_adopt(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
                 decision_url=data["adoption_url"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -6,7 +6,7 @@ for every page a user opens in a section. `{% site_header %}` renders `_site_hea
 per key and keeps the HTML in this process's memo (core/memo.py). The key holds everything the
 fragment shows:
 
-- the user (id, name, e-mail, staff flag) and their `memberships_version`, which every service
+- the user (id, name, staff flag) and their `memberships_version`, which every service
   that changes a membership bumps (accounts.services.memberships_changed), so roles shown and
   menu items offered are never stale;
 - the menu's answers for this request (`has_tasks`, `can_manage_users` and the like, from the

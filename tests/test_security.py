@@ -469,6 +469,25 @@ def test_the_cache_is_tried_again_later_and_its_return_is_logged(monkeypatch, ca
     ]
 
 
+def test_the_cache_keeps_one_redis_client_and_still_answers_after_an_outage(fresh_outage):
+    """Django builds a redis.Redis per call; the portal's cache keeps one per pool, and a
+    Redis that went away and came back is read again through the same client."""
+    backend = fail_soft.FailSoftRedisCache(
+        os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        {"OPTIONS": {"socket_read_size": 1 << 20}},
+    )
+    client = backend._cache.get_client()
+    assert backend._cache.get_client() is client
+    assert backend._cache.get_client(write=True) is backend._cache.get_client(write=True)
+
+    page = b"<tr>" * 250_000  # a kept page of a megabyte, read in one piece
+    backend.set("reused-client-page", page, 30)
+    assert backend.get("reused-client-page") == page
+    client.connection_pool.disconnect()  # every connection dropped, as when Redis restarts
+    assert backend.get("reused-client-page") == page
+    backend.delete("reused-client-page")
+
+
 # --- the client address behind a reverse proxy -----------------------------------------------
 
 

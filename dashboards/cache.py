@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import TypeVar
@@ -71,6 +72,7 @@ def cached(
 _PAGE_MARKERS = {"site_header_placeholder": True, "csrf_token": CSRF_MARKER}
 _HEADER = HEADER_MARKER.encode()
 _CSRF = CSRF_MARKER.encode()
+_MARKERS = re.compile(b"(" + re.escape(_HEADER) + b"|" + re.escape(_CSRF) + b")")
 
 
 def render_page(request: HttpRequest, template_name: str, context: dict) -> HttpResponse:
@@ -156,14 +158,29 @@ def page_key(request: HttpRequest, *, page: str, slug: str) -> str | None:
     if not rounds:
         return None
     raw = repr((page, get_language(), request.get_full_path(), viewer, rounds))
-    return "dashboards:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    # "page2": a kept page is its pieces (below), no longer one string.
+    return "dashboards:page2:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _personalised(request: HttpRequest, body: bytes) -> bytes:
-    body = body.replace(_HEADER, header_for(request).encode(), 1)
-    if _CSRF in body:
-        body = body.replace(_CSRF, get_token(request).encode())
-    return body
+def _pieces(body: bytes) -> list[bytes]:
+    """The rendered page split at its markers: text at the even places, a marker at each odd
+    one. Split once when the page is kept, so that serving it copies the body once (three
+    passes of `replace` over the 790 KB heat map of 98 municipalities cost ~0.6 ms)."""
+    return _MARKERS.split(body)
+
+
+def _personalised(request: HttpRequest, pieces: list[bytes]) -> bytes:
+    """The page with the viewer's header in the first header marker and their CSRF token in
+    every token marker."""
+    out = list(pieces)
+    header_placed = False
+    for place in range(1, len(out), 2):
+        if out[place] == _CSRF:
+            out[place] = get_token(request).encode()
+        elif not header_placed:
+            out[place] = header_for(request).encode()
+            header_placed = True
+    return b"".join(out)
 
 
 def serve(
@@ -173,17 +190,17 @@ def serve(
     and kept; the viewer's header and tokens put in either way."""
     # A page that shows a one-time message (after a redirect) is neither served nor kept.
     cache_key = None if len(get_messages(request)) else page_key(request, page=page, slug=slug)
-    body = cache.get(cache_key) if cache_key else None
-    if body is None:
+    pieces = cache.get(cache_key) if cache_key else None
+    if pieces is None:
         response = compute()
         if response.status_code != HTTPStatus.OK:
             return response
-        body = response.content
+        pieces = _pieces(response.content)
         if cache_key:
-            cache.set(cache_key, body, settings.DASHBOARD_CACHE_SECONDS)
-        response.content = _personalised(request, body)
+            cache.set(cache_key, pieces, settings.DASHBOARD_CACHE_SECONDS)
+        response.content = _personalised(request, pieces)
         return response
-    return HttpResponse(_personalised(request, body))
+    return HttpResponse(_personalised(request, pieces))
 
 
 def page_cached(page: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

@@ -330,7 +330,9 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 "rounds": all_rounds,
                 "earlier": earlier,
                 "round": dashboard.round,
-                "rows": rows,
+                "table_rows": list(
+                    zip(rows, rendering.profile_cells(rows, current=dashboard.round), strict=True)
+                ),
                 "draft_shown": draft_shown,
                 "links": dashboard.filters.links,
             },

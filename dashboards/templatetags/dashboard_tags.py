@@ -2,6 +2,7 @@
 
 from django import template
 
+from dashboards import rendering
 from dashboards.charts import LEVEL_FILLS, NO_ANSWER_FILL
 from dashboards.rendering import PARTICIPATION_SYMBOLS
 
@@ -19,3 +20,7 @@ def level_fill(level: int | None) -> str:
 def participation_symbol(participation: str) -> str:
     """The shape that stands for a participation in a pilot initiative (see the legend)."""
     return PARTICIPATION_SYMBOLS.get(participation, "")
+
+
+# The changes page's movements, rendered compactly (dashboards/rendering.py).
+register.filter("movement_items", rendering.movement_items)

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from core.models import StoredFile, TimeStampedModel
-from core.uploads import ATTACHMENT_EXTENSIONS
+from core.uploads import ATTACHMENT_EXTENSIONS, random_file_name
 from core.validators import validate_single_line
 from municipalities.models import KKR, Municipality
 from reporting.models import ReportingRound
@@ -318,7 +318,9 @@ class Meeting(TimeStampedModel):
 
 
 def _upload_path(folder: str, instance: AgendaProposal | AgendaItem, filename: str) -> str:
-    return f"moeder/{instance.meeting_id}/{folder}/{filename}"
+    """A random stored name in the meeting's folder, as every `StoredFile` gets; the uploader's
+    name is kept in the row (`document_name`, `attachment_name`) and given back on download."""
+    return random_file_name(f"moeder/{instance.meeting_id}/{folder}", filename)
 
 
 def proposal_attachment_path(instance: AgendaProposal, filename: str) -> str:

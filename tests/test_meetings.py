@@ -264,6 +264,57 @@ def test_a_member_proposes_before_the_deadline(
     assert mail.outbox[0].subject == "Nyt forslag til dagsordenen: Sundhedsaftalerne"
 
 
+def test_an_items_document_and_a_proposals_attachment_are_stored_under_a_random_name(
+    client, kl_secretariat, member, meeting, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    proposal = services.proposal_submit(
+        actor=member,
+        meeting=meeting,
+        title="Sundhedsaftalerne",
+        description="Erfaringer med organiseringen.",
+        attachment=SimpleUploadedFile("Oplaeg Sundhedsaftaler.TXT", "Oplæg".encode()),
+    )
+    item = services.item_create(
+        actor=kl_secretariat,
+        meeting=meeting,
+        title="Status på handleplanen",
+        document=SimpleUploadedFile("Punkt handleplan.txt", b"Dagsordenspunkt"),
+    )
+
+    stored = {
+        "forslag": (proposal.attachment.name, "Oplaeg"),
+        "punkter": (item.document.name, "handleplan"),
+    }
+    for folder, (name, uploaded) in stored.items():
+        path, file_name = name.rsplit("/", 1)
+        assert path == f"moeder/{meeting.pk}/{folder}"
+        assert re.fullmatch(r"[0-9a-f]{32}\.txt", file_name)
+        assert uploaded not in name
+        assert (tmp_path / name).is_file()
+
+    client.force_login(kl_secretariat)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Bilag: Oplaeg Sundhedsaftaler.TXT" in html
+    assert "Dagsordenspunkt: Punkt handleplan.txt" in html
+    downloads = {
+        reverse("meetings:proposal_attachment", kwargs={"pk": proposal.pk}): (
+            "Oplaeg Sundhedsaftaler.TXT",
+            "Oplæg".encode(),
+        ),
+        reverse("meetings:item_document", kwargs={"pk": item.pk}): (
+            "Punkt handleplan.txt",
+            b"Dagsordenspunkt",
+        ),
+    }
+    for url, (original, content) in downloads.items():
+        assert url in html
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        assert response["Content-Disposition"] == f'attachment; filename="{original}"'
+        assert b"".join(response.streaming_content) == content
+
+
 def test_a_proposal_after_the_deadline_is_refused(member, meeting):
     meeting.proposal_deadline = timezone.localdate() - datetime.timedelta(days=1)
     meeting.save()

@@ -173,13 +173,15 @@ def _personalised(request: HttpRequest, pieces: list[bytes]) -> bytes:
     """The page with the viewer's header in the first header marker and their CSRF token in
     every token marker."""
     out = list(pieces)
-    header_placed = False
-    for place in range(1, len(out), 2):
-        if out[place] == _CSRF:
-            out[place] = get_token(request).encode()
-        elif not header_placed:
-            out[place] = header_for(request).encode()
-            header_placed = True
+    markers = range(1, len(out), 2)
+    tokens = [place for place in markers if out[place] == _CSRF]
+    if tokens:
+        token = get_token(request).encode()
+        for place in tokens:
+            out[place] = token
+    header = next((place for place in markers if out[place] == _HEADER), None)
+    if header is not None:
+        out[header] = header_for(request).encode()
     return b"".join(out)
 
 

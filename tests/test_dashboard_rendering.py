@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from dashboards import rendering
 from dashboards.selectors import NOT_SUBMITTED, Movement, ProfileRow
@@ -47,8 +48,6 @@ class _Round:
 
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_movements_are_written_as_the_template_wrote_them(language):
-    from django.utils import translation
-
     movements = [
         Movement("1.F1", "Tidlig indsats & <samarbejde>", 1, 3, "Planlagt", "Forankret"),
         Movement("1.F2", 'Rådgivning "for" unge', 4, 2, "I drift", "Igangsat"),

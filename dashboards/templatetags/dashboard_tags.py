@@ -2,9 +2,8 @@
 
 from django import template
 
-from dashboards import rendering
 from dashboards.charts import LEVEL_FILLS, NO_ANSWER_FILL
-from dashboards.rendering import PARTICIPATION_SYMBOLS
+from dashboards.rendering import PARTICIPATION_SYMBOLS, movement_items
 
 register = template.Library()
 
@@ -23,4 +22,4 @@ def participation_symbol(participation: str) -> str:
 
 
 # The changes page's movements, rendered compactly (dashboards/rendering.py).
-register.filter("movement_items", rendering.movement_items)
+register.filter("movement_items", movement_items)

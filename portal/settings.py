@@ -158,6 +158,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # request cost ~10 ms, more than a whole cached dashboard page (docs/performance.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The kept dashboard page's key query is prepared once per connection (core/prepared.py). Set
+# to false behind a pooler in transaction mode (PgBouncer), which does not keep them.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -186,6 +189,9 @@ else:
 # Dashboard figures are cached under keys that change whenever a report changes (see
 # dashboards/cache.py), so this only bounds how long unused entries stay.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=3600)
+# Each process also keeps the dashboard pages it served last, in memory, up to this many bytes
+# (dashboards/cache.py): 32 MB holds some 1,200 pages of 29 municipalities or 40 heat maps of 98.
+DASHBOARD_LOCAL_PAGE_BYTES = env.int("DASHBOARD_LOCAL_PAGE_BYTES", default=32 << 20)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.messages import INFO
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,7 @@ from accounts import services as account_services
 from accounts.models import Membership, User
 from pilots import services as pilot_services
 from reporting.services import reports as report_services
+from reporting.services import rounds as round_services
 from tests.factories import MembershipFactory, PilotProjectFactory
 from tests.pages import without_tokens
 from tests.test_dashboards import build_kkr
@@ -258,3 +260,26 @@ def test_a_role_removed_in_the_admin_is_gone_from_the_next_page(
     html = client.get(url).content.decode()
     assert str(Membership.Role.COORDINATOR.label) not in html
     assert reverse("reporting:round_list") not in html
+
+
+def test_a_kept_page_is_served_from_the_process_and_computed_again_after_a_change(
+    client, django_assert_num_queries
+):
+    framework, rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=2
+    )
+    client.force_login(secretariat)
+    url = _overview(framework)
+    first = client.get(url)
+    cache.clear()  # Redis has forgotten it; this process has not
+
+    # session, user, the page's key: the kept page comes from the process's own memory
+    with django_assert_num_queries(3):
+        again = client.get(url)
+
+    assert "dashboards/overview.html" not in [t.name for t in again.templates]
+    assert without_tokens(again) == without_tokens(first)
+    # A write of the round's reports (every service that writes one ends here).
+    round_services.results_changed(round_id=rounds[0].pk, report_ids=[])
+    changed = client.get(url)
+    assert "dashboards/overview.html" in [t.name for t in changed.templates]

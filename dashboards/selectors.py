@@ -89,6 +89,14 @@ class LevelShare:
     percent: float
     offset: float = 0.0
 
+    @property
+    def display(self) -> str:
+        """The segment's name in the active language: the level, "Ikke besvaret" for lines
+        without one, "Ikke indsendt" for the lines of reports not submitted."""
+        if self.label == NOT_SUBMITTED:
+            return gettext("Ikke indsendt")
+        return self.label or gettext("Ikke besvaret")
+
 
 @dataclass
 class AreaFigures:

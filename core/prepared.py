@@ -58,6 +58,6 @@ def fetchall(sql: str, params: Sequence[Any]) -> list[tuple]:
                 setup.execute(f"PREPARE {name} AS {_numbered(sql)}")  # nosec B608
             names.add(name)
         arguments = ", ".join(["%s"] * len(params))
-        statement = f"EXECUTE {name}({arguments})" if params else f"EXECUTE {name}"  # nosec B608
+        statement = f"EXECUTE {name}({arguments})" if params else f"EXECUTE {name}"
         cursor.execute(statement, params)
         return cursor.fetchall()

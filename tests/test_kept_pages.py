@@ -283,3 +283,22 @@ def test_a_kept_page_is_served_from_the_process_and_computed_again_after_a_chang
     round_services.results_changed(round_id=rounds[0].pk, report_ids=[])
     changed = client.get(url)
     assert "dashboards/overview.html" in [t.name for t in changed.templates]
+
+
+def test_a_kept_page_follows_the_rounds_publication_both_ways(client):
+    framework, rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=2, rounds=1, initiatives=2
+    )
+    client.force_login(secretariat)
+    url = _overview(framework)
+    unpublished = client.get(url).content.decode()
+
+    round_services.round_publish(actor=secretariat, round_=rounds[0])
+    published = client.get(url).content.decode()
+    round_services.round_unpublish(actor=secretariat, round_=rounds[0])
+    again = client.get(url).content.decode()
+
+    unpublish_action = reverse("reporting:round_unpublish", args=[rounds[0].slug])
+    assert unpublish_action not in unpublished
+    assert unpublish_action in published
+    assert unpublish_action not in again

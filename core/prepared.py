@@ -55,7 +55,7 @@ def fetchall(sql: str, params: Sequence[Any]) -> list[tuple]:
         if name not in names:
             with connection.wrap_database_errors, raw.cursor() as setup:
                 # The name is a digest and the SQL the caller's own, compiled by the ORM.
-                setup.execute(f"PREPARE {name} AS {_numbered(sql)}")  # nosec B608
+                setup.execute(f"PREPARE {name} AS {_numbered(sql)}")
             names.add(name)
         arguments = ", ".join(["%s"] * len(params))
         statement = f"EXECUTE {name}({arguments})" if params else f"EXECUTE {name}"

@@ -1,5 +1,6 @@
 """Calls in the back office, each with its history; merges and the origins of a framework's
-initiatives are shown, never written: only calls.services.conversion knows their rules."""
+initiatives are shown, never written: only calls.services.conversion knows their rules. Staff
+who are not superusers see the calls of the KKRs they administer only (core/admin.py)."""
 
 from typing import Any
 
@@ -17,30 +18,42 @@ from calls.models import (
     ProposalInitiative,
     ProposalOrigin,
 )
-from core.admin import ReadOnlyMixin
+from core.admin import KKRScopedAdmin, KKRScopedMixin, ReadOnlyMixin, admin_kkr_ids
 
 
-class CallThemeInline(admin.TabularInline):
+class CallThemeInline(KKRScopedMixin, admin.TabularInline):
     model = CallTheme
+    kkr_lookup = "call__kkr_id"
     extra = 0
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(KKRScopedAdmin, SimpleHistoryAdmin):
+    kkr_lookup = "kkr_id"
     list_display = ["title", "kkr", "status", "deadline"]
-    list_filter = ["status", "kkr"]
+    list_filter = ["status", ("kkr", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
     filter_horizontal = ["addressees"]
     inlines = [CallThemeInline]
 
 
-class ProposalInitiativeInline(admin.StackedInline):
+class ProposalInitiativeInline(KKRScopedMixin, admin.StackedInline):
     model = ProposalInitiative
+    kkr_lookup = "proposal__call__kkr_id"
     extra = 0
+
+    def get_field_queryset(self, db: str | None, db_field: Any, request: HttpRequest) -> Any:
+        """A call's themes have no admin of their own to scope them: the KKRs' calls do."""
+        if db_field.name == "theme":
+            kkr_ids = admin_kkr_ids(request)
+            themes = CallTheme.objects.using(db)
+            return themes if kkr_ids is None else themes.filter(call__kkr_id__in=kkr_ids)
+        return super().get_field_queryset(db, db_field, request)
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(KKRScopedAdmin, SimpleHistoryAdmin):
+    kkr_lookup = "call__kkr_id"
     list_display = ["call", "author", "status", "submitted_at"]
     list_filter = ["status"]
     inlines = [ProposalInitiativeInline]
@@ -82,7 +95,8 @@ class ProposalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MergedInitiative)
-class MergedInitiativeAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class MergedInitiativeAdmin(KKRScopedAdmin, ReadOnlyMixin, SimpleHistoryAdmin):
+    kkr_lookup = "call__kkr_id"
     list_display = ["text", "call", "kind", "merged_by", "created_at"]
     list_filter = ["kind", ("call", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text", "comment"]
@@ -90,7 +104,8 @@ class MergedInitiativeAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProposalOrigin)
-class ProposalOriginAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ProposalOriginAdmin(KKRScopedAdmin, ReadOnlyMixin, SimpleHistoryAdmin):
+    kkr_lookup = "initiative__framework__kkr_id"
     list_display = ["initiative", "source", "created_by", "created_at"]
     list_filter = [("initiative__framework", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["initiative__code", "initiative__title", "source__text"]
@@ -98,5 +113,6 @@ class ProposalOriginAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CallReminder)
-class CallReminderAdmin(admin.ModelAdmin):
+class CallReminderAdmin(KKRScopedAdmin, admin.ModelAdmin):
+    kkr_lookup = "call__kkr_id"
     list_display = ["call", "user", "created_at"]

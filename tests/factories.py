@@ -31,6 +31,7 @@ from meetings.models import (
     Group,
     GroupMember,
     Meeting,
+    MeetingAttachment,
     Organisation,
 )
 from municipalities.models import KKR, Municipality
@@ -373,6 +374,16 @@ class AgendaProposalFactory(DjangoModelFactory):
     proposed_by = factory.SubFactory(UserFactory)
     title = "Erfaringer med sundhedsaftalerne"
     description = "Kort oplæg om organiseringen af arbejdet med sundhedsaftalerne."
+
+
+class MeetingAttachmentFactory(DjangoModelFactory):
+    class Meta:
+        model = MeetingAttachment
+
+    meeting = factory.SubFactory(MeetingFactory)
+    file = factory.django.FileField(filename="bilag.pdf", data=b"%PDF-1.7\n")
+    original_name = "bilag.pdf"
+    size = 9
 
 
 class CallFactory(DjangoModelFactory):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from calls.models import Call, MergedInitiative, Proposal, ProposalOrigin
+from calls.models import Call, CallReminder, CallTheme, MergedInitiative, Proposal, ProposalOrigin
 from commitments.models import (
     Framework,
     Initiative,
@@ -30,18 +30,24 @@ from mappings.models import (
     SteeringGroup,
     Track,
 )
+from meetings.models import AgendaProposal, Group, Meeting, MeetingAttachment, Organisation
 from municipalities.models import KKR, Municipality
 from notifications.models import ReminderSent
 from pilots.models import PilotParticipation, PilotProject
 from reporting.models import Attachment, Report, ReportEntry, ReportingRound
 from tests.factories import (
+    AgendaProposalFactory,
     AttachmentFactory,
+    CallFactory,
     FrameworkFactory,
+    GroupFactory,
     InitiativeBlockFactory,
     InitiativeFactory,
     KKRFactory,
     MappingDocumentFactory,
     MappingFactory,
+    MeetingAttachmentFactory,
+    MeetingFactory,
     MembershipFactory,
     MethodFactory,
     MilestoneFactory,
@@ -111,6 +117,8 @@ PORTAL_APPS = [
     "pilots",
     "reporting",
     "notifications",
+    "calls",
+    "meetings",
 ]
 
 
@@ -130,6 +138,17 @@ def _rows_of(kkr):
     membership = MembershipFactory(municipality=town)
     mapping = MappingFactory(kkr=kkr)
     milestone = MilestoneFactory(plan=ProcessPlanFactory(mapping=mapping))
+    call = CallFactory(kkr=kkr)
+    proposal = ProposalFactory(
+        call=call, status=Proposal.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    merged = MergedInitiative.objects.create(
+        call=call, kind="mandatory", text="Én indgang for unge", comment="Samme tilbud."
+    )
+    origin = ProposalOrigin.objects.create(
+        initiative=initiative, source=ProposalInitiativeFactory(proposal=proposal)
+    )
+    meeting = MeetingFactory(group=GroupFactory(kkr_meeting=True, owner_kkr=kkr))
     return {
         KKR: kkr,
         Municipality: town,
@@ -160,10 +179,25 @@ def _rows_of(kkr):
         Party: PartyFactory(kkr=kkr),
         ProcessPlan: milestone.plan,
         Milestone: milestone,
+        Call: call,
+        Proposal: proposal,
+        MergedInitiative: merged,
+        ProposalOrigin: origin,
+        CallReminder: CallReminder.objects.create(call=call, user=membership.user),
+        Group: meeting.group,
+        Meeting: meeting,
+        AgendaProposal: AgendaProposalFactory(meeting=meeting),
+        MeetingAttachment: MeetingAttachmentFactory(meeting=meeting),
     }
 
 
-SCOPED_MODELS = [model for model in admin.site._registry if model._meta.app_label in PORTAL_APPS]
+# Rows of no KKR: only superusers keep them (a test below).
+SUPERUSERS_ONLY = [Organisation]
+SCOPED_MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in PORTAL_APPS and model not in SUPERUSERS_ONLY
+]
 
 
 @pytest.fixture
@@ -186,7 +220,40 @@ def test_every_model_of_the_portal_in_the_admin_is_checked_for_its_scope(two_kkr
     _staff, own, _foreign = two_kkrs
 
     assert set(SCOPED_MODELS) == set(own)
-    assert all(isinstance(admin.site._registry[model], KKRScopedAdmin) for model in SCOPED_MODELS)
+    assert all(
+        isinstance(admin.site._registry[model], KKRScopedAdmin)
+        for model in [*SCOPED_MODELS, *SUPERUSERS_ONLY]
+    )
+
+
+def test_an_organisation_and_its_groups_are_the_superusers_to_keep(client, two_kkrs, superuser):
+    staff, _own, _foreign = two_kkrs
+    kl_meeting = MeetingFactory()  # KL's dialogue group (seed 003), owned by no KKR
+    client.force_login(staff)
+
+    organisations = client.get(_admin_url(Organisation, "changelist")).context["cl"].queryset
+    groups = client.get(_admin_url(Group, "changelist")).context["cl"].queryset
+    kl_group = client.get(_admin_url(Group, "change", kl_meeting.group_id))
+    group_form = client.get(_admin_url(Group, "add")).context["adminform"].form
+
+    assert not organisations.exists()
+    assert kl_meeting.group not in groups
+    assert kl_group.status_code == HTTPStatus.NOT_FOUND
+    assert not group_form.fields["owner_organisation"].queryset.exists()
+    client.force_login(superuser)
+    assert client.get(_admin_url(Group, "change", kl_meeting.group_id)).status_code == 200
+
+
+def test_a_proposals_themes_to_choose_come_only_from_the_own_kkrs_calls(client, two_kkrs):
+    staff, own, foreign = two_kkrs
+    own_theme = CallTheme.objects.create(call=own[Call], name="Unge")
+    CallTheme.objects.create(call=foreign[Call], name="Et fremmed KKRs tema")
+    client.force_login(staff)
+
+    response = client.get(_admin_url(Proposal, "change", own[Proposal].pk))
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert list(formset.forms[0].fields["theme"].queryset) == [own_theme]
 
 
 @pytest.mark.parametrize("model", SCOPED_MODELS, ids=lambda m: m._meta.label_lower)

@@ -9,17 +9,22 @@
 # size and a bare page with the heat map's cells from one SQL query. Warm (Redis cache kept)
 # and cold (DASHBOARD_CACHE_SECONDS=0: every figure and page computed on every request) are
 # separate runs. The targets are the issue's ratios between pages of the same run (chrome /
-# floor, warm and cold pages / chrome; benchmarks/report.py). Writes docs/performance-results.md
+# floor, warm and cold pages / chrome; benchmarks/report.py). The pages take turns: each is
+# measured TURNS times for DURATION, one page after the other, so that a drift of the machine
+# (the same chrome measured 564 and 737 req/s a minute apart) falls on every page alike; a
+# page's figures combine its turns (benchmarks/turns.py). Writes docs/performance-results.md
 # and prints it. Traffic goes to 127.0.0.1 only.
 #
-# Knobs (environment): DURATION=15s  CONNECTIONS=10  THREADS=2  WORKERS=2  MODES="warm cold"
+# Knobs (environment): DURATION=5s (per turn)  TURNS=3  CONNECTIONS=10  THREADS=2  WORKERS=2
+#   MODES="warm cold"
 #   DATASETS="kkr98 hovedstaden"  PAGES="static floor chrome bare overview heat_map trend changes municipality
 #   initiative"  SKIP_GENERATE=1 (reuse the database)  RESULTS=docs/performance-results.md
 #   PYTHON=path/to/python (default .venv/bin/python, else python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-5s}
+TURNS=${TURNS:-3}
 CONNECTIONS=${CONNECTIONS:-10}
 THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-2}
@@ -141,18 +146,30 @@ for mode in $MODES; do
   start_gunicorn "$seconds" "$mode"
   for dataset in $DATASETS; do
     cookies=$(target "$dataset" cookies)
+    declare -A sizes=()
     for page in $PAGES; do
       path=$(target "$dataset" "$page")
       # Two requests first: templates load, and in the warm run the figures are cached.
       fetch "$path" "$cookies" >/dev/null
       read -r status bytes < <(fetch "$path" "$cookies")
       [[ $status == 200 ]] || { echo "$path answered $status" >&2; exit 1; }
-      raw="$OUT/raw/$mode-$dataset-$page.txt"
-      load=$(cut -d' ' -f1 /proc/loadavg)  # other work on the machine skews the figures
-      BENCH_COOKIES=$cookies wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-        --timeout 10s -s benchmarks/wrk.lua "$BASE$path" >"$raw"
-      result="$(grep '^RESULT' "$raw") load=$load"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$dataset" "$page" "$path" "$bytes" "$result" >>"$TSV"
+      sizes[$page]=$bytes
+      rm -f "$OUT/raw/$mode-$dataset-$page".*.txt
+    done
+    for turn in $(seq 1 "$TURNS"); do
+      for page in $PAGES; do
+        raw="$OUT/raw/$mode-$dataset-$page.$turn.txt"
+        load=$(cut -d' ' -f1 /proc/loadavg)  # other work on the machine skews the figures
+        BENCH_COOKIES=$cookies wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+          --timeout 10s -s benchmarks/wrk.lua "$BASE$(target "$dataset" "$page")" >"$raw"
+        echo "LOAD $load" >>"$raw"
+        log "$mode $dataset $page, turn $turn/$TURNS: $(grep '^RESULT' "$raw" | cut -d' ' -f2-3)"
+      done
+    done
+    for page in $PAGES; do
+      result=$($PYTHON benchmarks/turns.py "$OUT/raw/$mode-$dataset-$page".*.txt)
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$dataset" "$page" "$(target "$dataset" "$page")" \
+        "${sizes[$page]}" "$result" >>"$TSV"
       log "$mode $dataset $page: ${result#RESULT }"
     done
   done
@@ -160,6 +177,6 @@ for mode in $MODES; do
 done
 
 $PYTHON benchmarks/report.py "$TSV" "$OUT/targets.json" "$WORKERS" "$DURATION" "$CONNECTIONS" \
-  "$THREADS" >"$RESULTS"
+  "$THREADS" "$TURNS" >"$RESULTS"
 cat "$RESULTS"
 log "done: $RESULTS"

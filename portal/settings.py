@@ -190,7 +190,7 @@ else:
 # dashboards/cache.py), so this only bounds how long unused entries stay.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=3600)
 # Each process also keeps the dashboard pages it served last, in memory, up to this many bytes
-# (dashboards/cache.py): 32 MB holds some 1,200 pages of 29 municipalities or 40 heat maps of 98.
+# (dashboards/cache.py): 32 MB holds some 1,300 pages of 29 municipalities or 40 heat maps of 98.
 DASHBOARD_LOCAL_PAGE_BYTES = env.int("DASHBOARD_LOCAL_PAGE_BYTES", default=32 << 20)
 
 AUTH_USER_MODEL = "accounts.User"

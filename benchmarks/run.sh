@@ -12,8 +12,10 @@
 # floor, warm and cold pages / chrome; benchmarks/report.py). The pages take turns: each is
 # measured TURNS times for DURATION, one page after the other, so that a drift of the machine
 # (the same chrome measured 564 and 737 req/s a minute apart) falls on every page alike; a
-# page's figures combine its turns (benchmarks/turns.py). Writes docs/performance-results.md
-# and prints it. Traffic goes to 127.0.0.1 only.
+# page's figures combine its turns (benchmarks/turns.py). Between turns the server finishes
+# what wrk left queued (drain), so that no page pays for the one before it. Django's line per
+# request goes to benchmarks/out/requests-<mode>.log. Writes docs/performance-results.md and
+# prints it. Traffic goes to 127.0.0.1 only.
 #
 # Knobs (environment): DURATION=5s (per turn)  TURNS=3  CONNECTIONS=10  THREADS=2  WORKERS=2
 #   MODES="warm cold"
@@ -108,7 +110,7 @@ start_gunicorn() {  # start_gunicorn <cache seconds> <log name>
   # requests/s a restart fell inside most 8-second windows, cost its page a second of one of the
   # two workers, and threw the references about by up to 2x between otherwise equal runs.
   GUNICORN_MAX_REQUESTS=0 DASHBOARD_CACHE_SECONDS=$1 "$GUNICORN" portal.wsgi -w "$WORKERS" --threads 1 \
-    -b 127.0.0.1:$PORT --error-logfile "$OUT/gunicorn-$2.log" &
+    -b 127.0.0.1:$PORT --error-logfile "$OUT/gunicorn-$2.log" >"$OUT/requests-$2.log" &
   GUNICORN_PID=$!
   for _ in $(seq 1 100); do
     if curl -s -o /dev/null "$BASE/konto/log-ind/"; then return 0; fi
@@ -116,6 +118,21 @@ start_gunicorn() {  # start_gunicorn <cache seconds> <log name>
   done
   echo "gunicorn did not start; see $OUT/gunicorn-$2.log" >&2
   exit 1
+}
+
+drain() {  # drain: the requests a turn's wrk left queued are served before the next turn starts
+  # wrk stops with up to CONNECTIONS requests still queued in gunicorn's backlog. A slow page's
+  # leftovers (the bare page: ~1 s of both workers) were served inside the next page's turn.
+  # One request per worker, twice, queued behind them: when they are answered, so are those.
+  local pids
+  for _ in 1 2; do
+    pids=()
+    for _ in $(seq 1 "$WORKERS"); do
+      curl -s -o /dev/null --max-time 60 "$BASE/konto/log-ind/" &
+      pids+=($!)
+    done
+    wait "${pids[@]}"
+  done
 }
 
 fetch() {  # fetch <path> <cookies>: prints "status bytes"
@@ -163,6 +180,7 @@ for mode in $MODES; do
         BENCH_COOKIES=$cookies wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
           --timeout 10s -s benchmarks/wrk.lua "$BASE$(target "$dataset" "$page")" >"$raw"
         echo "LOAD $load" >>"$raw"
+        drain
         log "$mode $dataset $page, turn $turn/$TURNS: $(grep '^RESULT' "$raw" | cut -d' ' -f2-3)"
       done
     done

@@ -839,7 +839,9 @@ def changes_since_previous(
             report__municipality_id__in=counted_in(round_.pk),
         )
         .filter(report__municipality_id__in=counted_in(before.pk))
-        .order_by("report__municipality__name", "position")
+        # By id, not name: the municipalities are sorted by name below, and sorting 11,760
+        # rows by a name under the database's collation took 19 of the query's 27 ms.
+        .order_by("report__municipality_id", "position")
         .values_list(
             "report__round_id",
             "report__municipality__name",

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
@@ -126,10 +126,14 @@ def conversion_items(call: Call) -> list[ConversionItem]:
     return [*mergeable_initiatives(call), *merged]
 
 
-def merged_initiatives(call: Call) -> list[MergedInitiative]:
-    """Every merge of the call, with its sources and their authors."""
-    return list(
+def merges(call: Call) -> QuerySet[MergedInitiative]:
+    """The call's merges, with their sources and authors; `in_framework` says whether a merge
+    has become an initiative (it can be undone until then)."""
+    return (
         MergedInitiative.objects.filter(call=call)
+        .annotate(
+            in_framework=Exists(ProposalOrigin.objects.filter(source__merged_into=OuterRef("pk")))
+        )
         .select_related("merged_by")
         .prefetch_related(Prefetch("sources", queryset=_with_proposal().order_by("pk")))
         .order_by("pk")

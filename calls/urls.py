@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/eksempel/", views.call_example, name="call_example"),
     path("<int:pk>/historik/", views.call_history, name="call_history"),
     path("<int:pk>/saml/", views.call_merge, name="call_merge"),
+    path(
+        "<int:pk>/saml/<int:merge_pk>/fortryd/",
+        views.call_merge_dissolve,
+        name="call_merge_dissolve",
+    ),
     path("<int:pk>/omsaet/", views.call_convert, name="call_convert"),
     path("<int:pk>/mit-forslag/", views.proposal_edit, name="proposal_edit"),
     path("forslag/<int:pk>/", views.proposal_detail, name="proposal_detail"),

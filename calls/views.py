@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
 from calls import permissions, selectors, services
@@ -361,8 +361,27 @@ def call_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "calls/call_merge.html",
-        {"call": call, "form": form, "merges": selectors.merged_initiatives(call)},
+        {"call": call, "form": form, "merges": list(selectors.merges(call))},
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_merge_dissolve(request: AuthenticatedHttpRequest, pk: int, merge_pk: int) -> HttpResponse:
+    """The secretariat undoes a merge not yet in a framework, after a page that shows what
+    will be undone (its text and reason are kept only in the call's history)."""
+    call = _managed_call(request, pk)
+    merged = get_object_or_404(selectors.merges(call), pk=merge_pk)
+    if request.method != "POST":
+        return render(request, "calls/call_merge_dissolve.html", {"call": call, "merge": merged})
+    run_service(
+        request,
+        lambda: conversion.merged_initiative_dissolve(actor=request.user, call=call, merged=merged),
+        lambda _none: _(
+            "Sammenlægningen er fortrudt. Indsatserne kan lægges sammen på ny eller blive til "
+            "indsatser hver for sig."
+        ),
+    )
+    return redirect("calls:call_merge", pk=call.pk)
 
 
 @dataclass(frozen=True)

@@ -526,3 +526,110 @@ def test_a_call_form_over_the_limit_is_refused_before_it_is_read(secretariat, cl
         in response.content.decode()
     )
     assert not Call.objects.exists()
+
+
+# --- undoing a merge ----------------------------------------------------------------------------
+
+
+def _merge(call, secretariat, *initiatives):
+    return conversion.proposal_initiatives_merge(
+        actor=secretariat,
+        call=call,
+        initiatives=list(initiatives),
+        text="Alle unge får én fast kontaktperson.",
+        kind="mandatory",
+        comment="Samme indsats.",
+    )
+
+
+def test_undoing_a_merge_frees_its_sources_and_keeps_it_in_the_history(call, accepted, secretariat):
+    (contact, job), (other_contact,) = accepted
+    merged = _merge(call, secretariat, contact, other_contact)
+
+    conversion.merged_initiative_dissolve(actor=secretariat, call=call, merged=merged)
+
+    assert not MergedInitiative.objects.exists()
+    contact.refresh_from_db()
+    other_contact.refresh_from_db()
+    assert contact.merged_into is None
+    assert other_contact.merged_into is None
+    # Free again: merged otherwise, in one step.
+    _merge(call, secretariat, contact, job)
+    rows = [(row.subject, row.field, row.old, row.new) for row in call_history(call)]
+    assert (
+        f"Sammenlægning {merged.pk}",
+        "begrundelse for sammenlægningen",
+        "Samme indsats.",
+        "",
+    ) in rows
+    assert any(
+        field == "lagt sammen i" and old == f"Sammenlægning {merged.pk}" and new == ""
+        for _subject, field, old, new in rows
+    )
+
+
+def test_a_merge_in_a_framework_is_not_undone(call, accepted, draft, secretariat):
+    (contact, _job), (other_contact,) = accepted
+    merged = _merge(call, secretariat, contact, other_contact)
+    conversion.proposals_convert(
+        actor=secretariat, call=call, framework=draft, placements=_place(call, draft)
+    )
+
+    with pytest.raises(ValidationError, match="står allerede i et rammepapir"):
+        conversion.merged_initiative_dissolve(actor=secretariat, call=call, merged=merged)
+
+    contact.refresh_from_db()
+    assert contact.merged_into == merged
+
+
+def test_only_the_calls_secretariat_undoes_a_merge(
+    call, accepted, secretariat, foreign_secretariat, politician
+):
+    (contact, _job), (other_contact,) = accepted
+    merged = _merge(call, secretariat, contact, other_contact)
+
+    for actor in (foreign_secretariat, politician):
+        with pytest.raises(PermissionDenied):
+            conversion.merged_initiative_dissolve(actor=actor, call=call, merged=merged)
+
+    assert MergedInitiative.objects.get().sources.count() == 2
+
+
+def test_the_merge_page_undoes_a_merge_after_showing_it(call, accepted, secretariat, client):
+    (contact, _job), (other_contact,) = accepted
+    merged = _merge(call, secretariat, contact, other_contact)
+    client.force_login(secretariat)
+    merge_page = client.get(reverse("calls:call_merge", args=[call.pk])).content.decode()
+    url = reverse("calls:call_merge_dissolve", args=[call.pk, merged.pk])
+    assert url in merge_page
+
+    confirm = client.get(url).content.decode()
+    assert "Alle unge får én fast kontaktperson." in confirm
+    assert "De 2 indsatser bliver igen indsatser hver for sig" in confirm
+    assert MergedInitiative.objects.exists()
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("calls:call_merge", args=[call.pk])
+    assert "Sammenlægningen er fortrudt." in response.content.decode()
+    assert not MergedInitiative.objects.exists()
+    # Gone: a second POST (another tab) finds nothing to undo.
+    assert client.post(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_merge_page_says_a_merge_in_a_framework_stays(
+    call, accepted, draft, secretariat, client
+):
+    (contact, _job), (other_contact,) = accepted
+    merged = _merge(call, secretariat, contact, other_contact)
+    conversion.proposals_convert(
+        actor=secretariat, call=call, framework=draft, placements=_place(call, draft)
+    )
+    client.force_login(secretariat)
+
+    page = client.get(reverse("calls:call_merge", args=[call.pk])).content.decode()
+    assert "Står i et rammepapir og kan ikke fortrydes." in page
+    url = reverse("calls:call_merge_dissolve", args=[call.pk, merged.pk])
+    assert url not in page
+    response = client.post(url, follow=True)
+    assert "kan ikke fortrydes" in response.content.decode()
+    assert MergedInitiative.objects.exists()

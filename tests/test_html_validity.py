@@ -19,6 +19,7 @@ from django.urls import reverse
 from accounts.models import User
 from calls import services as call_services
 from calls.models import Call, Proposal
+from calls.services import conversion
 from commitments.files import framework_file_bytes
 from commitments.models import Framework
 from commitments.services.files import framework_import
@@ -109,12 +110,21 @@ def _call_pages(*, secretariat: bool) -> list[str]:
     if secretariat:
         # Accepted, so that the merge and conversion pages show their forms (the editor's
         # draft copy of the paper is Hovedstaden's one draft, chosen for the conversion).
+        secretariat_user = User.objects.get(email="sekretariat@kkr-hovedstaden.demo")
         call_services.proposal_review(
-            actor=User.objects.get(email="sekretariat@kkr-hovedstaden.demo"),
-            proposal=proposal,
-            status=Proposal.Status.ACCEPTED,
+            actor=secretariat_user, proposal=proposal, status=Proposal.Status.ACCEPTED
+        )
+        # Two of its three initiatives merged: the merge page lists it, with its undo page.
+        merged = conversion.proposal_initiatives_merge(
+            actor=secretariat_user,
+            call=call,
+            initiatives=list(proposal.initiatives.order_by("order")[:2]),
+            text="Samlet indsats.",
+            kind="mandatory",
+            comment="Samme indsats.",
         )
         pages += [
+            reverse("calls:call_merge_dissolve", args=[call.pk, merged.pk]),
             reverse("calls:call_create"),
             reverse("calls:framework_text", args=[proposal.initiatives.first().pk]),
             reverse("calls:call_merge", args=[call.pk]),

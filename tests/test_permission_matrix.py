@@ -25,6 +25,7 @@ from django.utils.timezone import now
 
 from accounts.models import Membership, User
 from calendars.models import CalendarFeed
+from calls.models import MergedInitiative
 from exports.models import ImportFile
 from jobs.models import Job
 from mappings.models import MappingDocument
@@ -746,6 +747,8 @@ MATRIX = {
     "calls:call_history": ("call", CALL_MANAGE_FORM, SIGNED_IN_NOT_ALLOWED),
     "calls:call_merge": ("call", CALL_MANAGE_FORM, CALL_MANAGE_FORM),
     "calls:call_convert": ("call", CALL_MANAGE_FORM, CALL_MANAGE_FORM),
+    # Undoing a merge: a page that shows it, then the POST that undoes it.
+    "calls:call_merge_dissolve": ("call_merge", CALL_MANAGE_FORM, CALL_WRITE),
     "calls:proposal_edit": ("call", CALL_PROPOSE, CALL_PROPOSE),
     "calls:proposal_detail": ("call_proposal", CALL_READ, SIGNED_IN_NOT_ALLOWED),
     "calls:proposal_submit": ("call_proposal", SIGNED_IN_NOT_ALLOWED, CALL_ADDRESSEE_FORBIDDEN),
@@ -1040,6 +1043,9 @@ def _build_world():
     call.example.save("notat.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     call_proposal = ProposalFactory(call=call, author=coordinator, status="submitted")
     call_initiative = ProposalInitiativeFactory(proposal=call_proposal)
+    call_merge = MergedInitiative.objects.create(
+        call=call, kind="mandatory", text="Samlet indsats.", comment="Samme indsats."
+    )
     # --- mappings: Hovedstaden's mapping with a document, a plan and a milestone
     mapping = MappingFactory(kkr=own.kkr)
     mapping_document = MappingDocument(mapping=mapping, original_name="rapport.pdf", size=9)
@@ -1072,6 +1078,7 @@ def _build_world():
         "draft_call": {"pk": CallFactory(kkr=own.kkr, addressees=[coordinator]).pk},
         "call_proposal": {"pk": call_proposal.pk},
         "call_initiative": {"pk": call_initiative.pk},
+        "call_merge": {"pk": call.pk, "merge_pk": call_merge.pk},
         "group": {"slug": group.slug},
         "group_member": {"pk": seat.pk},
         "meeting": {"pk": meeting.pk},

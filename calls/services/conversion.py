@@ -89,6 +89,30 @@ def proposal_initiatives_merge(
     return merged
 
 
+@transaction.atomic
+def merged_initiative_dissolve(*, actor: User, call: Call, merged: MergedInitiative) -> None:
+    """Undo a merge that is not in a framework yet: its sources can be merged otherwise, or
+    become initiatives each on its own. The merge and its sources' change stay in the call's
+    history."""
+    call = _locked_call(actor, call)
+    try:
+        merged = MergedInitiative.objects.select_for_update().get(pk=merged.pk, call=call)
+    except MergedInitiative.DoesNotExist:
+        raise ValidationError(_("Sammenlægningen findes ikke længere.")) from None
+    sources = list(merged.sources.select_for_update().order_by("pk"))
+    if ProposalOrigin.objects.filter(source__in=sources).exists():
+        raise ValidationError(
+            _(
+                "Sammenlægningen står allerede i et rammepapir og kan ikke fortrydes. "
+                "Ret indsatsen i rammepapiret i stedet."
+            )
+        )
+    for source in sources:
+        source.merged_into = None
+        source.save(update_fields=["merged_into", "updated_at"])
+    merged.delete()
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where one accepted initiative, or one merge, goes in the draft: a block of one of its

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Membership
-from calls.models import ProposalOrigin
+from calls.models import MergedInitiative, ProposalOrigin
 from commitments.models import Framework
 from demo.management.commands.seed_demo import Command as SeedDemo
 from municipalities.models import KKR, Municipality
@@ -120,6 +120,23 @@ def test_midtjylland_goes_from_mapping_to_call_to_adopted_framework_and_first_ro
     page.get_by_label("Acceptér").check()
     page.get_by_role("button", name="Gem afgørelse").click()
     expect(page.get_by_text("Forslaget er behandlet: accepteret.")).to_be_visible()
+    # A merge made by mistake is undone after a page that shows what it undoes.
+    page.get_by_role("link", name=CALL).click()
+    page.get_by_role("link", name="Læg indsatser sammen").click()
+    page.get_by_label(re.compile("Recovery-orienteret")).check()
+    page.get_by_label(re.compile("Fælles redskab")).check()
+    page.get_by_label("Den samlede indsats").fill("Recovery og tidlig opsporing.")
+    page.get_by_label("Begrundelse for sammenlægningen").fill("Samme spor.")
+    page.get_by_role("button", name="Læg sammen").click()
+    expect(page.get_by_text("Indsatserne er lagt sammen til én.")).to_be_visible()
+    page.get_by_role("link", name="Læg indsatser sammen").click()
+    page.get_by_role("link", name="Fortryd sammenlægningen").click()
+    expect(page.get_by_text("De 2 indsatser bliver igen indsatser hver for sig")).to_be_visible()
+    _accessible(page, live_server)
+    screenshot(page, "fortryd-sammenlaegning")
+    page.get_by_role("button", name="Fortryd sammenlægningen").click()
+    expect(page.get_by_text("Sammenlægningen er fortrudt.")).to_be_visible()
+    assert not MergedInitiative.objects.exists()
     page.get_by_role("link", name=CALL).click()
     page.get_by_role("link", name="Til udkast til rammepapir").click()
     expect(page.get_by_label("Udkast til rammepapir")).to_have_value(

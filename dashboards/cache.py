@@ -198,13 +198,14 @@ def _personalised(request: HttpRequest, pieces: list[bytes]) -> bytes:
     out = list(pieces)
     markers = range(1, len(out), 2)
     tokens = [place for place in markers if out[place] == _CSRF]
-    if tokens:
-        token = get_token(request).encode()
-        for place in tokens:
-            out[place] = token
     header = next((place for place in markers if out[place] == _HEADER), None)
-    if header is not None:
-        out[header] = header_for(request).encode()
+    if tokens or header is not None:
+        # One token for the page and its header: each get_token() masks the secret anew.
+        token = get_token(request)
+        for place in tokens:
+            out[place] = token.encode()
+        if header is not None:
+            out[header] = header_for(request, token).encode()
     return b"".join(out)
 
 

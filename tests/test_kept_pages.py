@@ -80,6 +80,48 @@ def test_the_kept_header_has_each_requests_own_token_address_and_section(client,
     assert not current.search(towns)
 
 
+def _page_tokens(html: str) -> set[str]:
+    return {*_csrf_tokens(html), *re.findall(r'X-CSRFToken": "([^"]+)"', html)}
+
+
+def test_a_page_and_its_header_share_one_token_that_the_next_page_does_not(client, coordinator):
+    """One masked token per response (each get_token() masks the secret with 32 random
+    characters), new on every response as Django's BREACH mitigation wants."""
+    client.force_login(coordinator)
+    url = reverse("commitments:framework_list")
+
+    first, second = client.get(url).content.decode(), client.get(url).content.decode()
+
+    assert len(_csrf_tokens(first)) >= 2  # the header's sign-out and language forms
+    assert len(_page_tokens(first)) == 1
+    assert len(_page_tokens(second)) == 1
+    assert _page_tokens(first) != _page_tokens(second)
+
+
+def test_a_kept_page_and_its_header_share_one_token_of_their_own(client):
+    framework, _rounds, _towns, _items, secretariat = build_kkr(
+        municipalities=3, rounds=1, initiatives=2
+    )
+    client.force_login(secretariat)
+    url = _overview(framework)
+
+    computed = client.get(url)
+    kept = client.get(url)
+
+    assert "dashboards/overview.html" not in [t.name for t in kept.templates]
+    tokens = _page_tokens(kept.content.decode())
+    assert len(tokens) == 1
+    assert tokens != _page_tokens(computed.content.decode())
+    # The token is good for a form sent from the kept page.
+    token = tokens.pop()
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.cookies = client.cookies
+    response = csrf_client.post(
+        reverse("set_language"), {"csrfmiddlewaretoken": token, "language": "en", "next": url}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+
 def test_a_visitor_gets_the_login_link_back_to_the_page(client, reference_data):
     url = reverse("commitments:framework_list")
     client.get(url)

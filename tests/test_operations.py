@@ -234,11 +234,31 @@ def _staticfiles_backend(**environment):
 
 
 def test_production_serves_hashed_compressed_static_files_and_development_plain_ones():
-    assert (
-        _staticfiles_backend(DEBUG="false")
-        == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    )
+    assert _staticfiles_backend(DEBUG="false") == "core.staticfiles.ManifestStaticStorage"
     assert (
         _staticfiles_backend(DEBUG="true")
         == "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
+
+
+def test_production_static_addresses_are_whitenoises_found_once(tmp_path, settings):
+    """core.staticfiles.ManifestStaticStorage: the manifest's hashed address, kept per name;
+    DEBUG still gives the plain one."""
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from core.staticfiles import ManifestStaticStorage
+
+    manifest = {"version": "1.1", "paths": {"css/portal.css": "css/portal.0123abcd.css"}}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    settings.DEBUG = False
+    storage = ManifestStaticStorage(location=tmp_path, base_url="/static/")
+    reference = CompressedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+
+    assert storage.url("css/portal.css") == reference.url("css/portal.css")
+    assert storage.url("css/portal.css") == "/static/css/portal.0123abcd.css"
+    storage.hashed_files.clear()  # the manifest is not read again for a name already found
+    assert storage.url("css/portal.css") == "/static/css/portal.0123abcd.css"
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        storage.url("css/missing.css")
+    settings.DEBUG = True
+    assert storage.url("css/portal.css") == "/static/css/portal.css"

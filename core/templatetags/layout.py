@@ -127,15 +127,21 @@ def site_header(context: Context) -> SafeString:
         ),
     )
     if CSRF_MARKER in html:
-        html = html.replace(CSRF_MARKER, get_token(request))
+        # The page's own token (the csrf context processor's, evaluated once per page) when
+        # there is one: each get_token() masks the secret anew, 32 random characters.
+        html = html.replace(CSRF_MARKER, str(context.get("csrf_token") or get_token(request)))
     html = html.replace(_NEXT_MARKER, escape(request.get_full_path()))
     html = html.replace(_LOGIN_NEXT_MARKER, escape(quote(request.path, safe="/")))
     return mark_safe(html)  # noqa: S308  # nosec B308 B703  # escaped by the engine and above
 
 
-def header_for(request: HttpRequest) -> str:
-    """The header `{% site_header %}` gives this request, outside a template (a kept page)."""
-    return _header_template().render(RequestContext(request))
+def header_for(request: HttpRequest, csrf_token: str) -> str:
+    """The header `{% site_header %}` gives this request, outside a template (a kept page),
+    with the page's CSRF token."""
+    context = RequestContext(request)
+    # Above the context processors' values, so their csrf_token does not mask a second one.
+    context["csrf_token"] = csrf_token
+    return _header_template().render(context)
 
 
 @functools.cache

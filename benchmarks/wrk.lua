@@ -1,9 +1,13 @@
 -- wrk script: rotate over the session cookies in BENCH_COOKIES (space-separated session keys),
 -- so concurrent requests do not all update one session row, and print one machine-readable
 -- result line with requests/s and latency percentiles (wrk's --latency has no p95).
+-- A browser keeps the CSRF cookie the first page set (as Django's test client does in
+-- benchmarks/profile.py); without it every request made a new secret of 32 random characters
+-- before masking it. Any 32 letters and digits are a valid secret.
+local csrf = "; csrftoken=benchmarkCsrfSecret0123456789abc"
 local cookies = {}
 for key in string.gmatch(os.getenv("BENCH_COOKIES") or "", "%S+") do
-  table.insert(cookies, "sessionid=" .. key)
+  table.insert(cookies, "sessionid=" .. key .. csrf)
 end
 local counter = 0
 

@@ -6,8 +6,10 @@ from django.utils.functional import SimpleLazyObject
 from accounts.permissions import (
     can_manage_users,
     get_memberships,
+    get_scope,
     has_reporting_work,
     has_tasks,
+    is_administrator,
 )
 
 
@@ -18,4 +20,7 @@ def organisations(request: HttpRequest) -> dict:
         # The menu shows each role what it can use: politicians have no tasks or reports.
         "has_reporting_work": SimpleLazyObject(lambda: has_reporting_work(request.user)),
         "has_tasks": SimpleLazyObject(lambda: has_tasks(request.user)),
+        # What the menu's answers follow from (core.templatetags.layout.MENU_KEYS): the header
+        # is kept under it, so a page need not ask each answer. The scope is in memory.
+        "menu_scope": (get_scope(request.user), is_administrator(request.user)),
     }

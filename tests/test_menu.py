@@ -5,7 +5,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from tests.factories import GroupMemberFactory
+from calls.models import Call
+from tests.factories import CallFactory, GroupMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,14 @@ def test_visitors_see_the_public_pages_only(client, reference_data):
     assert TASKS not in menu
     assert ROUNDS not in menu
     assert PILOTS not in menu
+
+
+def test_an_addressee_finds_the_calls_in_a_menu_kept_before_the_call(client, coordinator):
+    """The kept header follows the session's flag, not only the roles (MENU_KEYS)."""
+    calls = f'href="{reverse("calls:call_list")}"'
+    assert calls not in _menu(client, coordinator)
+    call = CallFactory(status=Call.Status.OPEN, addressees=[coordinator])
+
+    assert client.get(call.get_absolute_url()).status_code == HTTPStatus.OK
+
+    assert calls in _menu(client, None)

@@ -1,7 +1,7 @@
 """The static files' storage in production: WhiteNoise's, each file's address found once.
 
 `{% static %}` asks the storage for a file's hashed address every time: five times on every
-page, about 40 µs each (`stored_name`, `urljoin`, `quote`), a fifth of what the base template
+page, 23 µs each (`stored_name`, `urljoin`, `quote`), about a seventh of what the base template
 costs (docs/decisions/0031-drained-turns-and-a-cheaper-chrome.md). The manifest is read when
 the process starts and does not change while it runs, so neither do the addresses.
 """

@@ -202,8 +202,9 @@ def _personalised(request: HttpRequest, pieces: list[bytes]) -> bytes:
     if tokens or header is not None:
         # One token for the page and its header: each get_token() masks the secret anew.
         token = get_token(request)
+        encoded = token.encode()
         for place in tokens:
-            out[place] = token.encode()
+            out[place] = encoded
         if header is not None:
             out[header] = header_for(request, token).encode()
     return b"".join(out)

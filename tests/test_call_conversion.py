@@ -633,3 +633,37 @@ def test_the_merge_page_says_a_merge_in_a_framework_stays(
     response = client.post(url, follow=True)
     assert "kan ikke fortrydes" in response.content.decode()
     assert MergedInitiative.objects.exists()
+
+
+def test_the_merge_pages_query_count_does_not_grow_with_merges(
+    call,
+    accepted,
+    secretariat,
+    client,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    (contact, job), (other_contact,) = accepted
+    merged = _merge(call, secretariat, contact, other_contact)
+    client.force_login(secretariat)
+    merge_page = reverse("calls:call_merge", args=[call.pk])
+    undo_page = reverse("calls:call_merge_dissolve", args=[call.pk, merged.pk])
+    for _ in range(2):  # session warmed up; memberships and header kept in memory
+        client.get(merge_page)
+        client.get(undo_page)
+    with django_assert_max_num_queries(15) as one:
+        client.get(merge_page)
+    with django_assert_max_num_queries(12) as undo_one:
+        client.get(undo_page)
+
+    # Two more initiatives merged; "Job først." stays mergeable, so the form is the same.
+    more = [
+        ProposalInitiativeFactory(proposal=job.proposal, text=text, order=order)
+        for order, text in ((5, "Samme kontakt."), (6, "Også samme kontakt."))
+    ]
+    _merge(call, secretariat, *more)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert "Samme kontakt." in client.get(merge_page).content.decode()
+    with django_assert_num_queries(len(undo_one.captured_queries)):
+        client.get(undo_page)

@@ -19,3 +19,6 @@ STATIC_ROOT = None
 # Query counts measure a page, not the session renewal that a signed-in session gets at most
 # once a minute; tests/test_accounts.py sets the real interval to test the renewal itself.
 SESSION_RENEWAL_SECONDS = 10**10
+# The live server's threads log requests after a test's captured stdout is closed; the
+# process's own stdout is never closed (and pytest still captures it at the descriptor).
+LOGGING["handlers"]["console"]["stream"] = "ext://sys.__stdout__"  # noqa: F405

@@ -49,6 +49,8 @@ def test_midtjylland_secretariat_creates_and_adopts_a_framework(
     expect(page.get_by_role("heading", name="1. Mestring")).to_be_visible()
 
     page.get_by_role("link", name="Ny indsats under område 1").click()
+    # axe is added to the page the link leads to, once it has loaded, not to the one left.
+    page.wait_for_url(re.compile(r"/ny-indsats/"))
     assert serious_violations(page, live_server) == []
     page.get_by_label("Forpligtende for alle kommuner").check()
     page.get_by_label("Kort titel").fill("Recovery-orienteret indsats i alle tilbud")

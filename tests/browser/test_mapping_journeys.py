@@ -1,6 +1,8 @@
 """Seed 001 in the browser: KKR Midtjylland's secretariat records its mapping, a process plan
 and a milestone that leads to its draft framework, and follows the way on one page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -124,4 +126,5 @@ def test_the_secretariat_goes_from_mapping_to_plan_to_draft(
     _no_sideways_scroll(page)
     _accessible(page, live_server)
     page.get_by_role("link", name="Se kortlægningen").click()
+    page.wait_for_url(re.compile(r"/kortlaegning/\d+/$"))
     _no_sideways_scroll(page)

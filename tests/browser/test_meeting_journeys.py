@@ -151,6 +151,7 @@ def test_dialogue_group_from_terms_of_reference_to_the_members_calendars(
     expect(page.get_by_text("1. Erfaringer med sundhedsaftalerne")).to_be_visible()
     expect(page.get_by_text("Gruppen drøftede erfaringerne")).to_be_visible()
     page.get_by_role("link", name="Kalender", exact=True).click()
+    page.wait_for_url(re.compile(r"/kalender/$"))
     page.goto(f"{live_server.url}/kalender/?maaned={year}-04")
     expect(page.get_by_role("heading", name=f"April {year}")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^10.00 Møde i"))).to_have_count(1)

@@ -29,11 +29,16 @@ def _accessible(page, live_server):
     assert serious_violations(page, live_server) == []
 
 
-def _narrow(page, live_server):
-    """Readable at 390 px: no sideways scroll, nothing serious for axe."""
+def _looked_at(page, live_server, screenshot, name):
+    """Accessible and photographed as `name`, then readable at 390 px (no sideways scroll,
+    nothing serious for axe) and photographed as `name`-390; back at desktop width."""
+    _accessible(page, live_server)
+    screenshot(page, name)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _accessible(page, live_server)
+    screenshot(page, f"{name}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_midtjylland_goes_from_mapping_to_call_to_adopted_framework_and_first_round(
@@ -132,11 +137,7 @@ def test_midtjylland_goes_from_mapping_to_call_to_adopted_framework_and_first_ro
     page.get_by_role("link", name="Læg indsatser sammen").click()
     page.get_by_role("link", name="Fortryd sammenlægningen").click()
     expect(page.get_by_text("De 2 indsatser bliver igen indsatser hver for sig")).to_be_visible()
-    _accessible(page, live_server)
-    screenshot(page, "fortryd-sammenlaegning")
-    _narrow(page, live_server)
-    screenshot(page, "fortryd-sammenlaegning-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    _looked_at(page, live_server, screenshot, "fortryd-sammenlaegning")
     page.get_by_role("button", name="Fortryd sammenlægningen").click()
     expect(page.get_by_text("Sammenlægningen er fortrudt.")).to_be_visible()
     assert not MergedInitiative.objects.exists()
@@ -152,20 +153,12 @@ def test_midtjylland_goes_from_mapping_to_call_to_adopted_framework_and_first_ro
     first.get_by_label("Område").select_option(label="1. Mestring")
     second.get_by_label("Område").select_option(label="2. Tidlig opsporing")
     second.get_by_label("Kort titel").fill("Tidlig opsporing i jobcentrene")
-    _accessible(page, live_server)
-    screenshot(page, "forslag-til-rammepapir")
-    _narrow(page, live_server)
-    screenshot(page, "forslag-til-rammepapir-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    _looked_at(page, live_server, screenshot, "forslag-til-rammepapir")
     page.get_by_role("button", name="Gennemse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Bekræft: forslag til udkast til rammepapir"
     )
-    _accessible(page, live_server)
-    screenshot(page, "forslag-til-rammepapir-bekraeft")
-    _narrow(page, live_server)
-    screenshot(page, "forslag-til-rammepapir-bekraeft-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    _looked_at(page, live_server, screenshot, "forslag-til-rammepapir-bekraeft")
     page.get_by_role("button", name="Opret indsatserne").click()
     expect(page.get_by_text("2 indsatser er oprettet i udkastet til rammepapir.")).to_be_visible()
     expect(page.get_by_role("link", name="Fra forslag af Anna Aarhus (Aarhus)")).to_have_count(2)

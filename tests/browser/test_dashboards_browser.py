@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from municipalities.models import KKR
 from reporting.models import Report, ReportEntry
+from reporting.services.summaries import summaries_rebuild
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import TEST_PASSWORD, MembershipFactory
 
@@ -26,6 +27,7 @@ def reported_round(report):
     Report.objects.filter(round=round_).exclude(municipality__code__in=["101", "147"]).update(
         status=Report.Status.SUBMITTED
     )
+    summaries_rebuild()  # as every service that writes entries keeps them
     return round_
 
 
@@ -42,6 +44,16 @@ def test_politician_reads_overview_heat_map_and_drills_down(
     page.get_by_role("link", name="Overblik").first.click()
     page.get_by_role("link", name="Kommunernes fælles rolle").click()
     expect(page.locator(".display-6").first).to_contain_text("27")  # 27 of 29 submitted
+    # The area's bar says what the submitted lines say, as the heat map below does.
+    embedded = ReportEntry.objects.filter(
+        report__round=reported_round,
+        report__status=Report.Status.SUBMITTED,
+        initiative_kind="mandatory",
+        area_number=1,
+        status=4,
+    ).count()
+    assert embedded > 0
+    expect(page.locator("#bar-1-desc")).to_contain_text(f"Forankret i drift: {embedded}.")
     screenshot(page, "overblik")
 
     page.get_by_role("link", name="Statuskort").click()

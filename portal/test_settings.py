@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings plus test-only speed-ups."""
 
 import os
+from typing import cast
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # The test client and the browser tests' live server speak plain HTTP on loopback;
@@ -21,4 +22,5 @@ STATIC_ROOT = None
 SESSION_RENEWAL_SECONDS = 10**10
 # The live server's threads log requests after a test's captured stdout is closed; the
 # process's own stdout is never closed (and pytest still captures it at the descriptor).
-LOGGING["handlers"]["console"]["stream"] = "ext://sys.__stdout__"  # noqa: F405
+_log_handlers = cast(dict[str, dict[str, str]], LOGGING["handlers"])  # noqa: F405
+_log_handlers["console"]["stream"] = "ext://sys.__stdout__"

@@ -762,6 +762,32 @@ def test_municipality_profile_shows_pilots_and_political_answers(client):
     assert "Gennem sundhedsudvalget." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("drafts", "note"),
+    [
+        (0, None),
+        (1, "3 af 4 kommuner har indsendt i runden. Svarene fra de øvrige er ikke med her."),
+        # Below half, the header's notice says it ("Foreløbige tal"), not a second line.
+        (3, None),
+    ],
+)
+def test_initiative_page_says_how_many_have_submitted_in_a_round_in_progress(client, drafts, note):
+    framework, _rounds, towns, items, _secretariat = build_kkr(
+        municipalities=4, rounds=1, initiatives=1
+    )
+    Report.objects.filter(municipality__in=towns[:drafts]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    page = client.get(reverse("dashboards:initiative", args=[framework.slug, items[0].code]))
+
+    text = " ".join(page.content.decode().split())
+    assert f"Mange veje til samme mål: {4 - drafts} kommune" in text
+    assert ('id="participation-note"' in text) is (note is not None)
+    if note:
+        assert note in text
+    assert ("Foreløbige tal." in text) is (drafts == 3)
+
+
 def test_heat_map_columns_cover_an_initiative_only_a_later_report_has(client):
     framework, rounds, towns, items, secretariat = build_kkr(
         municipalities=2, rounds=1, initiatives=2

@@ -38,6 +38,8 @@ class DashboardContext:
     own_drafts: QuerySet[Report] | None
     # The round's reports that count (submitted or approved; approved for visitors).
     participation: selectors.Participation
+    # The same for every round of `rounds`, by the round's id.
+    participation_by_round: dict[int, selectors.Participation]
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -116,6 +118,7 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
             user=request.user, framework=framework, round_=round_
         ),
         participation=participation.get(round_.pk, selectors.Participation(0, 0)),
+        participation_by_round=participation,
     )
 
 
@@ -387,6 +390,7 @@ def trend(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         **dashboard.as_dict(),
         "trends": trends,
+        "participation_by_round": dashboard.participation_by_round,
         "max_level": 4,
         "earlier": earlier,
         "wording_changes": earlier.changes() if earlier else [],

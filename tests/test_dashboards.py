@@ -424,6 +424,25 @@ def test_trend_shows_an_average_per_area_and_round(client):
     assert all(p.average is not None for p in trends[0].points)
 
 
+def test_trend_says_of_a_round_how_many_municipalities_have_submitted_when_not_all(client):
+    framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=4, rounds=2, initiatives=2
+    )
+    Report.objects.filter(round=rounds[1], municipality=towns[0]).update(status=Report.Status.DRAFT)
+    summaries_rebuild()  # as every service that writes a report's status keeps them
+    client.force_login(politician_of(framework))
+
+    page = client.get(reverse("dashboards:trend", args=[framework.slug]))
+
+    rows = [" ".join(row.split()) for row in page.content.decode().split('<th scope="row"')[1:]]
+    latest = [row for row in rows if rounds[1].title in row]
+    earliest = [row for row in rows if rounds[0].title in row]
+    assert latest
+    assert all("3 af 4 kommuner har indsendt" in row for row in latest)
+    assert earliest
+    assert not any("har indsendt" in row for row in earliest)
+
+
 def test_changes_list_movements_between_rounds(client):
     framework, rounds, towns, items, secretariat = build_kkr(
         municipalities=2, rounds=2, initiatives=2

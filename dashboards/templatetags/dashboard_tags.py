@@ -4,6 +4,8 @@ from django import template
 
 from dashboards.charts import LEVEL_FILLS, NO_ANSWER_FILL
 from dashboards.rendering import PARTICIPATION_SYMBOLS, movement_items
+from dashboards.selectors import Participation
+from reporting.models import ReportingRound
 
 register = template.Library()
 
@@ -23,3 +25,10 @@ def participation_symbol(participation: str) -> str:
 
 # The changes page's movements, rendered compactly (dashboards/rendering.py).
 register.filter("movement_items", movement_items)
+
+
+@register.filter
+def of_round(by_round: dict[int, Participation], round_: ReportingRound) -> Participation | None:
+    """How many of the round's reports count, from `by_round` (keyed by round id); None for
+    a round not in it (a round of an earlier framework)."""
+    return by_round.get(round_.pk)

@@ -807,6 +807,26 @@ def test_initiative_page_says_how_many_have_submitted_in_a_round_in_progress(cli
     assert ("Foreløbige tal." in text) is (drafts == 3)
 
 
+def test_with_drafts_shown_the_initiative_page_and_trend_do_not_say_answers_are_missing(client):
+    framework, rounds, towns, items, secretariat = build_kkr(
+        municipalities=4, rounds=2, initiatives=1
+    )
+    Report.objects.filter(round=rounds[1], municipality=towns[0]).update(status=Report.Status.DRAFT)
+    summaries_rebuild()  # as every service that writes a report's status keeps them
+    client.force_login(secretariat)
+    initiative = reverse("dashboards:initiative", args=[framework.slug, items[0].code])
+    trend = reverse("dashboards:trend", args=[framework.slug])
+
+    without, with_drafts = (client.get(initiative, query) for query in ({}, {"kladder": "1"}))
+    trend_without, trend_with = (client.get(trend, query) for query in ({}, {"kladder": "1"}))
+
+    assert "3 af 4 kommuner har indsendt" in without.content.decode()
+    assert "Mange veje til samme mål: 4 kommuner" in with_drafts.content.decode()
+    assert "har indsendt i runden" not in with_drafts.content.decode()
+    assert "3 af 4 kommuner har indsendt" in trend_without.content.decode()
+    assert "3 af 4 kommuner har indsendt" not in trend_with.content.decode()
+
+
 def test_heat_map_columns_cover_an_initiative_only_a_later_report_has(client):
     framework, rounds, towns, items, secretariat = build_kkr(
         municipalities=2, rounds=1, initiatives=2

@@ -338,6 +338,8 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 ),
                 "draft_shown": draft_shown,
                 "links": dashboard.filters.links,
+                "participation": dashboard.participation,
+                "include_drafts": dashboard.include_drafts,
             },
         ),
     )

@@ -827,6 +827,23 @@ def test_with_drafts_shown_the_initiative_page_and_trend_do_not_say_answers_are_
     assert "3 af 4 kommuner har indsendt" not in trend_with.content.decode()
 
 
+def test_profile_says_how_many_municipalities_the_kkr_average_is_of(client):
+    framework, rounds, towns, _items, _secretariat = build_kkr(
+        municipalities=4, rounds=1, initiatives=2
+    )
+    Report.objects.filter(round=rounds[0], municipality=towns[0]).update(status=Report.Status.DRAFT)
+    client.force_login(politician_of(framework))
+
+    url = reverse("dashboards:municipality", args=[framework.slug, towns[1].code])
+    page = " ".join(client.get(url).content.decode().split())
+
+    assert (
+        f"KKR-gennemsnit ({rounds[0].title})"
+        '<span class="d-block small fw-normal text-body-secondary">'
+        "3 af 4 kommuner har indsendt</span>"
+    ) in page
+
+
 def test_heat_map_columns_cover_an_initiative_only_a_later_report_has(client):
     framework, rounds, towns, items, secretariat = build_kkr(
         municipalities=2, rounds=1, initiatives=2

@@ -45,7 +45,10 @@ SIGNED_IN_PAGES = [
 
 def serious_violations(page, live_server):
     """axe-core's critical and serious violations on the page just loaded, which must have
-    loaded: axe finds nothing wrong with a 404 page, however the browser got there."""
+    loaded: axe finds nothing wrong with a 404 page, however the browser got there. A click
+    returns once its navigation has started, so the page is waited for first: axe is added to
+    the document's head, which a page still arriving may not have yet."""
+    page.wait_for_load_state("load")
     status = page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus")
     assert status == HTTPStatus.OK, f"{page.url} answered {status}"
     page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")

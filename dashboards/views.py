@@ -340,6 +340,7 @@ def municipality(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 "links": dashboard.filters.links,
                 "participation": dashboard.participation,
                 "include_drafts": dashboard.include_drafts,
+                "public": dashboard.public,
             },
         ),
     )

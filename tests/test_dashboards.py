@@ -785,7 +785,7 @@ def test_municipality_profile_shows_pilots_and_political_answers(client):
     ("drafts", "note"),
     [
         (0, None),
-        (1, "3 af 4 kommuner har indsendt i runden. Svarene fra de øvrige er ikke med her."),
+        (1, "3 af 4 kommuner har indsendt. Svarene fra de øvrige er ikke med her."),
         # Below half, the header's notice says it ("Foreløbige tal"), not a second line.
         (3, None),
     ],
@@ -822,7 +822,7 @@ def test_with_drafts_shown_the_initiative_page_and_trend_do_not_say_answers_are_
 
     assert "3 af 4 kommuner har indsendt" in without.content.decode()
     assert "Mange veje til samme mål: 4 kommuner" in with_drafts.content.decode()
-    assert "har indsendt i runden" not in with_drafts.content.decode()
+    assert "Svarene fra de øvrige" not in with_drafts.content.decode()
     assert "3 af 4 kommuner har indsendt" in trend_without.content.decode()
     assert "3 af 4 kommuner har indsendt" not in trend_with.content.decode()
 
@@ -842,6 +842,30 @@ def test_profile_says_how_many_municipalities_the_kkr_average_is_of(client):
         '<span class="d-block small fw-normal text-body-secondary">'
         "3 af 4 kommuner har indsendt</span>"
     ) in page
+
+
+def test_a_visitor_is_told_how_many_reports_are_approved_not_submitted(client):
+    framework, rounds, towns, items, _secretariat = build_kkr(
+        municipalities=4, rounds=2, initiatives=1
+    )
+    ReportingRound.objects.filter(framework=framework).update(published_at=timezone.now())
+    # Submitted and not yet approved: in the secretariat's figures, not in the public ones.
+    Report.objects.filter(round=rounds[1], municipality=towns[0]).update(
+        status=Report.Status.SUBMITTED
+    )
+    summaries_rebuild()  # as every service that writes a report's status keeps them
+    pages = {
+        name: " ".join(client.get(reverse(name, args=args)).content.decode().split())
+        for name, args in [
+            ("dashboards:trend", [framework.slug]),
+            ("dashboards:initiative", [framework.slug, items[0].code]),
+            ("dashboards:municipality", [framework.slug, towns[1].code]),
+        ]
+    }
+
+    for name, page in pages.items():
+        assert "3 af 4 kommuner har fået deres rapport godkendt" in page, name
+        assert "har indsendt" not in page, name
 
 
 def test_heat_map_columns_cover_an_initiative_only_a_later_report_has(client):

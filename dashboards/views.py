@@ -36,10 +36,14 @@ class DashboardContext:
     filters: DashboardFilter
     # The viewer's own reports in the round, not yet submitted; None when there can be none.
     own_drafts: QuerySet[Report] | None
-    # The round's reports that count (submitted or approved; approved for visitors).
-    participation: selectors.Participation
-    # The same for every round of `rounds`, by the round's id.
+    # Per round of `rounds`, by its id: the reports that count (submitted or approved;
+    # approved for visitors).
     participation_by_round: dict[int, selectors.Participation]
+
+    @property
+    def participation(self) -> selectors.Participation:
+        """The chosen round's reports that count."""
+        return self.participation_by_round.get(self.round.pk, selectors.Participation(0, 0))
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -117,7 +121,6 @@ def _dashboard(request: HttpRequest, slug: str, page: str) -> DashboardContext:
         own_drafts=selectors.own_draft_reports(
             user=request.user, framework=framework, round_=round_
         ),
-        participation=participation.get(round_.pk, selectors.Participation(0, 0)),
         participation_by_round=participation,
     )
 

@@ -111,7 +111,6 @@ def ratios(data: dict, measure, settings, args) -> None:
     pages = [*REFERENCES, *(p for p in pages if p not in REFERENCES)]
     cache_seconds = settings.DASHBOARD_CACHE_SECONDS
     medians: dict[tuple[str, str], float] = {}
-    in_db: dict[str, list[float]] = {page: [] for page in pages}
     for mode in ("warm", "cold"):
         # Cold as run.sh's cold gunicorn: nothing kept from the warm turn, nothing kept now.
         cache.clear()
@@ -126,8 +125,7 @@ def ratios(data: dict, measure, settings, args) -> None:
             medians[(mode, page)] = statistics.median(walls[page])
     # The database's share of a computed page, measured apart so that the timing wrapper
     # does not weigh on the ratios above.
-    for page in pages:
-        in_db[page] = measure(data["pages"][page], args.n, db=True)[3]
+    in_db = {page: measure(data["pages"][page], args.n, db=True)[3] for page in pages}
     settings.DASHBOARD_CACHE_SECONDS = cache_seconds
 
     print(f"{args.dataset}: wall-clock median per request, ms (n = {args.n} × {args.repeat})")
